@@ -1,0 +1,220 @@
+// Runs one `on="api"` step: its cmk lines, validated against the API reference before
+// anything is sent, `${VAR}`s filled in, each create looked up first (so a re-run changes
+// nothing), captures taken from the last call's result.
+import type { PlannedStep } from '../plan/model.ts';
+import type { ApiAction } from '../runbook/model.ts';
+import { apiReference, paramBase } from './api-reference.ts';
+import { CloudStackClient, type Backoff } from './client.ts';
+import { CloudStackError, TransportError, redact } from './errors.ts';
+import { ensureApiKeys, type CredentialStore } from './first-contact.ts';
+import { evaluatePath } from './json-path.ts';
+import { LOOKUPS, differences } from './lookups.ts';
+import type { Json } from './response.ts';
+import { SECRET_VARIABLES } from '../site/variables.ts';
+
+export type ApiStepStatus = 'ok' | 'changed' | 'failed' | 'blocked';
+
+export interface ApiStepResult {
+  status: ApiStepStatus;
+  /** Variables captured by the step (`capture="ZONE_ID=id"`), for later steps. */
+  captured: Record<string, string>;
+  message?: string;
+  /** The endpoint answered as the test simulator: output must say so. */
+  simulated?: boolean;
+}
+
+export interface ApiStepContext {
+  endpoint: string;
+  /** PEM CA file for an https endpoint with a private CA. */
+  caFile?: string;
+  credentials: CredentialStore;
+  /** Site variables + secrets + everything captured so far. */
+  variables: Record<string, string>;
+  /** One line at a time; secrets are already hidden. */
+  log: (line: string) => void;
+  signal?: AbortSignal;
+  /** Prefix for the step's docs URL in failure messages (e.g. https://runbook.example.org). */
+  docsBaseUrl?: string;
+  /** Names whose values are hidden in logs (defaults to the generated secrets). */
+  secretNames?: string[];
+  /** Tuning for tests and slow clouds. */
+  timing?: { jobPoll?: Backoff; retry?: Backoff & { attempts: number }; apiWaitMs?: number; apiWaitInitialMs?: number; jobTimeoutMs?: number };
+}
+
+/** One API call ready to send. */
+export interface PreparedCall {
+  api: string;
+  params: Record<string, string>;
+  text: string;
+}
+
+export class StepInputError extends Error {
+  /** A variable an earlier step should have captured. */
+  readonly missingCapture: boolean;
+  constructor(message: string, missingCapture = false) {
+    super(message);
+    this.missingCapture = missingCapture;
+  }
+}
+
+const VAR = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+
+function substitute(text: string, vars: Record<string, string>, line: string): string {
+  return text.replace(VAR, (_, name: string) => {
+    const value = vars[name];
+    if (value === undefined) {
+      const captured = !(name in SECRET_VARIABLES) && /_ID$/.test(name);
+      throw new StepInputError(
+        captured
+          ? `\${${name}} has no value: it is captured by an earlier api step that has not run (line: ${line})`
+          : `\${${name}} has no value (line: ${line}); define it in the site file or fix the name`,
+        captured,
+      );
+    }
+    return value;
+  });
+}
+
+/** Check a call against the API reference: unknown API, unknown or missing parameters. */
+export function validateCall(api: string, params: Record<string, string>, text: string): void {
+  const spec = apiReference().apis[api];
+  if (!spec) throw new StepInputError(`unknown API "${api}" (line: ${text}); see the API reference for the command name`);
+  const known = new Set([...spec.required, ...spec.optional].map((p) => p.toLowerCase()));
+  const unknown = Object.keys(params).filter((k) => !known.has(paramBase(k)));
+  if (unknown.length) {
+    throw new StepInputError(`${api} has no parameter ${unknown.map((u) => `"${u}"`).join(', ')} (line: ${text}); accepted: ${[...spec.required, ...spec.optional].join(', ')}`);
+  }
+  const given = new Set(Object.keys(params).map((k) => paramBase(k)));
+  const missing = spec.required.filter((r) => !given.has(r.toLowerCase()));
+  if (missing.length) throw new StepInputError(`${api} needs ${missing.map((m) => `"${m}"`).join(', ')} (line: ${text})`);
+}
+
+/** Lines using ${HOST_IP}/${HOST_NAME} run once per KVM host (KVM_HOST_IPS / KVM_HOSTNAMES). */
+function perHostVariables(action: ApiAction, vars: Record<string, string>): Record<string, string>[] {
+  const uses = Object.values(action.params).some((v) => /\$\{HOST_(IP|NAME|FQDN)\}/.test(v));
+  if (!uses || vars.HOST_IP !== undefined) return [vars];
+  const ips = (vars.KVM_HOST_IPS ?? '').split(/\s+/).filter(Boolean);
+  const names = (vars.KVM_HOSTNAMES ?? '').split(/\s+/).filter(Boolean);
+  if (ips.length === 0) throw new StepInputError(`${action.text} uses \${HOST_IP} but KVM_HOST_IPS is empty`);
+  return ips.map((ip, i) => ({ ...vars, HOST_IP: ip, HOST_NAME: names[i] ?? ip, HOST_FQDN: vars.DOMAIN && names[i] ? `${names[i]}.${vars.DOMAIN}` : (names[i] ?? ip) }));
+}
+
+/** Resolve and validate every line of the step before anything is sent. */
+export function prepareCalls(step: PlannedStep, vars: Record<string, string>): PreparedCall[] {
+  const calls: PreparedCall[] = [];
+  for (const action of step.actions) {
+    if (action.kind !== 'api') throw new StepInputError(`step ${step.id} runs on the API but holds a ${action.kind} action`);
+    for (const v of perHostVariables(action, vars)) {
+      const params: Record<string, string> = {};
+      for (const [k, raw] of Object.entries(action.params)) params[k] = substitute(raw, v, action.text);
+      validateCall(action.command, params, action.text);
+      calls.push({ api: action.command, params, text: action.text });
+    }
+  }
+  return calls;
+}
+
+/** A step whose first line is `login ...` is the first-contact step (see first-contact.ts). */
+export function isFirstContactStep(step: PlannedStep): boolean {
+  const first = step.actions[0];
+  return first?.kind === 'api' && first.command === 'login';
+}
+
+interface CallOutcome {
+  result: Json;
+  changed: boolean;
+}
+
+async function runCall(client: CloudStackClient, call: PreparedCall, log: (l: string) => void): Promise<CallOutcome> {
+  const lookup = LOOKUPS[call.api];
+  if (lookup?.kind === 'exists') {
+    const found = await lookup.find(client, call.params);
+    if (found) {
+      log(`  ${call.api}: already there (${String(found.name ?? found.id ?? '')}), nothing to do`);
+      return { result: found, changed: false };
+    }
+  } else if (lookup?.kind === 'state') {
+    const current = await lookup.current(client, call.params);
+    if (current) {
+      const diff = differences(current, lookup.fields(call.params));
+      if (diff.length === 0) {
+        log(`  ${call.api}: already as wanted, nothing to do`);
+        return { result: current, changed: false };
+      }
+      log(`  ${call.api}: changing ${diff.join(', ')}`);
+    }
+  } else if (!/^(list|get|query)/.test(call.api)) {
+    log(`  ${call.api}: no lookup known for this API, calling it as written`);
+  }
+  const result = await client.call(call.api, call.params);
+  return { result, changed: !/^(list|get|query)/.test(call.api) };
+}
+
+function captureFrom(step: PlannedStep, result: Json): Record<string, string> {
+  const captured: Record<string, string> = {};
+  for (const [name, path] of Object.entries(step.capture)) {
+    const value = evaluatePath(result, path);
+    if (value === undefined || value === null || typeof value === 'object') {
+      throw new StepInputError(`capture ${name}=${path}: the last call's result has no such value (${JSON.stringify(result).slice(0, 200)})`);
+    }
+    captured[name] = String(value);
+  }
+  return captured;
+}
+
+function docsLink(step: PlannedStep, ctx: ApiStepContext): string {
+  return `${ctx.docsBaseUrl ?? ''}${step.url}`;
+}
+
+/** Run an api step; never throws for CloudStack or input errors (they become `failed`). */
+export async function runApiStep(step: PlannedStep, ctx: ApiStepContext): Promise<ApiStepResult> {
+  const secretValues = (ctx.secretNames ?? Object.keys(SECRET_VARIABLES)).map((n) => ctx.variables[n] ?? ctx.credentials.secret(n) ?? '').filter(Boolean);
+  let simulatedSaid = false;
+  const client = new CloudStackClient({
+    endpoint: ctx.endpoint,
+    caFile: ctx.caFile,
+    signal: ctx.signal,
+    jobPoll: ctx.timing?.jobPoll,
+    retry: ctx.timing?.retry,
+    jobTimeoutMs: ctx.timing?.jobTimeoutMs ?? step.timeout * 1000,
+    log: (line) => log(line),
+  });
+  function log(line: string): void {
+    if (client.simulated && !simulatedSaid) {
+      simulatedSaid = true;
+      ctx.log(`[simulated] ${ctx.endpoint} is the CloudStack API simulator, not a real CloudStack`);
+    }
+    ctx.log(redact(line, secretValues));
+  }
+  const waitOpts = { log, signal: ctx.signal, caFile: ctx.caFile, timeoutMs: ctx.timing?.apiWaitMs, initialMs: ctx.timing?.apiWaitInitialMs };
+  const fail = (status: ApiStepStatus, text: string): ApiStepResult => ({
+    status,
+    captured: {},
+    message: `${redact(text, secretValues)}\n  docs: ${docsLink(step, ctx)}`,
+    simulated: client.simulated || undefined,
+  });
+  try {
+    if (isFirstContactStep(step)) {
+      const { changed } = await ensureApiKeys(client, ctx.credentials, waitOpts);
+      log(changed ? 'admin password set and API keys created' : 'API keys already in the state file');
+      return { status: changed ? 'changed' : 'ok', captured: {}, simulated: client.simulated || undefined };
+    }
+    const calls = prepareCalls(step, ctx.variables);
+    const first = await ensureApiKeys(client, ctx.credentials, waitOpts);
+    let changed = first.changed;
+    let last: Json = null;
+    for (const call of calls) {
+      const outcome = await runCall(client, call, log);
+      changed ||= outcome.changed;
+      last = outcome.result;
+    }
+    const captured = captureFrom(step, last);
+    for (const [k, v] of Object.entries(captured)) log(`  captured ${k}=${v}`);
+    return { status: changed ? 'changed' : 'ok', captured, simulated: client.simulated || undefined };
+  } catch (err) {
+    if (ctx.signal?.aborted) return fail('failed', `step ${step.id} stopped: ${String(ctx.signal.reason ?? 'aborted')}`);
+    if (err instanceof StepInputError) return fail(err.missingCapture ? 'blocked' : 'failed', `step ${step.id}: ${err.message}`);
+    if (err instanceof CloudStackError || err instanceof TransportError) return fail('failed', `step ${step.id}: ${err.message}`);
+    return fail('failed', `step ${step.id}: ${(err as Error).message ?? String(err)}`);
+  }
+}
