@@ -1,0 +1,61 @@
+// Astro + Starlight configuration of the runbook site. Root: docs/ (`astro build --root docs`).
+import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { defineConfig } from 'astro/config';
+import starlight from '@astrojs/starlight';
+import mdx from '@astrojs/mdx';
+import { satteri } from '@astrojs/markdown-satteri';
+import { siteConfig } from './site.config.mjs';
+import { variableCatalog } from './src/lib/variables.ts';
+import { stepDirectivePlugin } from './src/plugins/step-directive.ts';
+import { inlineVariablesPlugin } from './src/plugins/inline-variables.ts';
+import { runbookCodePlugin } from './src/plugins/ec-runbook.ts';
+
+const here = (path) => fileURLToPath(new URL(path, import.meta.url));
+const runbookVersion = JSON.parse(readFileSync(here('../package.json'), 'utf8')).version;
+const catalog = variableCatalog();
+
+export default defineConfig({
+  site: siteConfig.siteUrl,
+  trailingSlash: 'always',
+  outDir: './dist',
+  vite: {
+    define: {
+      __RUNBOOK_VERSION__: JSON.stringify(runbookVersion),
+      __CLOUDSTACK_VERSION__: JSON.stringify(siteConfig.cloudstackVersion),
+    },
+  },
+  markdown: {
+    processor: satteri({
+      mdastPlugins: [
+        stepDirectivePlugin({ stepCard: here('./src/components/StepCard.astro'), stepMeta: here('./src/components/StepMeta.astro') }),
+        inlineVariablesPlugin(catalog),
+      ],
+    }),
+  },
+  integrations: [
+    starlight({
+      title: 'CloudStack Runbook',
+      description: 'One tested path from bare Debian 12 machines to a working Apache CloudStack cloud with KVM, NFS and an advanced zone.',
+      editLink: { baseUrl: `${siteConfig.repositoryUrl}/edit/${siteConfig.branch}/${siteConfig.docsFolder}/` },
+      social: [{ icon: 'github', label: 'GitHub', href: siteConfig.repositoryUrl }],
+      lastUpdated: false,
+      customCss: ['./src/styles/runbook.css'],
+      components: {
+        SiteTitle: './src/components/SiteTitle.astro',
+        PageTitle: './src/components/PageTitle.astro',
+        EditLink: './src/components/EditLink.astro',
+      },
+      sidebar: [
+        { autogenerate: { directory: '.' } },
+        { label: 'Downloads (PDF, EPUB)', link: '/downloads/' },
+      ],
+      expressiveCode: {
+        plugins: [runbookCodePlugin(catalog)],
+        shiki: { langAlias: { cmk: 'sh' } },
+        frames: { removeCommentsWhenCopyingTerminalFrames: false },
+      },
+    }),
+    mdx(),
+  ],
+});

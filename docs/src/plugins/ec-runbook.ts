@@ -1,0 +1,64 @@
+// Expressive Code plugin for runbook code blocks:
+// - every `${NAME}` the variable catalog knows becomes a marker element showing the default
+//   value (site variables) or the name (per-host and secret variables); the client script swaps
+//   site values for the reader's own. The copy button keeps the raw text in `data-code`; the
+//   client script fills it with the personalised text (see ../scripts/addresses.ts).
+// - `norun` blocks (sample output) get the `rb-norun` class so they look like output, not input.
+import { ExpressiveCodeAnnotation, definePlugin } from '@expressive-code/core';
+import type { AnnotationRenderOptions } from '@expressive-code/core';
+import { h } from '@expressive-code/core/hast';
+import { markerClass, splitVariables, variableTitle, type TextPiece, type VariableCatalog } from '../lib/variables.ts';
+
+type VariablePiece = Exclude<TextPiece, { kind: 'text' }>;
+
+class VariableAnnotation extends ExpressiveCodeAnnotation {
+  readonly name = 'runbook-variable';
+  readonly piece: VariablePiece;
+  readonly title: string;
+
+  constructor(piece: VariablePiece, title: string, columnStart: number, columnEnd: number) {
+    // Latest phase: syntax highlighting has already split the text into tokens; we replace them.
+    super({ inlineRange: { columnStart, columnEnd }, renderPhase: 'latest' });
+    this.piece = piece;
+    this.title = title;
+  }
+
+  render({ nodesToTransform }: AnnotationRenderOptions) {
+    // The variable may span several highlighted tokens: the first carries the marker, the rest
+    // become empty (EC expects as many nodes back as it gave).
+    return nodesToTransform.map((_node, index) =>
+      index === 0
+        ? h('span', { className: markerClass(this.piece.kind).split(' '), 'data-var': this.piece.name, title: this.title }, this.piece.shown)
+        : h('span', {}),
+    );
+  }
+}
+
+export function runbookCodePlugin(catalog: VariableCatalog) {
+  return definePlugin({
+    name: 'runbook-code',
+    hooks: {
+      annotateCode: ({ codeBlock }) => {
+        for (const line of codeBlock.getLines()) {
+          let column = 0;
+          for (const piece of splitVariables(line.text, catalog)) {
+            const width = piece.kind === 'text' ? piece.text.length : piece.name.length + 3;
+            if (piece.kind !== 'text') {
+              line.addAnnotation(new VariableAnnotation(piece, variableTitle(piece, catalog), column, column + width));
+            }
+            column += width;
+          }
+        }
+      },
+      postprocessRenderedBlock: ({ codeBlock, renderData }) => {
+        const classes: string[] = [];
+        if (codeBlock.metaOptions.getBoolean('norun')) classes.push('rb-norun');
+        if (codeBlock.language === 'cmk') classes.push('rb-cmk');
+        if (classes.length === 0) return;
+        const props = renderData.blockAst.properties;
+        const existing = Array.isArray(props.className) ? props.className : [];
+        props.className = [...existing, ...classes];
+      },
+    },
+  });
+}

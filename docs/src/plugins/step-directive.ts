@@ -1,0 +1,69 @@
+// Sätteri mdast plugin (Astro 7's Markdown engine; same mdast shapes as a remark plugin): turns
+// each `:::step[Title]{#id on=… check=…}` container directive into
+//   <StepCard id on> <h3 id="{id}">Title</h3> <StepMeta on check verify requires …/> …prose and code… </StepCard>
+// The heading carries exactly the step id, so `/<page>/#<id>` (the installer's links) lands on
+// it, and the step shows in the on-page table of contents. Code blocks stay ordinary code
+// blocks, so Expressive Code renders them (copy button, file-path titles).
+import type { MdastPluginDefinition, MdastVisitorContext } from 'satteri';
+
+export interface StepDirectiveOptions {
+  /** Absolute path of StepCard.astro. */
+  stepCard: string;
+  /** Absolute path of StepMeta.astro. */
+  stepMeta: string;
+}
+
+/** Attributes shown by StepMeta; `id` goes on the heading. */
+const META_ATTRIBUTES = ['on', 'check', 'verify', 'requires', 'needs', 'timeout', 'retries', 'capture'] as const;
+
+type AnyNode = { type: string; children?: AnyNode[]; data?: Record<string, unknown>; [key: string]: unknown };
+
+function jsxAttribute(name: string, value: string) {
+  return { type: 'mdxJsxAttribute', name, value };
+}
+
+export function stepDirectivePlugin(options: StepDirectiveOptions) {
+  return ({ source, sourceFormat }: { source: string; sourceFormat: string }): MdastPluginDefinition | undefined => {
+    if (!source.includes(':::step')) return undefined;
+    return {
+      name: 'runbook-step-cards',
+      before(root, ctx) {
+        if (sourceFormat !== 'mdx') return;
+        ctx.prependChild(root, {
+          type: 'mdxjsEsm',
+          value: `import __RunbookStepCard from ${JSON.stringify(options.stepCard)};\nimport __RunbookStepMeta from ${JSON.stringify(options.stepMeta)};`,
+        } as never);
+      },
+      containerDirective(node, ctx: MdastVisitorContext) {
+        if (node.name !== 'step') return undefined;
+        const attributes = node.attributes ?? {};
+        const id = attributes.id ?? '';
+        if (!id) ctx.report({ message: 'step without an id: write :::step[Title]{#my-step on="management"}', node, severity: 'warning' });
+        if (sourceFormat !== 'mdx') {
+          ctx.report({ message: 'step cards need an .mdx page', node, severity: 'warning' });
+          return undefined;
+        }
+        const children = [...node.children] as unknown as AnyNode[];
+        const first = children[0];
+        let titleChildren: AnyNode[] = [{ type: 'text', value: id }];
+        if (first?.type === 'paragraph' && (first.data as { directiveLabel?: boolean } | undefined)?.directiveLabel) {
+          titleChildren = first.children ?? titleChildren;
+          children.shift();
+        }
+        const heading = { type: 'heading', depth: 3, data: { hProperties: { id, class: 'rb-step__title' } }, children: titleChildren };
+        const meta = {
+          type: 'mdxJsxFlowElement',
+          name: '__RunbookStepMeta',
+          attributes: META_ATTRIBUTES.filter((name) => attributes[name] != null).map((name) => jsxAttribute(name, String(attributes[name]))),
+          children: [],
+        };
+        return {
+          type: 'mdxJsxFlowElement',
+          name: '__RunbookStepCard',
+          attributes: [jsxAttribute('step', id), jsxAttribute('on', String(attributes.on ?? ''))],
+          children: [heading, meta, ...children],
+        } as never;
+      },
+    };
+  };
+}

@@ -1,0 +1,114 @@
+// Client side of "Your addresses": reads the form, derives every variable with the engine's own
+// siteVariables() (one definition, so the page shows what the installer would run for that
+// site), swaps the text of each site-variable marker and rewrites each copy button's text.
+import { siteSchema } from '../../../src/site/schema.ts';
+import { siteVariables } from '../../../src/site/variables.ts';
+import { ADDRESS_FIELDS, siteFromFields } from '../lib/address-fields.ts';
+
+const STORAGE_KEY = 'cloudstack-runbook:addresses';
+const VARIABLE_REFERENCE = /\$\{([A-Z][A-Z0-9_]*)\}/g;
+
+interface Stored {
+  values: Record<string, string>;
+  showVariables: boolean;
+}
+
+function load(): Stored {
+  try {
+    const parsed = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? '{}') as Partial<Stored>;
+    return { values: parsed.values ?? {}, showVariables: Boolean(parsed.showVariables) };
+  } catch {
+    return { values: {}, showVariables: false };
+  }
+}
+
+function save(stored: Stored): void {
+  try {
+    localStorage.setItem(STORAGE_KEY, JSON.stringify(stored));
+  } catch {
+    // Private mode or storage full: the values still apply to this page.
+  }
+}
+
+/** The variables for the reader's values, or the problem that stops them (then defaults apply). */
+function variablesFor(values: Record<string, string>): { variables: Record<string, string>; error?: string } {
+  const defaults = siteVariables(siteSchema.parse({}));
+  const parsed = siteSchema.safeParse(siteFromFields(values));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { variables: defaults, error: `${issue?.path.join('.') ?? 'value'}: ${issue?.message ?? 'not valid'}` };
+  }
+  const variables = siteVariables(parsed.data);
+  const empty = Object.entries(variables).find(([name, value]) => value === '' && defaults[name] !== '');
+  if (empty) return { variables: defaults, error: `${empty[0]} would be empty: check the ranges (first-last)` };
+  return { variables };
+}
+
+function substitute(text: string, variables: Record<string, string>): string {
+  return text.replace(VARIABLE_REFERENCE, (whole, name: string) => variables[name] ?? whole);
+}
+
+function apply(stored: Stored): string | undefined {
+  const { variables, error } = variablesFor(stored.values);
+  for (const marker of document.querySelectorAll<HTMLElement>('.rb-var--site[data-var]')) {
+    const name = marker.dataset.var!;
+    marker.textContent = stored.showVariables ? `\${${name}}` : (variables[name] ?? marker.textContent);
+  }
+  // Expressive Code's copy buttons copy `data-code` (newlines as U+007F). Keep the raw text once.
+  for (const button of document.querySelectorAll<HTMLButtonElement>('.expressive-code .copy button')) {
+    const template = (button.dataset.rbTemplate ??= button.dataset.code ?? '');
+    button.dataset.code = stored.showVariables ? template : substitute(template, variables).replace(/\n/g, '\u007f');
+  }
+  const status = document.querySelector<HTMLElement>('[data-rb-status]');
+  if (status) {
+    const personal = Object.values(stored.values).some((v) => v.trim() !== '');
+    status.textContent = stored.showVariables
+      ? 'Commands show variable names, as the installer runs them.'
+      : personal && !error
+        ? `Commands show your addresses (management server ${variables.MGMT_IP}).`
+        : `Commands show the default addresses (management server ${variables.MGMT_IP}).`;
+  }
+  return error;
+}
+
+export function startAddresses(): void {
+  let stored = load();
+  apply(stored);
+  const root = document.querySelector<HTMLElement>('[data-rb-addresses]');
+  const form = root?.querySelector<HTMLFormElement>('[data-rb-form]');
+  const dialog = root?.querySelector<HTMLDialogElement>('[data-rb-dialog]');
+  const open = root?.querySelector<HTMLButtonElement>('[data-rb-open]');
+  const errorBox = root?.querySelector<HTMLElement>('[data-rb-error]');
+  if (!root || !form || !dialog || !open || !errorBox) return;
+
+  for (const field of ADDRESS_FIELDS) {
+    const input = form.elements.namedItem(field.path) as HTMLInputElement | HTMLTextAreaElement | null;
+    if (input) input.value = stored.values[field.path] ?? '';
+  }
+  const toggle = form.elements.namedItem('showVariables') as HTMLInputElement;
+  toggle.checked = stored.showVariables;
+
+  const update = () => {
+    const values: Record<string, string> = {};
+    for (const field of ADDRESS_FIELDS) {
+      const input = form.elements.namedItem(field.path) as HTMLInputElement | HTMLTextAreaElement | null;
+      if (input && input.value.trim() !== '') values[field.path] = input.value;
+    }
+    stored = { values, showVariables: toggle.checked };
+    const error = apply(stored);
+    errorBox.hidden = !error;
+    errorBox.textContent = error ? `Not applied: ${error}` : '';
+    if (!error) save(stored);
+  };
+  form.addEventListener('input', update);
+  form.querySelector('[data-rb-reset]')?.addEventListener('click', () => {
+    form.reset();
+    update();
+  });
+  open.hidden = false;
+  open.addEventListener('click', () => dialog.showModal());
+  // Another tab changed the values: follow it.
+  window.addEventListener('storage', (event) => {
+    if (event.key === STORAGE_KEY) apply((stored = load()));
+  });
+}

@@ -1,0 +1,90 @@
+// Builds the PDF and EPUB downloads from the runbook model:
+//   Runbook ─bookMarkdown─▶ book.md ─pandoc─▶ book.epub
+//                                    └pandoc─▶ book.html ─chromium --print-to-pdf─▶ book.pdf
+// PDF goes through Chromium's print engine rather than LaTeX: Chromium is already needed for
+// the site's browser tests, while texlive-xetex would add about a gigabyte for one file.
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { execa } from 'execa';
+import type { Runbook } from '../runbook/model.ts';
+import { bookMarkdown, type BookOptions } from './book-markdown.ts';
+import { BOOK_CSS } from './book-style.ts';
+
+type PandocCallback = (error: Error | null, result?: string | boolean) => void;
+const nodePandoc = createRequire(import.meta.url)('node-pandoc') as (src: string, args: string[], callback: PandocCallback) => void;
+
+export interface BuildBookOptions extends Omit<BookOptions, 'readPage'> {
+  runbook: Runbook;
+  outDir: string;
+  /** File name without extension. */
+  baseName: string;
+  /** Chromium binary (Debian's). */
+  chromium?: string;
+}
+
+export interface BuiltBook {
+  markdown: string;
+  html: string;
+  pdf: string;
+  epub: string;
+}
+
+export async function buildBook(options: BuildBookOptions): Promise<BuiltBook> {
+  const outDir = resolve(options.outDir);
+  mkdirSync(outDir, { recursive: true });
+  const file = (ext: string) => join(outDir, `${options.baseName}.${ext}`);
+  const markdown = bookMarkdown(options.runbook, {
+    ...options,
+    readPage: (page) => readFileSync(join(options.runbook.dir, page), 'utf8'),
+  });
+  writeFileSync(file('md'), markdown);
+  writeFileSync(file('css'), BOOK_CSS);
+
+  const common = ['--from=commonmark_x+yaml_metadata_block', '--toc', '--toc-depth=2', `--css=${file('css')}`];
+  await runPandoc(file('md'), [...common, '--to=epub3', '--split-level=1', `--output=${file('epub')}`].filter(notLegacy), file('epub'));
+  await runPandoc(file('md'), [...common, '--to=html5', '--standalone', '--self-contained', `--output=${file('html')}`], file('html'));
+  await printToPdf(options.chromium ?? '/usr/bin/chromium', file('html'), file('pdf'));
+  return { markdown: file('md'), html: file('html'), pdf: file('pdf'), epub: file('epub') };
+}
+
+// `--split-level` is pandoc ≥ 3; Debian 12's pandoc 2.17 splits EPUB chapters at level 1 by default.
+function notLegacy(arg: string): boolean {
+  return !arg.startsWith('--split-level');
+}
+
+/** node-pandoc reports every stderr chunk as an error and never the exit code: judge by the output file. */
+function runPandoc(input: string, args: string[], output: string): Promise<void> {
+  return new Promise((done, fail) => {
+    const messages: string[] = [];
+    let settled = false;
+    nodePandoc(input, args, (error) => {
+      if (error) {
+        messages.push(error.message);
+        return;
+      }
+      if (settled) return;
+      settled = true;
+      if (existsSync(output) && statSync(output).size > 0) done();
+      else fail(new Error(`pandoc did not write ${output}: ${messages.join('').trim() || 'no message'} (is the Debian package "pandoc" installed?)`));
+    });
+  });
+}
+
+async function printToPdf(chromium: string, html: string, pdf: string): Promise<void> {
+  if (!existsSync(chromium)) throw new Error(`${chromium} not found: install Debian's "chromium" package to build the PDF`);
+  await execa(chromium, [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+    '--no-pdf-header-footer',
+    `--print-to-pdf=${pdf}`,
+    pathToFileURL(html).href,
+  ], { timeout: 120_000, env: { HOME: process.env.HOME ?? '/tmp' } });
+  if (!existsSync(pdf) || statSync(pdf).size === 0) throw new Error(`chromium did not write ${pdf}`);
+}
