@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+// Entry point. The installer is TypeScript run by Node 24's type stripping; refuse older Node
+// with a message instead of a syntax error.
+const major = Number(process.versions.node.split('.')[0]);
+if (major < 24) {
+  process.stderr.write(
+    `runbook needs Node.js 24 or newer (this is ${process.version}).\n` +
+      'Run it as `npx runbook` from the repository after `npm install`: that uses the pinned Node 24.\n',
+  );
+  process.exit(2);
+}
+await import('../cli.ts');

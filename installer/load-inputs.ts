@@ -1,0 +1,30 @@
+// Site + runbook → plan, with every problem of both reported together (exit code 2).
+import { InputError, type Problem } from '../src/diagnostics.ts';
+import { loadSite, type LoadedSite } from '../src/site/load.ts';
+import { loadRunbook } from '../src/runbook/load.ts';
+import { validateRunbook } from '../src/runbook/validate.ts';
+import { knownVariableNames } from '../src/site/variables.ts';
+import { buildPlan } from '../src/plan/build.ts';
+import type { Plan } from '../src/plan/model.ts';
+import type { Runbook } from '../src/runbook/model.ts';
+
+export interface Inputs {
+  site: LoadedSite;
+  runbook: Runbook;
+  plan: Plan;
+}
+
+export function loadInputs(options: { site: string; runbook?: string }): Inputs {
+  const problems: Problem[] = [];
+  let site: LoadedSite | undefined;
+  try {
+    site = loadSite(options.site);
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    problems.push(...error.problems);
+  }
+  const loaded = loadRunbook(options.runbook);
+  problems.push(...loaded.problems, ...validateRunbook(loaded.runbook, knownVariableNames()));
+  if (problems.length > 0 || !site) throw new InputError(problems);
+  return { site, runbook: loaded.runbook, plan: buildPlan(site.site, loaded.runbook, options.site) };
+}

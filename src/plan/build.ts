@@ -1,0 +1,90 @@
+// site × runbook → plan: which machines each step runs on, with site values filled into file
+// contents and api parameters. Scripts keep `${VAR}`: variables reach them as environment.
+import { dirname, resolve } from 'node:path';
+import type { Site, SiteMachine } from '../site/schema.ts';
+import { expandHome } from '../site/paths.ts';
+import { SECRET_VARIABLES, apiEndpoint, siteVariables } from '../site/variables.ts';
+import { allSteps, type Action, type Runbook, type Step } from '../runbook/model.ts';
+import { API_HOST, DEFAULT_STEP_TIMEOUT_SECONDS, type Machine, type MachineRole, type Plan, type PlannedStep } from './model.ts';
+
+const VARIABLE = /\$\{([A-Z][A-Z0-9_]*)\}/g;
+
+/** Replaces `${NAME}` for the names in `values`; other references stay as written. */
+export function substitute(text: string, values: Record<string, string>): string {
+  return text.replace(VARIABLE, (whole, name: string) => values[name] ?? whole);
+}
+
+export function machinesOf(site: Site, siteFile: string): Machine[] {
+  const base = dirname(resolve(siteFile));
+  const machine = (m: SiteMachine, role: MachineRole): Machine => {
+    const identity = m.ssh?.identity ?? site.ssh.identity;
+    return {
+      name: m.hostname,
+      address: m.address,
+      role,
+      ssh: {
+        host: m.ssh?.host ?? m.address,
+        port: m.ssh?.port ?? site.ssh.port,
+        user: m.ssh?.user ?? site.ssh.user,
+        ...(identity ? { identity: expandHome(identity, base) } : {}),
+        ...(site.ssh.password ? { password: true } : {}),
+      },
+    };
+  };
+  if (site.hosts.length === 0) return [machine(site.management, 'all-in-one')];
+  return [machine(site.management, 'management'), ...site.hosts.map((h) => machine(h, 'kvm'))];
+}
+
+function hostsFor(step: Step, machines: Machine[]): string[] {
+  switch (step.on) {
+    case 'management':
+      return machines.filter((m) => m.role !== 'kvm').map((m) => m.name);
+    case 'kvm':
+      return machines.filter((m) => m.role !== 'management').map((m) => m.name);
+    case 'all':
+      return machines.map((m) => m.name);
+    case 'api':
+      return [API_HOST];
+  }
+}
+
+function resolveAction(action: Action, values: Record<string, string>): Action {
+  if (action.kind === 'file') return { ...action, content: substitute(action.content, values) };
+  if (action.kind === 'api') {
+    const params = Object.fromEntries(Object.entries(action.params).map(([k, v]) => [k, substitute(v, values)]));
+    return { ...action, params };
+  }
+  return action;
+}
+
+export function buildPlan(site: Site, runbook: Runbook, siteFile: string): Plan {
+  const machines = machinesOf(site, siteFile);
+  const variables = siteVariables(site);
+  const steps: PlannedStep[] = allSteps(runbook).map((step) => ({
+    id: step.id,
+    title: step.title,
+    on: step.on,
+    hosts: hostsFor(step, machines),
+    chapter: step.chapter,
+    source: step.source,
+    url: step.url,
+    ...(step.check !== undefined ? { check: step.check } : {}),
+    ...(step.verify !== undefined ? { verify: step.verify } : {}),
+    capture: step.capture,
+    timeout: step.timeout ?? DEFAULT_STEP_TIMEOUT_SECONDS,
+    retries: step.retries ?? 0,
+    requires: step.requires,
+    needs: step.needs,
+    actions: step.actions.map((a) => resolveAction(a, variables)),
+  }));
+  return {
+    siteName: site.name,
+    siteFile: resolve(siteFile),
+    runbookDir: runbook.dir,
+    machines,
+    variables,
+    secrets: Object.keys(SECRET_VARIABLES),
+    steps,
+    apiEndpoint: apiEndpoint(site),
+  };
+}

@@ -1,0 +1,99 @@
+// The plan for people (by chapter and host) and for programs (DESIGN.md section 5 JSON).
+import type { Action } from '../runbook/model.ts';
+import type { Plan, PlannedStep } from './model.ts';
+
+const VARIABLE = /\$\{([A-Z][A-Z0-9_]*)\}/g;
+
+/** Secret references shown as `<secret>`: the plan never carries their values, nor hints at them. */
+export function maskSecrets(text: string, secrets: readonly string[]): string {
+  return text.replace(VARIABLE, (whole, name: string) => (secrets.includes(name) ? '<secret>' : whole));
+}
+
+type JsonAction =
+  | { kind: 'sh'; script: string }
+  | { kind: 'file'; path: string; content: string; mode?: string; owner?: string }
+  | { kind: 'api'; command: string; params: Record<string, string> };
+
+function jsonAction(action: Action, secrets: readonly string[]): JsonAction {
+  switch (action.kind) {
+    case 'sh':
+      return { kind: 'sh', script: action.script };
+    case 'file':
+      return {
+        kind: 'file',
+        path: action.path,
+        content: maskSecrets(action.content, secrets),
+        ...(action.mode ? { mode: action.mode } : {}),
+        ...(action.owner ? { owner: action.owner } : {}),
+      };
+    case 'api':
+      return {
+        kind: 'api',
+        command: action.command,
+        params: Object.fromEntries(Object.entries(action.params).map(([k, v]) => [k, maskSecrets(v, secrets)])),
+      };
+  }
+}
+
+export function planJson(plan: Plan) {
+  return {
+    site: plan.siteName,
+    machines: plan.machines.map((m) => ({ name: m.name, address: m.address, role: m.role })),
+    variables: plan.variables,
+    secrets: plan.secrets,
+    steps: plan.steps.map((s) => ({
+      id: s.id,
+      title: s.title,
+      on: s.on,
+      hosts: s.hosts,
+      chapter: s.chapter,
+      url: s.url,
+      source: s.source,
+      ...(s.check ? { check: s.check } : {}),
+      ...(s.verify ? { verify: s.verify } : {}),
+      ...(s.requires.length ? { requires: s.requires } : {}),
+      ...(s.needs.length ? { needs: s.needs } : {}),
+      actions: s.actions.map((a) => jsonAction(a, plan.secrets)),
+    })),
+  };
+}
+
+function describeAction(action: Action): string {
+  switch (action.kind) {
+    case 'sh': {
+      const lines = action.script.trimEnd().split('\n');
+      return `sh: ${lines[0]}${lines.length > 1 ? ` (+${lines.length - 1} lines)` : ''}`;
+    }
+    case 'file':
+      return `file: ${action.path}${action.mode ? ` mode ${action.mode}` : ''}`;
+    case 'api':
+      return `api: ${action.command}`;
+  }
+}
+
+export function planText(plan: Plan, verbose = false): string {
+  const out: string[] = [];
+  const kind = plan.machines.length === 1 ? 'all-in-one' : `management + ${plan.machines.length - 1} KVM host${plan.machines.length === 2 ? '' : 's'}`;
+  out.push(`Plan for site "${plan.siteName}" (${kind})`);
+  for (const m of plan.machines) out.push(`  ${m.name.padEnd(20)} ${m.address.padEnd(16)} ${m.role}`);
+  let chapter = '';
+  let chapterNo = 0;
+  for (const step of plan.steps) {
+    if (step.chapter !== chapter) {
+      chapter = step.chapter;
+      chapterNo++;
+      out.push('', `${chapterNo}. ${chapter} (${step.source.file})`);
+    }
+    out.push(`   ${step.id.padEnd(32)} ${step.title}  → ${step.hosts.join(', ')}`);
+    if (verbose) for (const a of step.actions) out.push(`       ${describeAction(a)}`);
+  }
+  out.push('', 'Steps per machine:');
+  const counts = new Map<string, number>();
+  for (const step of plan.steps) for (const h of step.hosts) counts.set(h, (counts.get(h) ?? 0) + 1);
+  for (const [host, n] of counts) out.push(`  ${host.padEnd(20)} ${n}`);
+  return out.join('\n');
+}
+
+export function stepsOn(plan: Plan, host: string): PlannedStep[] {
+  return plan.steps.filter((s) => s.hosts.includes(host));
+}

@@ -1,0 +1,90 @@
+import { describe, expect, it, beforeEach } from 'vitest';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runbookCli, REPO } from '../helpers/cli.ts';
+
+const GOOD_RUNBOOK = join(REPO, 'test/fixtures/runbook-good');
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'runbook-cli-'));
+});
+
+describe('runbook CLI', () => {
+  it('answers --help on every command', async () => {
+    for (const args of [['--help'], ['init', '--help'], ['check', '--help'], ['plan', '--help']]) {
+      const r = await runbookCli(args);
+      expect(r.exitCode, args.join(' ')).toBe(0);
+      expect(r.stdout).toContain('Usage: runbook');
+    }
+  });
+
+  it('init writes a commented site file that check and plan accept', async () => {
+    const init = await runbookCli(['init'], { cwd: dir });
+    expect(init.exitCode).toBe(0);
+    const text = readFileSync(join(dir, 'site.yaml'), 'utf8');
+    expect(text).toContain('# CloudStack Runbook site file');
+    expect(text).toContain('hostname: kvm1');
+    // HOME without keys: the missing key file is a warning, not an error.
+    const check = await runbookCli(['check', '--runbook', GOOD_RUNBOOK], { cwd: dir, env: { HOME: dir } });
+    expect(check.stderr).toMatch(/^warning: site.yaml:\d+:\d+: ssh.identity: the key file ~\/.ssh\/id_ed25519 does not exist here/);
+    expect(check.exitCode).toBe(0);
+    expect(check.stdout).toMatch(/^ok: site.yaml: site "demo", 2 machines; runbook: 3 chapters, 7 steps/);
+    const plan = await runbookCli(['plan', '--json', '--runbook', GOOD_RUNBOOK], { cwd: dir });
+    expect(plan.exitCode).toBe(0);
+    const json = JSON.parse(plan.stdout) as { steps: { id: string; hosts: string[]; source: { file: string; line: number }; actions: { kind: string }[] }[] };
+    expect(json.steps.map((s) => s.id)).toContain('database-install');
+    for (const step of json.steps) {
+      expect(Object.keys(step)).toEqual(expect.arrayContaining(['id', 'title', 'on', 'hosts', 'source', 'actions']));
+      for (const a of step.actions) expect(['sh', 'file', 'api']).toContain(a.kind);
+    }
+  });
+
+  it('init --all-in-one writes a site without KVM hosts', async () => {
+    await runbookCli(['init', '--all-in-one', '--site', 'aio.yaml'], { cwd: dir });
+    const plan = await runbookCli(['plan', '--site', 'aio.yaml', '--runbook', GOOD_RUNBOOK], { cwd: dir });
+    expect(plan.stdout).toContain('(all-in-one)');
+  });
+
+  it('init refuses to overwrite and changes nothing', async () => {
+    writeFileSync(join(dir, 'site.yaml'), 'name: mine\n');
+    const r = await runbookCli(['init'], { cwd: dir });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('site.yaml: already exists; nothing was written');
+    expect(readFileSync(join(dir, 'site.yaml'), 'utf8')).toBe('name: mine\n');
+  });
+
+  it('bad input: exit 2, one line per problem on stderr, no stack trace', async () => {
+    writeFileSync(join(dir, 'site.yaml'), 'name: x\nnetwork:\n  gateway: 10.9.9.9\n  cidr: 172.16.10.0/24\nzone:\n  guestVlans: 1-9999\n');
+    const r = await runbookCli(['check', '--runbook', GOOD_RUNBOOK], { cwd: dir });
+    expect(r.exitCode).toBe(2);
+    expect(r.stdout).toBe('');
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toEqual([
+      expect.stringMatching(/^site.yaml:3:\d+: network.gateway: 10.9.9.9 is not a usable address/),
+      expect.stringMatching(/^site.yaml:6:\d+: zone.guestVlans: 1-9999 goes outside 1-4094/),
+      '2 problems found; nothing was changed.',
+    ]);
+    expect(r.stderr).not.toMatch(/\bat .*\.ts:\d+/);
+  });
+
+  it('a missing site file says how to make one', async () => {
+    const r = await runbookCli(['plan', '--runbook', GOOD_RUNBOOK], { cwd: dir });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('site.yaml: the site file does not exist Fix: run `runbook init`');
+  });
+
+  it('reports runbook problems with file and line', async () => {
+    await runbookCli(['init'], { cwd: dir });
+    const r = await runbookCli(['check', '--runbook', join(REPO, 'test/fixtures/runbook-bad')], { cwd: dir });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('bad.mdx:22: Bad_Id: listZones has no parameter "bogusparam"');
+  });
+
+  it('an unknown command or option is an error with a pointer to help', async () => {
+    const r = await runbookCli(['frobnicate']);
+    expect(r.exitCode).not.toBe(0);
+    expect(r.stderr).toContain('runbook --help');
+    expect(existsSync(join(dir, 'site.yaml'))).toBe(false);
+  });
+});

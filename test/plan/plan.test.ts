@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { loadRunbook } from '../../src/runbook/load.ts';
+import { parseSiteText } from '../../src/site/load.ts';
+import { buildPlan } from '../../src/plan/build.ts';
+import { planJson, planText } from '../../src/plan/render.ts';
+
+const runbookDir = fileURLToPath(new URL('../fixtures/runbook-good', import.meta.url));
+const { runbook } = loadRunbook(runbookDir);
+
+const THREE_HOSTS = `name: three
+management: { address: 172.16.10.2, hostname: mgmt }
+hosts:
+  - { address: 172.16.10.3, hostname: kvm1 }
+  - { address: 172.16.10.4, hostname: kvm2, ssh: { host: 127.0.0.1, port: 2204, user: deploy } }
+  - { address: 172.16.10.5, hostname: kvm3 }
+ssh: { user: root, identity: keys/id_ed25519 }
+`;
+
+describe('plan', () => {
+  it('runs kvm steps on the management server when all-in-one', () => {
+    const { site } = parseSiteText('name: aio\n', '/srv/aio/site.yaml');
+    const plan = buildPlan(site, runbook, '/srv/aio/site.yaml');
+    expect(plan.machines).toEqual([{ name: 'cloudstack-mgmt', address: '172.16.10.2', role: 'all-in-one', ssh: { host: '172.16.10.2', port: 22, user: 'root' } }]);
+    const hosts = Object.fromEntries(plan.steps.map((s) => [s.id, s.hosts]));
+    expect(hosts).toEqual({
+      hostname: ['cloudstack-mgmt'],
+      'hosts-file': ['cloudstack-mgmt'],
+      'database-install': ['cloudstack-mgmt'],
+      'database-settings': ['cloudstack-mgmt'],
+      'zone-create': ['api'],
+      'pod-create': ['api'],
+      'hosts-add': ['cloudstack-mgmt'],
+    });
+    expect(plan.variables.ALL_IN_ONE).toBe('yes');
+    expect(plan.variables.KVM_HOST_IPS).toBe('172.16.10.2');
+  });
+
+  it('expands kvm steps to each of three KVM hosts and applies ssh overrides', () => {
+    const { site } = parseSiteText(THREE_HOSTS, '/srv/three/site.yaml');
+    const plan = buildPlan(site, runbook, '/srv/three/site.yaml');
+    expect(plan.machines.map((m) => [m.name, m.role])).toEqual([['mgmt', 'management'], ['kvm1', 'kvm'], ['kvm2', 'kvm'], ['kvm3', 'kvm']]);
+    expect(plan.machines[2]!.ssh).toEqual({ host: '127.0.0.1', port: 2204, user: 'deploy', identity: '/srv/three/keys/id_ed25519' });
+    expect(plan.steps.find((s) => s.id === 'hosts-add')!.hosts).toEqual(['kvm1', 'kvm2', 'kvm3']);
+    expect(plan.steps.find((s) => s.id === 'hostname')!.hosts).toEqual(['mgmt', 'kvm1', 'kvm2', 'kvm3']);
+    expect(plan.steps.find((s) => s.id === 'database-install')!.hosts).toEqual(['mgmt']);
+    expect(plan.variables.CLOUD_MACHINES?.split('\n')).toEqual([
+      '172.16.10.2 mgmt.cloud.internal mgmt',
+      '172.16.10.3 kvm1.cloud.internal kvm1',
+      '172.16.10.4 kvm2.cloud.internal kvm2',
+      '172.16.10.5 kvm3.cloud.internal kvm3',
+    ]);
+  });
+
+  it('resolves site variables in files and api parameters, keeps scripts as written', () => {
+    const { site } = parseSiteText(THREE_HOSTS, '/srv/three/site.yaml');
+    const plan = buildPlan(site, runbook, '/srv/three/site.yaml');
+    const file = plan.steps.find((s) => s.id === 'hosts-file')!.actions[0]!;
+    expect(file.kind === 'file' && file.content).toContain('172.16.10.5 kvm3.cloud.internal kvm3');
+    const zone = plan.steps.find((s) => s.id === 'zone-create')!.actions[0]!;
+    expect(zone.kind === 'api' && zone.params).toMatchObject({ name: 'Zone1', dns1: '8.8.8.8' });
+    const pod = plan.steps.find((s) => s.id === 'pod-create')!.actions[0]!;
+    expect(pod.kind === 'api' && pod.params.zoneid).toBe('${ZONE_ID}');
+    const script = plan.steps.find((s) => s.id === 'hostname')!.actions[0]!;
+    expect(script.kind === 'sh' && script.script).toBe('hostnamectl set-hostname "${HOST_NAME}"\n');
+  });
+
+  it('prints JSON in the contract shape with secrets as <secret>', () => {
+    const { site } = parseSiteText('name: aio\n', '/srv/aio/site.yaml');
+    const json = planJson(buildPlan(site, runbook, '/srv/aio/site.yaml'));
+    const step = json.steps.find((s) => s.id === 'database-settings')!;
+    expect(step).toMatchObject({ id: 'database-settings', title: 'Write the database settings', on: 'management', hosts: ['cloudstack-mgmt'], source: { file: '02-database.mdx', line: 12 } });
+    expect(step.actions[0]).toEqual({ kind: 'file', path: '/etc/mysql/mariadb.conf.d/60-cloudstack.cnf', content: '[mysqld]\nserver-id = 1\n' });
+    expect(json.secrets).toContain('CLOUD_DB_PASSWORD');
+  });
+
+  it('masks secret references in file contents', () => {
+    const page = { dir: '/', chapters: [{ slug: 'x', title: 'X', order: 1, file: 'x.mdx', steps: [{ id: 's', title: 'S', on: 'management' as const, capture: {}, requires: [], needs: [], prose: '', source: { file: 'x.mdx', line: 1 }, chapter: 'X', url: '/x/#s', actions: [{ kind: 'file' as const, path: '/etc/cloudstack/db', content: 'password=${CLOUD_DB_PASSWORD}\nhost=${MGMT_IP}\n', source: { file: 'x.mdx', line: 2 } }] }] }] };
+    const { site } = parseSiteText('', '/s/site.yaml');
+    const json = planJson(buildPlan(site, page, '/s/site.yaml'));
+    expect(json.steps[0]!.actions[0]).toMatchObject({ content: 'password=<secret>\nhost=172.16.10.2\n' });
+  });
+
+  it('reads as chapters with the machines each step runs on', () => {
+    const { site } = parseSiteText(THREE_HOSTS, '/srv/three/site.yaml');
+    const text = planText(buildPlan(site, runbook, '/srv/three/site.yaml'));
+    expect(text).toContain('management + 3 KVM hosts');
+    expect(text).toContain('1. Prepare the machines (01-prepare.mdx)');
+    expect(text).toMatch(/hosts-add\s+Add the hosts {2}→ kvm1, kvm2, kvm3/);
+  });
+});

@@ -1,0 +1,21 @@
+// Ends a test run with the plain line `N passed, N failed, N skipped`, which CI reads to know
+// how many tests ran (vitest's own summary is styled for people).
+import type { Reporter, TestModule } from 'vitest/node';
+
+export default class SummaryLine implements Reporter {
+  onTestRunEnd(modules: ReadonlyArray<TestModule>): void {
+    let passed = 0;
+    let failed = 0;
+    let skipped = 0;
+    for (const module of modules) {
+      for (const test of module.children.allTests()) {
+        const state = test.result().state;
+        if (state === 'passed') passed++;
+        else if (state === 'failed') failed++;
+        else skipped++;
+      }
+      if (module.state() === 'failed' && module.children.size === 0) failed++;
+    }
+    process.stdout.write(`\n${passed} passed, ${failed} failed, ${skipped} skipped\n`);
+  }
+}
