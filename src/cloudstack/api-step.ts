@@ -6,10 +6,10 @@ import type { ApiAction } from '../runbook/model.ts';
 import { apiReference, paramBase } from './api-reference.ts';
 import { CloudStackClient, type Backoff } from './client.ts';
 import { CloudStackError, TransportError, redact } from './errors.ts';
-import { ensureApiKeys, type CredentialStore } from './first-contact.ts';
+import { DEFAULT_ADMIN, ensureApiKeys, type CredentialStore } from './first-contact.ts';
 import { evaluatePath } from './json-path.ts';
 import { LOOKUPS, differences } from './lookups.ts';
-import type { Json } from './response.ts';
+import { isObject, type Json } from './response.ts';
 import { SECRET_VARIABLES } from '../site/variables.ts';
 
 export type ApiStepStatus = 'ok' | 'changed' | 'failed' | 'blocked';
@@ -130,7 +130,7 @@ async function runCall(client: CloudStackClient, call: PreparedCall, log: (l: st
   if (lookup?.kind === 'exists') {
     const found = await lookup.find(client, call.params);
     if (found) {
-      log(`  ${call.api}: already there (${String(found.name ?? found.id ?? '')}), nothing to do`);
+      log(`  ${call.api}: already there (${String(found.name ?? found.traffictype ?? found.url ?? found.ipaddress ?? found.startip ?? found.id ?? '')}), nothing to do`);
       return { result: found, changed: false };
     }
   } else if (lookup?.kind === 'state') {
@@ -197,7 +197,14 @@ export async function runApiStep(step: PlannedStep, ctx: ApiStepContext): Promis
     if (isFirstContactStep(step)) {
       const { changed } = await ensureApiKeys(client, ctx.credentials, waitOpts);
       log(changed ? 'admin password set and API keys created' : 'API keys already in the state file');
-      return { status: changed ? 'changed' : 'ok', captured: {}, simulated: client.simulated || undefined };
+      let captured: Record<string, string> = {};
+      if (Object.keys(step.capture).length > 0) {
+        // Captures of the login step read the admin user (userid, username, ...).
+        const users = await client.call('listUsers', { username: DEFAULT_ADMIN.username });
+        const admin = Array.isArray(users) && isObject(users[0]) ? users[0] : {};
+        captured = captureFrom(step, { ...admin, userid: admin.id ?? null });
+      }
+      return { status: changed ? 'changed' : 'ok', captured, simulated: client.simulated || undefined };
     }
     const calls = prepareCalls(step, ctx.variables);
     const first = await ensureApiKeys(client, ctx.credentials, waitOpts);

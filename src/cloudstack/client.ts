@@ -3,7 +3,7 @@
 // retried with backoff and everything else reported once, clearly.
 import { send, type HttpAnswer } from './http.ts';
 import { signedQuery, canonicalQuery } from './signing.ts';
-import { CloudStackError, TransportError, isTransient, redact } from './errors.ts';
+import { CloudStackError, TransportError, isTransient, isSensitiveName, redact } from './errors.ts';
 import { envelope, throwIfError, unwrapInner, pendingJobId, isObject, type Json, type JsonObject } from './response.ts';
 import { apiReference } from './api-reference.ts';
 
@@ -209,7 +209,9 @@ export class CloudStackClient {
 
 /** ` name=Zone1 dns1=8.8.8.8` for logs, with secret parameters hidden. */
 export function describeParams(params: Record<string, string>): string {
-  const parts = Object.entries(params).map(([k, v]) => `${k}=${/\s/.test(v) ? JSON.stringify(v) : v}`);
+  const parts = Object.entries(params).map(([k, v]) =>
+    isSensitiveName(k) ? `${k}=<redacted>` : `${k}=${/\s/.test(v) ? JSON.stringify(v) : v}`,
+  );
   return parts.length ? ' ' + redact(parts.join(' ')) : '';
 }
 

@@ -23,6 +23,10 @@ export const ERROR_CODES: Record<number, string> = {
 
 const SENSITIVE = ['apikey', 'signature', 'password', 'currentpassword', 'sessionkey', 'secretkey', 'usersecretkey', 'userapikey', 'jsessionid'];
 
+export function isSensitiveName(name: string): boolean {
+  return SENSITIVE.includes(name.toLowerCase());
+}
+
 /** Hide secret values in any text: query strings, JSON bodies, cookies. */
 export function redact(text: string, extraSecrets: string[] = []): string {
   let out = text;

@@ -1,0 +1,35 @@
+// `runbook verify [--site F] [--json]`: checks of the running cloud; exit code 1 when
+// something is not right (the table says what to look at).
+import { CloudStackClient } from '../../src/cloudstack/client.ts';
+import { resolveConnection, type ConnectionOptions } from '../../src/cloudstack/connection.ts';
+import { CloudStackError, TransportError, redact } from '../../src/cloudstack/errors.ts';
+import { formatReport, verifyCloud } from '../../src/cloudstack/verify.ts';
+
+export interface VerifyOptions extends ConnectionOptions {
+  json?: boolean;
+  zone?: string;
+  /** Where output goes (tests pass their own). */
+  out?: (text: string) => void;
+  err?: (text: string) => void;
+}
+
+export async function run(options: VerifyOptions): Promise<number> {
+  const out = options.out ?? ((t: string) => void process.stdout.write(t));
+  const err = options.err ?? ((t: string) => void process.stderr.write(t));
+  const conn = resolveConnection(options);
+  const client = new CloudStackClient({ endpoint: conn.endpoint, keys: conn.keys, caFile: conn.caFile });
+  try {
+    const report = await verifyCloud(client, { zoneName: options.zone ?? conn.zoneName });
+    if (options.json) out(JSON.stringify({ type: 'verify', ...report }) + '\n');
+    else out(formatReport(report));
+    return report.ok ? 0 : 1;
+  } catch (e) {
+    if (e instanceof CloudStackError || e instanceof TransportError) {
+      const message = redact(e.message, conn.secrets);
+      if (options.json) out(JSON.stringify({ type: 'verify', ok: false, simulated: client.simulated, error: message, checks: [] }) + '\n');
+      else err(`runbook verify: ${message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,234 @@
+// A CloudStack API simulator for tests and demos (node:http on 127.0.0.1). It authenticates,
+// validates and answers like a management server, runs async jobs with delays, and lets a
+// test inject failures. Every answer carries `X-Simulator: cloudstack-runbook` so nothing
+// mistakes it for a real CloudStack.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { Cloud, type Delays } from './model.ts';
+import { Sessions, authenticate, cookieValue } from './auth.ts';
+import { ApiFault, HANDLERS, type Answer } from './apis.ts';
+
+export const SIMULATOR_HEADER = 'X-Simulator';
+export const SIMULATOR_NAME = 'cloudstack-runbook';
+
+interface ApiSpec {
+  async: boolean;
+  required: string[];
+  optional: string[];
+}
+
+const REFERENCE = JSON.parse(readFileSync(new URL('../../src/cloudstack/api-reference.json', import.meta.url), 'utf8')) as { apis: Record<string, ApiSpec> };
+
+/** Parameters every API takes besides its own. */
+const TRANSPORT_PARAMS = new Set(['command', 'response', 'apikey', 'signature', 'sessionkey', 'signatureversion', 'expires', '_']);
+
+export interface Faults {
+  /** Answer this API with an error `times` times (default: always). */
+  errors: { api: string; code: number; text: string; times?: number }[];
+  /** The async job of this API ends failed with this text. */
+  failJobs: Record<string, string>;
+  /** Delay answers of this API by so many ms. */
+  slow: Record<string, number>;
+}
+
+export interface SimulatorOptions {
+  port?: number;
+  host?: string;
+  delays?: Partial<Delays>;
+}
+
+export interface Simulator {
+  /** `http://127.0.0.1:PORT/client/api` */
+  endpoint: string;
+  port: number;
+  cloud: Cloud;
+  faults: Faults;
+  /** Every request seen: API name and auth kind (for tests that check nothing was sent). */
+  requests: { api: string; method: string; auth: 'signed' | 'session' | 'none' }[];
+  close(): Promise<void>;
+}
+
+interface Job {
+  id: string;
+  api: string;
+  userId: string;
+  accountId: string;
+  status: 0 | 1 | 2;
+  result?: Record<string, unknown>;
+  resultCode: number;
+  created: string;
+  completed?: string;
+}
+
+function iso(): string {
+  return new Date().toISOString().replace(/\.\d{3}Z$/, '+0000');
+}
+
+function answerBody(answer: Answer): Record<string, unknown> {
+  if (answer.kind === 'flat') return answer.value;
+  if (answer.kind === 'object') return { [answer.key]: answer.value };
+  return answer.items.length ? { count: answer.items.length, [answer.key]: answer.items } : {};
+}
+
+async function readParams(req: IncomingMessage, url: URL): Promise<Record<string, string>> {
+  const params: Record<string, string> = {};
+  for (const [k, v] of url.searchParams) params[k] = v;
+  if (req.method === 'POST') {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    for (const [k, v] of new URLSearchParams(Buffer.concat(chunks).toString('utf8'))) params[k] = v;
+  }
+  return params;
+}
+
+export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
+  const cloud = new Cloud(opts.delays);
+  const sessions = new Sessions();
+  const jobs = new Map<string, Job>();
+  const faults: Faults = { errors: [], failJobs: {}, slow: {} };
+  const requests: Simulator['requests'] = [];
+  const timers = new Set<NodeJS.Timeout>();
+
+  function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string | string[]> = {}): void {
+    res.writeHead(status, { 'Content-Type': 'application/json; charset=UTF-8', [SIMULATOR_HEADER]: SIMULATOR_NAME, ...headers });
+    res.end(JSON.stringify(body));
+  }
+  const envelopeKey = (api: string) => `${api.toLowerCase()}response`;
+  function fail(res: ServerResponse, api: string, code: number, text: string, csCode = 9999): void {
+    send(res, code, { [envelopeKey(api || 'error')]: { uuidList: [], errorcode: code, cserrorcode: csCode, errortext: text } });
+  }
+
+  function runJob(api: string, params: Record<string, string>, user: Cloud['users'][number]): Job {
+    const job: Job = { id: randomUUID(), api, userId: user.id, accountId: user.accountid, status: 0, resultCode: 0, created: iso() };
+    jobs.set(job.id, job);
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      job.completed = iso();
+      const injected = faults.failJobs[api];
+      try {
+        if (injected !== undefined) throw new ApiFault(530, injected, 4250);
+        cloud.advance();
+        job.result = answerBody(HANDLERS[api]!({ cloud, user, api, params, sessions }));
+        job.status = 1;
+      } catch (err) {
+        const fault = err instanceof ApiFault ? err : new ApiFault(530, (err as Error).message, 9999);
+        job.status = 2;
+        job.resultCode = 530;
+        job.result = { errorcode: fault.code, cserrorcode: fault.csCode, errortext: fault.message };
+      }
+    }, cloud.delays.jobMs);
+    timers.add(timer);
+    return job;
+  }
+
+  function jobAnswer(job: Job): Record<string, unknown> {
+    return {
+      accountid: job.accountId, userid: job.userId, cmd: `org.apache.cloudstack.api.command.admin.${job.api}Cmd`, jobstatus: job.status, jobprocstatus: 0,
+      jobresultcode: job.resultCode, jobresulttype: 'object', ...(job.status === 0 ? {} : { jobresult: job.result }),
+      created: job.created, ...(job.completed && job.status !== 0 ? { completed: job.completed } : {}), jobid: job.id,
+    };
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://simulator');
+    if (url.pathname !== '/client/api') {
+      res.writeHead(404, { 'Content-Type': 'text/html', [SIMULATOR_HEADER]: SIMULATOR_NAME });
+      res.end('<html><body>404 Not Found (CloudStack API simulator: the API is at /client/api)</body></html>');
+      return;
+    }
+    const params = await readParams(req, url);
+    const api = params.command ?? '';
+    const slow = faults.slow[api];
+    if (slow) await new Promise((r) => setTimeout(r, slow));
+
+    if (api === 'login') {
+      requests.push({ api, method: req.method ?? 'GET', auth: 'none' });
+      if (req.method !== 'POST') return fail(res, api, 405, 'Please use HTTP POST to authenticate using username/password');
+      const user = cloud.users.find((u) => u.username === params.username);
+      const domain = params.domain ?? '/';
+      if (!user || user.password !== params.password || !['/', 'ROOT', '/ROOT', ''].includes(domain.replace(/\/$/, '') || '/')) {
+        return fail(res, api, 531, `Failed to authenticate user ${params.username ?? ''} in domain 1; please provide valid credentials`, 9999);
+      }
+      const session = sessions.open(user);
+      return send(res, 200, { loginresponse: { username: user.username, userid: user.id, domainid: user.domainid, timeout: 1800, account: 'admin', firstname: 'admin', lastname: 'cloud', type: '1', timezone: 'UTC', timezoneoffset: '0.0', registered: 'false', sessionkey: session.key, is2faenabled: 'false', is2faverified: 'true' } }, {
+        'Set-Cookie': [`JSESSIONID=${session.id}; Path=/client; HttpOnly`, `sessionkey=${session.key}; Path=/client`],
+      });
+    }
+
+    const user = authenticate(cloud, sessions, params, req.headers.cookie);
+    const lowered = Object.keys(params).map((k) => k.toLowerCase());
+    requests.push({ api, method: req.method ?? 'GET', auth: lowered.includes('sessionkey') ? 'session' : lowered.includes('signature') ? 'signed' : 'none' });
+    if (!user) return fail(res, api, 401, 'unable to verify user credentials and/or request signature');
+    if (api === 'logout') {
+      const id = cookieValue(req.headers.cookie, 'JSESSIONID');
+      if (id) sessions.close(id);
+      return send(res, 200, { logoutresponse: { description: 'success' } });
+    }
+    const spec = REFERENCE.apis[api];
+    const handler = HANDLERS[api];
+    if (!spec || (!handler && api !== 'queryAsyncJobResult')) {
+      return fail(res, api, 432, `The given command:${api} does not exist or it is not available for user with id:${user.id}`);
+    }
+    const accepted = new Set([...spec.required, ...spec.optional].map((p) => p.toLowerCase()));
+    for (const key of Object.keys(params)) {
+      const base = key.split('[')[0]!.toLowerCase();
+      if (!TRANSPORT_PARAMS.has(base) && !accepted.has(base)) {
+        return fail(res, api, 431, `Unable to execute API command ${api.toLowerCase()} due to unknown parameter ${key}`, 4350);
+      }
+    }
+    for (const required of spec.required) {
+      if (!Object.keys(params).some((k) => k.split('[')[0]!.toLowerCase() === required.toLowerCase()) || params[required] === '') {
+        return fail(res, api, 431, `Unable to execute API command ${api.toLowerCase()} due to missing parameter ${required}`, 4350);
+      }
+    }
+    const injected = faults.errors.find((f) => f.api === api && (f.times === undefined || f.times > 0));
+    if (injected) {
+      if (injected.times !== undefined) injected.times--;
+      return fail(res, api, injected.code, injected.text, injected.code === 530 ? 4250 : 9999);
+    }
+    if (api === 'queryAsyncJobResult') {
+      const job = jobs.get(params.jobid!);
+      if (!job) return fail(res, api, 431, `Unable to execute API command queryasyncjobresult due to invalid value. Invalid parameter jobid value=${params.jobid}`, 4350);
+      return send(res, 200, { queryasyncjobresultresponse: jobAnswer(job) });
+    }
+    const own: Record<string, string> = {};
+    for (const [k, v] of Object.entries(params)) if (!TRANSPORT_PARAMS.has(k.toLowerCase())) own[k] = v;
+    if (spec.async) {
+      const job = runJob(api, own, user);
+      return send(res, 200, { [envelopeKey(api)]: { jobid: job.id } });
+    }
+    try {
+      cloud.advance();
+      send(res, 200, { [envelopeKey(api)]: answerBody(handler!({ cloud, user, api, params: own, sessions })) });
+    } catch (err) {
+      if (err instanceof ApiFault) return fail(res, api, err.code, err.message, err.csCode);
+      return fail(res, api, 530, (err as Error).message);
+    }
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: Error) => {
+      if (!res.headersSent) fail(res, '', 530, `simulator fault: ${err.message}`);
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    endpoint: `http://${opts.host ?? '127.0.0.1'}:${port}/client/api`,
+    port,
+    cloud,
+    faults,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const t of timers) clearTimeout(t);
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
