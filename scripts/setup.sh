@@ -19,6 +19,9 @@ fi
 
 if [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "setup: installing npm dependencies"
-  npm ci --no-audit --no-fund
+  # `npm install`, not `npm ci`: npm leaves other platforms' optional packages (astro's and
+  # pagefind's native bindings) out of the lock file, and `npm ci` then refuses the lock.
+  # The versions still come from package-lock.json.
+  npm install --no-audit --no-fund --loglevel=error
 fi
 echo "setup: ready ($(node_modules/.bin/node --version))"
