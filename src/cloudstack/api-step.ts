@@ -168,7 +168,12 @@ function docsLink(step: PlannedStep, ctx: ApiStepContext): string {
 
 /** Run an api step; never throws for CloudStack or input errors (they become `failed`). */
 export async function runApiStep(step: PlannedStep, ctx: ApiStepContext): Promise<ApiStepResult> {
-  const secretValues = (ctx.secretNames ?? Object.keys(SECRET_VARIABLES)).map((n) => ctx.variables[n] ?? ctx.credentials.secret(n) ?? '').filter(Boolean);
+  const named = (ctx.secretNames ?? Object.keys(SECRET_VARIABLES)).map((n) => ctx.variables[n] ?? ctx.credentials.secret(n) ?? '');
+  // The API keys may appear only during the step (first contact): look them up each time.
+  const secrets = () => {
+    const keys = ctx.credentials.apiKeys();
+    return [...named, keys?.secretKey ?? '', keys?.apiKey ?? ''].filter(Boolean);
+  };
   let simulatedSaid = false;
   const client = new CloudStackClient({
     endpoint: ctx.endpoint,
@@ -184,13 +189,13 @@ export async function runApiStep(step: PlannedStep, ctx: ApiStepContext): Promis
       simulatedSaid = true;
       ctx.log(`[simulated] ${ctx.endpoint} is the CloudStack API simulator, not a real CloudStack`);
     }
-    ctx.log(redact(line, secretValues));
+    ctx.log(redact(line, secrets()));
   }
   const waitOpts = { log, signal: ctx.signal, caFile: ctx.caFile, timeoutMs: ctx.timing?.apiWaitMs, initialMs: ctx.timing?.apiWaitInitialMs };
   const fail = (status: ApiStepStatus, text: string): ApiStepResult => ({
     status,
     captured: {},
-    message: `${redact(text, secretValues)}\n  docs: ${docsLink(step, ctx)}`,
+    message: `${redact(text, secrets())}\n  docs: ${docsLink(step, ctx)}`,
     simulated: client.simulated || undefined,
   });
   try {

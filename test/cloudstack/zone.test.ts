@@ -45,7 +45,9 @@ describe('zone chapter against the simulator', () => {
 
   it('changes nothing on the second run', async () => {
     const before = sim.requests.length;
-    const counts = Object.fromEntries(Object.entries(sim.cloud.objects).map(([k, v]) => [k, v.length]));
+    // system VMs (and their agents) appear on the simulator's own clock once the zone is enabled
+    const made = () => Object.fromEntries(Object.entries(sim.cloud.objects).filter(([k]) => k !== 'systemvm').map(([k, v]) => [k, v.filter((o) => o.type === undefined || o.type === 'Routing').length]));
+    const counts = made();
     // a second run starts from the captured values of the first, as a resumed install does
     const run = await runApiSteps(plan, sim.endpoint, creds);
     expect(run.results).toHaveLength(plan.steps.filter((s) => s.on === 'api').length);
@@ -53,7 +55,7 @@ describe('zone chapter against the simulator', () => {
     expect(run.log.join('\n')).toContain('createZone: already there (Zone1), nothing to do');
     const sent = sim.requests.slice(before).map((r) => r.api);
     expect(sent.filter((api) => MUTATING.test(api))).toEqual([]);
-    expect(Object.fromEntries(Object.entries(sim.cloud.objects).map(([k, v]) => [k, v.length]))).toEqual(counts);
+    expect(made()).toEqual(counts);
     expect(run.captured.ZONE_ID).toBe(captured.ZONE_ID);
     expect(run.captured.CLUSTER_ID).toBe(captured.CLUSTER_ID);
   });

@@ -174,7 +174,7 @@ export const HANDLERS: Record<string, Handler> = {
     if (overlap) throw new ApiFault(530, `The IP range with tag: ${p.vlan ?? 'untagged'} in zone ${zone.name} has already been added with gateway ${p.gateway}. Please specify a different gateway/netmask.`, 4350);
     const net = ctx.cloud.objects.physicalnetwork.find((n) => n.zoneid === zone.id);
     return obj('vlan', ctx.cloud.add('vlan', {
-      ...zoneFields(zone), forvirtualnetwork: p.forvirtualnetwork !== 'false', vlan: `vlan://${p.vlan ?? 'untagged'}`, gateway: p.gateway, netmask: p.netmask,
+      zoneid: zone.id, forvirtualnetwork: p.forvirtualnetwork !== 'false', vlan: `vlan://${p.vlan ?? 'untagged'}`, gateway: p.gateway, netmask: p.netmask,
       startip: p.startip, endip: p.endip, physicalnetworkid: p.physicalnetworkid ?? net?.id, podid: p.podid, account: 'system', domainid: ctx.user.domainid, domain: 'ROOT', forsystemvms: false,
     }));
   },
