@@ -1,0 +1,78 @@
+// How `runbook install` shows executor events: one JSON object per line (`--json`, DESIGN.md
+// section 5) or plain lines a person or a log file can read.
+import type { ExecutorEvent, FailureReport } from '../../src/executor/events.ts';
+
+export type Write = (text: string) => void;
+
+/** The contract's JSON lines: plan, step-start, step-end, summary (plus dry-run under --dry-run). */
+export function jsonRenderer(out: Write): (event: ExecutorEvent) => void {
+  return (event) => {
+    switch (event.type) {
+      case 'plan':
+      case 'step-start':
+      case 'dry-run':
+      case 'summary':
+        return out(JSON.stringify(event) + '\n');
+      case 'step-end': {
+        const { failure, ...rest } = event;
+        return out(JSON.stringify(failure ? { ...rest, failure } : rest) + '\n');
+      }
+      default:
+        return;
+    }
+  };
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+export function formatFailure(f: FailureReport): string {
+  const lines = [
+    `Step ${f.id} failed on ${f.host}: ${f.message}`,
+    `  command:   ${f.command.split('\n').join('\n             ')}`,
+    ...(f.exitCode !== undefined ? [`  exit code: ${f.exitCode}`] : []),
+  ];
+  if (f.lastLines.length > 0) lines.push(`  last ${f.lastLines.length} lines of output:`, ...f.lastLines.map((l) => `    | ${l}`));
+  lines.push(`  log:       ${f.log}`, `  docs:      ${f.url}`);
+  return lines.join('\n') + '\n';
+}
+
+/** Plain lines: one per step start and end, the failure report, and the summary. */
+export function lineRenderer(out: Write, resumeCommand: string): (event: ExecutorEvent) => void {
+  const width = { host: 4 };
+  return (event) => {
+    const tag = (host: string) => `[${host.padEnd(width.host)}]`;
+    switch (event.type) {
+      case 'plan':
+        width.host = Math.max(4, ...event.hosts.map((h) => h.length));
+        return out(`Site ${event.site}: ${event.steps.length} steps on ${event.hosts.join(', ')}\n`);
+      case 'host':
+        return event.state === 'connected' ? out(`${tag(event.host)} connected\n`) : undefined;
+      case 'step-start':
+        return out(`${tag(event.host)} start    ${event.id}: ${event.title}\n`);
+      case 'step-retry':
+        return out(`${tag(event.host)} retry    ${event.id}: ${event.reason}; again in ${seconds(event.delayMs)}\n`);
+      case 'step-end': {
+        const why = event.reason ? ` (${event.reason})` : '';
+        out(`${tag(event.host)} ${event.status.padEnd(8)} ${event.id} in ${seconds(event.ms)}${event.status === 'failed' ? '' : why}\n`);
+        if (event.failure) out(formatFailure(event.failure));
+        return;
+      }
+      case 'dry-run':
+        return out(`${tag(event.host)} ${event.action === 'run' ? 'would run' : 'done     '} ${event.id} (${event.reason})\n`);
+      case 'summary': {
+        const c = event.counts;
+        out(
+          `Summary: ${c.changed} changed, ${c.ok} ok, ${c.skipped} skipped, ${c.failed} failed, ${c.blocked} blocked` +
+            `${event.notRun ? `, ${event.notRun} not run` : ''} in ${seconds(event.ms)}\n`,
+        );
+        for (const b of event.blockedSteps) out(`Blocked: ${b.id} on ${b.host}: ${b.reason}\n`);
+        if (event.blockedSteps.length > 0) out(`${event.blockedSteps.length} step(s) are blocked; the steps that do not depend on them ran.\n`);
+        if (event.result === 'failed') out(`The run failed. Fix the cause above, then resume with: ${resumeCommand}\n`);
+        if (event.result === 'interrupted') out(`Stopped on request. Resume with: ${resumeCommand}\n`);
+        return;
+      }
+      default:
+        return;
+    }
+  };
+}

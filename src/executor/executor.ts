@@ -1,0 +1,302 @@
+// The executor: runs a plan's steps on its hosts (in parallel, each host in document order,
+// plus `requires`), resumes from the journal, and reports everything as typed events.
+import { randomUUID } from 'node:crypto';
+import { API_HOST, type Machine, type Plan, type PlannedStep } from '../plan/model.ts';
+import { Journal, lastEnds, readJournal, type StepStatus } from '../state/journal.ts';
+import { acquireLock } from '../state/lock.ts';
+import { StepLog } from '../state/logs.ts';
+import { ensureStateDir, statePaths, type StatePaths } from '../state/paths.ts';
+import { ensureSecrets, readState, writeState, type SiteState } from '../state/store.ts';
+import { SshTransport } from '../transport/ssh.ts';
+import type { Transport } from '../transport/types.ts';
+import { NO_API_CLIENT, type ApiRunner } from './api-runner.ts';
+import { docsUrl } from './docs-url.ts';
+import type { Counts, ExecutorEvent, FailureReport } from './events.ts';
+import { checkPlanOrder, forcedStep, selectSteps, type Selection } from './select.ts';
+import { DEFAULT_RETRY_POLICY, runStep, type RetryPolicy, type StepOutcome } from './step-runner.ts';
+import { Deferred, Semaphore } from './sync.ts';
+import { RepositoryProbe } from './repo-probe.ts';
+import { Redactor, stepEnvironment, stepHash } from './variables.ts';
+
+export interface ExecutorOptions extends Selection {
+  plan: Plan;
+  onEvent?: (event: ExecutorEvent) => void;
+  /** First contact with a host: accept its key? (`--yes` answers true; a changed key never asks.) */
+  confirmHostKey: (host: string, fingerprint: string) => Promise<boolean>;
+  askPassword?: (host: string) => Promise<string>;
+  apiRunner?: ApiRunner;
+  /** How to reach a machine; defaults to SSH with the site's known_hosts. */
+  transportFor?: (machine: Machine, paths: StatePaths) => Transport;
+  /** Hosts working at once; default all. */
+  parallel?: number;
+  dryRun?: boolean;
+  policy?: Partial<RetryPolicy>;
+}
+
+type TaskEnd = StepStatus | 'not-run' | 'not-selected';
+
+interface Task {
+  step: PlannedStep;
+  index: number;
+  host: string;
+  end: Deferred<TaskEnd>;
+}
+
+export type RunSummary = Extract<ExecutorEvent, { type: 'summary' }>;
+
+const DONE: StepStatus[] = ['ok', 'changed', 'skipped'];
+
+export class Executor {
+  private readonly options: ExecutorOptions;
+  private readonly plan: Plan;
+  private readonly paths: StatePaths;
+  private readonly policy: RetryPolicy;
+  private stopReason: 'failed' | 'interrupted' | undefined;
+  private readonly abort = new AbortController();
+  private readonly transports = new Map<string, Transport>();
+  private readonly connected = new Set<string>();
+  private readonly failures: FailureReport[] = [];
+  private readonly blocked: { id: string; host: string; reason: string }[] = [];
+  private readonly counts: Counts = { ok: 0, changed: 0, skipped: 0, failed: 0, blocked: 0 };
+  private state: SiteState = { secrets: {}, captured: {} };
+  private redactor = new Redactor(this.state);
+  private journal: Journal | undefined;
+  private runId = randomUUID().slice(0, 8);
+
+  constructor(options: ExecutorOptions) {
+    this.options = options;
+    this.plan = options.plan;
+    this.paths = statePaths(options.plan.siteFile);
+    this.policy = { ...DEFAULT_RETRY_POLICY, ...options.policy };
+  }
+
+  /** Ask the run to stop: running actions finish (or time out); `force` also cuts connections. */
+  stop(force = false): void {
+    this.stopReason ??= 'interrupted';
+    if (force) {
+      this.abort.abort();
+      for (const t of this.transports.values()) void t.close();
+    }
+  }
+
+  private emit(event: ExecutorEvent): void {
+    this.options.onEvent?.(event);
+  }
+
+  async run(): Promise<RunSummary> {
+    const started = Date.now();
+    checkPlanOrder(this.plan);
+    const selected = selectSteps(this.plan, this.options);
+    const forced = forcedStep(this.options);
+    ensureStateDir(this.paths);
+    const release = this.options.dryRun ? () => {} : acquireLock(this.paths.lock);
+    try {
+      this.state = this.options.dryRun ? readState(this.paths.state) : ensureSecrets(this.paths.state, this.plan.secrets);
+      this.redactor = new Redactor(this.state);
+      if (!this.options.dryRun) this.journal = new Journal(this.paths.journal);
+      const ends = lastEnds(readJournal(this.paths.journal));
+      const tasks = this.plan.steps.flatMap((step, index) =>
+        step.hosts.map((host) => ({ step, index, host, end: new Deferred<TaskEnd>() })),
+      );
+      this.emit({
+        type: 'plan',
+        site: this.plan.siteName,
+        hosts: [...new Set(tasks.map((t) => t.host))],
+        steps: this.plan.steps.map((s) => ({ id: s.id, title: s.title, on: s.on, hosts: s.hosts })),
+      });
+      this.journal?.append({ t: 'run-start', run: this.runId, at: new Date().toISOString(), pid: process.pid, steps: tasks.length });
+
+      const probe = new RepositoryProbe(this.plan, (host) => this.transport(host));
+      const slots = new Semaphore(this.options.parallel ?? Number.MAX_SAFE_INTEGER);
+      const byHost = new Map<string, Task[]>();
+      for (const t of tasks) byHost.set(t.host, [...(byHost.get(t.host) ?? []), t]);
+
+      const worker = async (queue: Task[]) => {
+        for (const task of queue) {
+          if (!selected(task.step)) {
+            task.end.resolve('not-selected');
+            continue;
+          }
+          const deps = this.dependencies(task, tasks);
+          const depEnds = await Promise.all(deps.map((d) => d.end.promise));
+          if (this.stopReason) {
+            task.end.resolve('not-run');
+            continue;
+          }
+          // Name the same host's instance of a required step first: that is the one the reader expects.
+          const bads = deps.filter((_, i) => ['failed', 'blocked', 'not-run'].includes(depEnds[i]!));
+          const bad = bads.find((d) => d.host === task.host) ?? bads[0];
+          const env = this.environment(task.host);
+          const hash = stepHash(task.step, env, new Set(this.plan.secrets));
+          const last = ends.get(`${task.step.id}@${task.host}`);
+          const done = task.step.id !== forced && last && DONE.includes(last.status) && last.hash === hash;
+
+          if (this.options.dryRun) {
+            this.emit({ type: 'dry-run', id: task.step.id, host: task.host, action: done ? 'skip' : 'run', reason: done ? 'done in an earlier run' : last ? 'changed since it last ran' : 'not run yet' });
+            task.end.resolve('not-selected');
+            continue;
+          }
+          const releaseSlot = await slots.acquire();
+          try {
+            let outcome: StepOutcome;
+            const begin = Date.now();
+            this.emit({ type: 'step-start', id: task.step.id, host: task.host, title: task.step.title });
+            if (bad) {
+              outcome = { status: 'blocked', reason: `requires ${bad.step.id} on ${bad.host}, which ${bad.end.value === 'not-run' ? 'did not run' : `ended ${bad.end.value}`}` };
+            } else if (done) {
+              outcome = { status: 'skipped', reason: 'done in an earlier run' };
+            } else {
+              this.journal!.append({ t: 'step-start', run: this.runId, at: new Date().toISOString(), id: task.step.id, host: task.host, hash });
+              outcome = await this.execute(task, env, probe);
+            }
+            this.finish(task, outcome, hash, Date.now() - begin, !bad && !done);
+          } finally {
+            releaseSlot();
+          }
+        }
+      };
+      await Promise.all([...byHost.values()].map((queue) => worker(queue)));
+
+      const notRun = tasks.filter((t) => t.end.value === 'not-run').length;
+      const result = this.counts.failed > 0 ? 'failed' : this.stopReason === 'interrupted' ? 'interrupted' : 'completed';
+      this.journal?.append({ t: 'run-end', run: this.runId, at: new Date().toISOString(), result });
+      const summary: RunSummary = {
+        type: 'summary',
+        ...this.counts,
+        counts: { ...this.counts },
+        ms: Date.now() - started,
+        notRun,
+        result,
+        failures: this.failures,
+        blockedSteps: this.blocked,
+      };
+      this.emit(summary);
+      return summary;
+    } finally {
+      await Promise.all([...this.transports.values()].map((t) => t.close()));
+      this.journal?.close();
+      release();
+    }
+  }
+
+  /** The tasks a task waits for: earlier steps on its host, `requires`, and for api steps every earlier host step. */
+  private dependencies(task: Task, tasks: Task[]): Task[] {
+    const required = new Set(task.step.requires);
+    return tasks.filter(
+      (t) =>
+        t.index < task.index &&
+        (required.has(t.step.id) || (task.host === API_HOST && t.host !== API_HOST)),
+    );
+  }
+
+  private machine(host: string): Machine | undefined {
+    return this.plan.machines.find((m) => m.name === host);
+  }
+
+  private environment(host: string): Record<string, string> {
+    return stepEnvironment(this.plan, this.state, this.machine(host));
+  }
+
+  private transport(host: string): Transport {
+    let t = this.transports.get(host);
+    if (!t) {
+      const machine = this.machine(host);
+      if (!machine) throw new Error(`the plan has no machine named ${host}`);
+      t = this.options.transportFor
+        ? this.options.transportFor(machine, this.paths)
+        : new SshTransport({
+            host,
+            target: machine.ssh,
+            knownHostsFile: this.paths.knownHosts,
+            confirmHostKey: this.options.confirmHostKey,
+            askPassword: this.options.askPassword,
+          });
+      this.transports.set(host, t);
+    }
+    return t;
+  }
+
+  private async execute(task: Task, env: Record<string, string>, probe: RepositoryProbe): Promise<StepOutcome> {
+    const { step, host } = task;
+    const log = new StepLog(this.paths.logs, host, step.id);
+    const url = docsUrl(step.url);
+    log.write(`=== ${new Date().toISOString()} run ${this.runId}: ${step.id} (${step.title}) on ${host} ===`);
+    const failed = (message: string, command: string): StepOutcome => ({
+      status: 'failed',
+      reason: message,
+      failure: { host, id: step.id, command, message, lastLines: [], log: log.path, url },
+    });
+    try {
+      if (host === API_HOST) return await this.executeApi(task, log, failed);
+      if (step.needs.includes('cloudstack-repo')) {
+        const reachable = await probe.check(host, env, log);
+        if (reachable !== true) return { status: 'blocked', reason: reachable };
+      }
+      const transport = this.transport(host);
+      if (!this.connected.has(host)) {
+        this.emit({ type: 'host', host, state: 'connecting' });
+        await transport.connect();
+        this.connected.add(host);
+        this.emit({ type: 'host', host, state: 'connected' });
+      }
+      return await runStep({
+        step,
+        host,
+        transport,
+        env,
+        log,
+        redactor: this.redactor,
+        url,
+        policy: this.policy,
+        onOutput: (stream, line) => this.emit({ type: 'step-output', id: step.id, host, stream, line }),
+        onRetry: (attempt, delayMs, reason) => this.emit({ type: 'step-retry', id: step.id, host, attempt, delayMs, reason }),
+      });
+    } catch (error) {
+      const message = this.redactor.redact((error as Error).message);
+      log.write(`(error: ${message})`);
+      return failed(message, step.actions[0]?.kind === 'sh' ? step.actions[0].script : `step ${step.id}`);
+    } finally {
+      log.close();
+    }
+  }
+
+  private async executeApi(task: Task, log: StepLog, failed: (m: string, c: string) => StepOutcome): Promise<StepOutcome> {
+    const runner = this.options.apiRunner;
+    if (!runner) return { status: 'blocked', reason: NO_API_CLIENT };
+    const command = task.step.actions.map((a) => (a.kind === 'api' ? a.text : a.kind)).join('\n');
+    const result = await runner.runApiStep(task.step, {
+      plan: this.plan,
+      variables: this.environment(API_HOST),
+      stateDir: this.paths.dir,
+      log: (line) => log.write(this.redactor.redact(line)),
+      signal: this.abort.signal,
+    });
+    // The API client may have saved keys in the state file meanwhile: start from the file.
+    const onDisk = readState(this.paths.state);
+    this.state = { secrets: { ...this.state.secrets, ...onDisk.secrets }, captured: { ...onDisk.captured, ...result.captured } };
+    if (Object.keys(result.captured).length > 0) writeState(this.paths.state, this.state);
+    this.redactor.update(this.state);
+    if (result.status === 'failed') return failed(this.redactor.redact(result.message ?? 'the API call failed'), command);
+    if (result.status === 'blocked') return { status: 'blocked', reason: result.message ?? 'blocked by the API client' };
+    return { status: result.changed ? 'changed' : result.status };
+  }
+
+  private finish(task: Task, outcome: StepOutcome, hash: string, ms: number, journal: boolean): void {
+    const { step, host } = task;
+    if (journal) {
+      this.journal!.append({
+        t: 'step-end', run: this.runId, at: new Date().toISOString(), id: step.id, host, hash,
+        status: outcome.status, ms, reason: outcome.reason, exitCode: outcome.failure?.exitCode,
+      });
+    }
+    this.counts[outcome.status]++;
+    if (outcome.failure) this.failures.push(outcome.failure);
+    if (outcome.status === 'blocked') this.blocked.push({ id: step.id, host, reason: outcome.reason ?? '' });
+    if (outcome.status === 'failed') this.stopReason = 'failed';
+    this.emit({
+      type: 'step-end', id: step.id, host, status: outcome.status, ms,
+      reason: outcome.reason, failure: outcome.failure,
+    });
+    task.end.resolve(outcome.status);
+  }
+}

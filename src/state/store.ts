@@ -1,0 +1,54 @@
+// The state file: generated secrets and values captured from the CloudStack API. Mode 0600,
+// replaced atomically (temp file, fsync, rename) so it is always either old or new, whole.
+import { randomInt } from 'node:crypto';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export interface SiteState {
+  secrets: Record<string, string>;
+  captured: Record<string, string>;
+}
+
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+export const SECRET_LENGTH = 32;
+
+export function generateSecret(length = SECRET_LENGTH): string {
+  let s = '';
+  for (let i = 0; i < length; i++) s += ALPHABET[randomInt(ALPHABET.length)];
+  return s;
+}
+
+export function readState(file: string): SiteState {
+  if (!existsSync(file)) return { secrets: {}, captured: {} };
+  const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<SiteState>;
+  return { secrets: parsed.secrets ?? {}, captured: parsed.captured ?? {} };
+}
+
+export function writeState(file: string, state: SiteState): void {
+  const temp = `${file}.${process.pid}.tmp`;
+  const fd = openSync(temp, 'w', 0o600);
+  try {
+    writeSync(fd, JSON.stringify(state, null, 2) + '\n');
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(temp, file);
+  const dirFd = openSync(dirname(file), 'r');
+  try {
+    fsyncSync(dirFd);
+  } finally {
+    closeSync(dirFd);
+  }
+}
+
+/** Generate every named secret that the state does not hold yet; saves before returning. */
+export function ensureSecrets(file: string, names: string[]): SiteState {
+  const state = readState(file);
+  const missing = names.filter((n) => !state.secrets[n]);
+  if (missing.length > 0) {
+    for (const name of missing) state.secrets[name] = generateSecret();
+    writeState(file, state);
+  }
+  return state;
+}
