@@ -28,7 +28,7 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 export function formatFailure(f: FailureReport): string {
   const lines = [
     `Step ${f.id} failed on ${f.host}: ${f.message}`,
-    `  command:   ${f.command.split('\n').join('\n             ')}`,
+    `  command:   ${f.command.trimEnd().split('\n').join('\n             ')}`,
     ...(f.exitCode !== undefined ? [`  exit code: ${f.exitCode}`] : []),
   ];
   if (f.lastLines.length > 0) lines.push(`  last ${f.lastLines.length} lines of output:`, ...f.lastLines.map((l) => `    | ${l}`));

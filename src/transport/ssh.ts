@@ -39,6 +39,7 @@ export class SshTransport implements Transport {
   private connecting: Promise<void> | undefined;
   private password: string | undefined;
   private lostReason: string | undefined;
+  private closed = false;
   private readonly running = new Set<(reason: string) => void>();
 
   constructor(options: SshTransportOptions) {
@@ -124,7 +125,10 @@ export class SshTransport implements Transport {
       client.connect(config);
     });
     client.on('error', (error: Error) => this.lost(`connection to ${host} failed: ${error.message}`));
-    client.on('close', () => this.lost(`connection to ${host} (${where}) was closed`));
+    client.on('close', () => {
+      this.closed = true;
+      this.lost(`connection to ${host} (${where}) was closed`);
+    });
     this.client = client;
   }
 
@@ -185,12 +189,15 @@ export class SshTransport implements Transport {
     const client = this.client;
     this.client = undefined;
     this.connecting = undefined;
-    if (!client) return;
+    if (!client || this.closed) return;
     this.lostReason ??= `connection to ${this.host} was closed by the installer`;
     await new Promise<void>((resolve) => {
-      client.once('close', () => resolve());
+      const timer = setTimeout(resolve, 2000);
+      client.once('close', () => {
+        clearTimeout(timer);
+        resolve();
+      });
       client.end();
-      setTimeout(resolve, 2000).unref();
     });
   }
 }

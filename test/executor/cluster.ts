@@ -44,12 +44,13 @@ export interface Site {
   cleanup(): void;
 }
 
-export function makeSite(cluster: Cluster, prefix = 's'): Site {
+/** A site over the cluster's first `count` hosts (the management server and count-1 KVM hosts). */
+export function makeSite(cluster: Cluster, prefix = 's', count = cluster.hosts.length): Site {
   const dir = mkdtempSync(join(tmpdir(), 'rb-install-'));
   const name = `${prefix}${Math.random().toString(36).slice(2, 10)}`;
   const machine = (h: FakeHost, i: number) =>
     `{ address: 172.16.10.${i + 2}, hostname: ${h.name}, ssh: { host: ${h.address}, port: ${h.port} } }`;
-  const [mgmt, ...kvms] = cluster.hosts;
+  const [mgmt, ...kvms] = cluster.hosts.slice(0, count);
   const file = join(dir, 'site.yaml');
   writeFileSync(
     file,
