@@ -1,0 +1,251 @@
+// The wizard: one reducer holds the state (./state.ts); this component runs the side effects
+// (reading the site, contacting hosts, running the executor) and shows one screen at a time.
+import React from 'react';
+import { useApp, useInput } from 'ink';
+import type { ExecutorEvent } from '../../src/executor/events.ts';
+import type { Plan } from '../../src/plan/model.ts';
+import type { Languages, RunHandle, WizardServices } from './services.ts';
+import { initialState, reducer, hostKey, type Mode } from './state.ts';
+import { startingText, valuesFromText } from './site-form.ts';
+import { planWithout } from './skip.ts';
+import { h } from './ui.ts';
+import { Welcome } from './screens/welcome.ts';
+import { SiteScreen } from './screens/site.ts';
+import { LabScreen } from './screens/lab.ts';
+import { ConnectScreen } from './screens/connect.ts';
+import { PreflightScreen } from './screens/preflight.ts';
+import { PlanScreen } from './screens/plan.ts';
+import { RunScreen } from './screens/run.ts';
+import { FailureScreen } from './screens/failure.ts';
+import { DoneScreen } from './screens/done.ts';
+
+export interface AppProps {
+  siteFile: string;
+  runbookDir?: string;
+  services: WizardServices;
+  language?: string;
+  onExit: (code: number) => void;
+}
+
+interface Question {
+  host: string;
+  fingerprint: string;
+  resolve: (ok: boolean) => void;
+}
+
+export function resumeCommand(siteFile: string, runbookDir?: string): string {
+  return `npx runbook install --site ${siteFile}${runbookDir ? ` --runbook ${runbookDir}` : ''}`;
+}
+
+export function App(props: AppProps): React.ReactElement {
+  const { services } = props;
+  const [state, dispatch] = React.useReducer(
+    reducer,
+    { siteFile: props.siteFile, runbookDir: props.runbookDir, language: props.language },
+    initialState,
+  );
+  const [languages, setLanguages] = React.useState<Languages[]>([{ code: 'en', name: 'English' }]);
+  const [busy, setBusy] = React.useState(false);
+  const questions = React.useRef<Question[]>([]);
+  const handle = React.useRef<RunHandle | undefined>(undefined);
+  const app = useApp();
+
+  const exit = (code: number) => {
+    for (const q of questions.current.splice(0)) q.resolve(false);
+    handle.current?.stop(true);
+    dispatch({ type: 'exit', code });
+  };
+  React.useEffect(() => {
+    if (state.exitCode === undefined) return;
+    props.onExit(state.exitCode);
+    app.exit();
+  }, [state.exitCode]);
+
+  const readSite = async (file: string) => {
+    const text = startingText(services.readSiteText(file));
+    const checked = await services.checkSiteText(text, file);
+    dispatch({ type: 'site-read', text, site: checked.site, problems: checked.errors });
+  };
+  React.useEffect(() => {
+    void services.languages().then(setLanguages);
+    // After the first frame: the site checks load zod and the site module.
+    const timer = setTimeout(() => void readSite(state.siteFile), 0);
+    return () => clearTimeout(timer);
+  }, []);
+
+  // Host keys: one question at a time, whoever asks (connect, preflight, run).
+  const confirmHostKey = (host: string, fingerprint: string) =>
+    new Promise<boolean>((resolve) => {
+      questions.current.push({ host, fingerprint, resolve });
+      if (questions.current.length === 1) dispatch({ type: 'host-key-question', question: { host, fingerprint } });
+    });
+  const answerHostKey = (ok: boolean) => {
+    const q = questions.current.shift();
+    q?.resolve(ok);
+    const next = questions.current[0];
+    dispatch({ type: 'host-key-question', question: next ? { host: next.host, fingerprint: next.fingerprint } : undefined });
+  };
+
+  const contactAll = async (plan: Plan) => {
+    dispatch({
+      type: 'hosts',
+      hosts: plan.machines.map((m) => ({ name: m.name, target: `${m.ssh.user}@${m.ssh.host}:${m.ssh.port}`, state: 'connecting' })),
+    });
+    await Promise.all(
+      plan.machines.map(async (m) => dispatch({ type: 'host', host: await services.contactHost(plan, m, confirmHostKey) })),
+    );
+  };
+
+  const runPreflight = async (plan: Plan) => {
+    dispatch({ type: 'preflight-reset' });
+    dispatch({ type: 'go', screen: 'preflight' });
+    await services.preflight(plan, (row) => dispatch({ type: 'preflight-row', row }), confirmHostKey);
+    dispatch({ type: 'preflight-finished' });
+  };
+
+  const showPlan = async (plan: Plan) => {
+    const earlier = await services.earlierRun(plan);
+    dispatch({ type: 'earlier', ...earlier });
+    dispatch({ type: 'go', screen: 'plan' });
+  };
+
+  const startRun = (skipped: string[]) => {
+    const plan = state.plan!;
+    dispatch({ type: 'run-start' });
+    const run = services.install(planWithout(plan, skipped), (event: ExecutorEvent) => dispatch({ type: 'event', event }), confirmHostKey);
+    handle.current = run;
+    run.done.then(
+      async (summary) => {
+        handle.current = undefined;
+        if (summary.result === 'completed') dispatch({ type: 'done-info', info: await services.doneInfo(plan) });
+      },
+      (error: unknown) => {
+        handle.current = undefined;
+        const problems = (error as { problems?: { message: string; fix?: string }[] }).problems;
+        dispatch({ type: 'run-error', error: problems ? problems.map((p) => `${p.message}${p.fix ? ` ${p.fix}` : ''}`).join('; ') : (error as Error).message });
+      },
+    );
+  };
+
+  const saveSite = async (text: string) => {
+    setBusy(true);
+    try {
+      if (services.readSiteText(state.siteFile) !== text) services.writeSiteText(state.siteFile, text);
+      const built = await services.buildPlan({ site: state.siteFile, ...(state.runbookDir ? { runbook: state.runbookDir } : {}) });
+      if (!built.plan) {
+        dispatch({ type: 'plan-problems', problems: built.problems });
+        return;
+      }
+      dispatch({ type: 'plan-ready', plan: built.plan });
+      if (state.mode === 'preview') await showPlan(built.plan);
+      else {
+        dispatch({ type: 'go', screen: 'connect' });
+        void contactAll(built.plan);
+      }
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const choose = (mode: Mode | 'quit') => {
+    if (mode === 'quit') return exit(0);
+    dispatch({ type: 'mode', mode });
+    if (mode !== 'lab') return dispatch({ type: 'go', screen: 'site' });
+    dispatch({ type: 'go', screen: 'lab' });
+    services.labUp((message) => dispatch({ type: 'lab-message', message })).then(
+      async ({ siteFile }) => {
+        dispatch({ type: 'site-file', siteFile });
+        await readSite(siteFile);
+        dispatch({ type: 'go', screen: 'site' });
+      },
+      (error: unknown) => dispatch({ type: 'lab-error', error: (error as Error).message }),
+    );
+  };
+
+  useInput((input, key) => {
+    if (!(key.ctrl && input === 'c')) return;
+    if (state.screen === 'run' && handle.current) {
+      if (state.stopAsked) {
+        handle.current.stop(true);
+        dispatch({ type: 'stop-asked', asked: false });
+      } else dispatch({ type: 'stop-asked', asked: true });
+      return;
+    }
+    exit(state.screen === 'done' ? 0 : 130);
+  });
+
+  const resume = resumeCommand(state.siteFile, state.runbookDir);
+  switch (state.screen) {
+    case 'welcome':
+      return h(Welcome, {
+        state,
+        languages,
+        onChoose: choose,
+        onLanguage: (code: string) => void services.setLanguage(code).then(() => dispatch({ type: 'language', language: code })),
+      });
+    case 'lab':
+      return h(LabScreen, { state, onBack: () => dispatch({ type: 'go', screen: 'welcome' }) });
+    case 'site':
+      if (state.siteText === undefined) return h(LabScreen, { state, onBack: () => dispatch({ type: 'go', screen: 'welcome' }) });
+      return h(SiteScreen, {
+        key: state.siteFile,
+        file: state.siteFile,
+        baseText: state.siteText,
+        initial: valuesFromText(state.siteText),
+        planProblems: state.planProblems,
+        busy,
+        check: (text: string) => services.checkSiteText(text, state.siteFile),
+        onSave: (text: string) => void saveSite(text),
+        onBack: () => dispatch({ type: 'go', screen: 'welcome' }),
+      });
+    case 'connect':
+      return h(ConnectScreen, {
+        state,
+        onAnswer: answerHostKey,
+        onContinue: () => void runPreflight(state.plan!),
+        onRetry: () => void contactAll(state.plan!),
+        onBack: () => dispatch({ type: 'go', screen: 'site' }),
+      });
+    case 'preflight':
+      return h(PreflightScreen, {
+        state,
+        onAnswer: answerHostKey,
+        onContinue: () => void showPlan(state.plan!),
+        onAgain: () => void runPreflight(state.plan!),
+        onBack: () => dispatch({ type: 'go', screen: 'site' }),
+      });
+    case 'plan':
+      return h(PlanScreen, {
+        state,
+        onStart: () => startRun(state.skipped),
+        onBack: () => dispatch({ type: 'go', screen: state.mode === 'preview' ? 'site' : 'preflight' }),
+        onQuit: () => exit(0),
+      });
+    case 'run':
+      return h(RunScreen, {
+        state,
+        resumeCommand: resume,
+        onAnswer: answerHostKey,
+        onQuit: () => exit(1),
+        onStopAnswer: (stop: boolean) => {
+          dispatch({ type: 'stop-asked', asked: false });
+          if (stop) handle.current?.stop(false);
+        },
+      });
+    case 'failure':
+      return h(FailureScreen, {
+        state,
+        resumeCommand: resume,
+        onRetry: () => startRun(state.skipped),
+        onSkip: () => {
+          const f = state.failure!;
+          const skipped = [...state.skipped, hostKey(f.id, f.host)];
+          dispatch({ type: 'skip', key: hostKey(f.id, f.host) });
+          startRun(skipped);
+        },
+        onQuit: () => exit(1),
+      });
+    case 'done':
+      return h(DoneScreen, { state, onQuit: () => exit(0) });
+  }
+}

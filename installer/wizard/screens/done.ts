@@ -1,0 +1,65 @@
+// Screen 8: the cloud is built. Where to log in, the generated admin password (shown here
+// once; it stays in the state file), the `runbook verify` table, and what to do next.
+import React from 'react';
+import { Box, Text, useInput } from 'ink';
+import { Spinner } from '@inkjs/ui';
+import { t } from '../../../src/i18n/translate.ts';
+import type { WizardState } from '../state.ts';
+import { Frame, StatusMark, colour, fit, h, useTerminalSize } from '../ui.ts';
+
+export interface DoneProps {
+  state: WizardState;
+  onQuit: () => void;
+}
+
+export function DoneScreen(props: DoneProps): React.ReactElement {
+  const { state } = props;
+  const info = state.done;
+  const summary = state.summary;
+  const { columns, rows } = useTerminalSize();
+  const width = Math.min(columns, 120);
+  useInput((input, key) => {
+    if (key.return || input.toLowerCase() === 'q') props.onQuit();
+  });
+  const counts = summary
+    ? t('{ok} ok, {changed} changed, {skipped} skipped, {blocked} blocked in {time} s', {
+        ok: summary.ok, changed: summary.changed, skipped: summary.skipped, blocked: summary.blocked, time: Math.round(summary.ms / 1000),
+      })
+    : '';
+  const field = (label: string, value: string, bold = false) =>
+    h(Box, { key: label }, h(Text, null, label.padEnd(16)), h(Text, { bold }, fit(value, width - 16)));
+  const verifyRoom = Math.max(2, rows - 17);
+  const checks = info?.verify?.checks ?? [];
+  return h(
+    Frame,
+    { title: t('Done'), keys: t('Enter or Q quit') },
+    h(Text, { bold: true, color: colour('green') }, t('✔ The runbook has run to the end.')),
+    summary && summary.blocked > 0
+      ? h(Text, { color: colour('yellow') }, t('! {count} step(s) were blocked (see `runbook status`).', { count: summary.blocked }))
+      : null,
+    h(Text, { dimColor: true }, counts),
+    !info
+      ? h(Spinner, { label: t('Checking the cloud (runbook verify)…') })
+      : h(
+          Box,
+          { flexDirection: 'column', marginTop: 1 },
+          field(t('CloudStack UI'), info.uiUrl, true),
+          field(t('User'), info.adminUser),
+          field(t('Password'), info.adminPassword ?? t('(not generated yet)'), true),
+          h(Text, { dimColor: true }, fit(t('The password is shown only here; it is kept in {file} (mode 0600).', { file: info.stateFile }), width)),
+          h(Box, { flexDirection: 'column', marginTop: 1 },
+            h(Text, { bold: true }, info.verify?.simulated ? t('runbook verify [simulated: answers come from the API simulator]') : t('runbook verify')),
+            ...checks.slice(0, verifyRoom).map((c, i) =>
+              h(Box, { key: i }, h(Box, { width: 10 }, h(StatusMark, { mark: c.ok ? 'ok' : 'failed' })), h(Text, { wrap: 'truncate-end' }, fit(`${c.check}: ${c.object} (${c.state})`, width - 10))),
+            ),
+            checks.length > verifyRoom ? h(Text, { dimColor: true }, t('… {count} more; run `runbook verify`', { count: checks.length - verifyRoom })) : null,
+            info.verifyError ? h(Text, { color: colour('yellow') }, fit(t('Could not verify: {error}', { error: info.verifyError }), width * 2)) : null,
+          ),
+          h(Box, { flexDirection: 'column', marginTop: 1 },
+            h(Text, { bold: true }, t('Next')),
+            h(Text, null, fit(t('Log in, change the password, register an ISO or template, and start a first instance.'), width)),
+            h(Text, null, fit(t('`runbook verify` checks the cloud again; `runbook status` shows what ran.'), width)),
+          ),
+        ),
+  );
+}

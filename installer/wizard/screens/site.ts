@@ -1,0 +1,122 @@
+// Screen 2: the few things the runbook leaves open, checked as typed with the same checks and
+// messages as `runbook check`, written to the site file (comments kept) on the way out.
+import React from 'react';
+import { Box, Text, useInput } from 'ink';
+import { Spinner, TextInput } from '@inkjs/ui';
+import type { Problem } from '../../../src/diagnostics.ts';
+import { t } from '../../../src/i18n/translate.ts';
+import { FIELDS, applyValues, formProblems, problemsFor, type FormValues } from '../site-form.ts';
+import { Frame, ProblemLine, colour, fit, h, useTerminalSize } from '../ui.ts';
+
+export interface SiteScreenProps {
+  file: string;
+  /** The text the form edits (existing file, or the template). */
+  baseText: string;
+  initial: FormValues;
+  /** Problems that stopped the plan last time (runbook or site), if any. */
+  planProblems: Problem[];
+  check: (text: string) => Promise<{ errors: Problem[]; warnings: Problem[] }>;
+  onSave: (text: string) => void;
+  onBack: () => void;
+  busy?: boolean;
+}
+
+const LABEL = 16;
+
+export function SiteScreen(props: SiteScreenProps): React.ReactElement {
+  const { columns, rows } = useTerminalSize();
+  const [values, setValues] = React.useState<FormValues>(props.initial);
+  const [focus, setFocus] = React.useState(0);
+  const [checked, setChecked] = React.useState<{ errors: Problem[]; warnings: Problem[] } | undefined>();
+  const [tried, setTried] = React.useState(false);
+  const sequence = React.useRef(0);
+
+  const focusedKey = FIELDS[focus]!.key;
+  const keyRef = React.useRef(focusedKey);
+  keyRef.current = focusedKey;
+  const onFieldChange = React.useCallback((v: string) => {
+    const k = keyRef.current;
+    setValues((old) => (old[k] === v ? old : { ...old, [k]: v }));
+  }, []);
+  const text = React.useMemo(() => applyValues(props.baseText, values), [props.baseText, values]);
+  React.useEffect(() => {
+    const mine = ++sequence.current;
+    void props.check(text).then((result) => {
+      if (mine === sequence.current) setChecked(result);
+    });
+  }, [text]);
+
+  const errors = [...(checked?.errors ?? []), ...formProblems(values, props.file)];
+  const warnings = checked?.warnings ?? [];
+  const fieldErrors = (i: number) => problemsFor(FIELDS[i]!.key, errors);
+
+  const save = () => {
+    setTried(true);
+    if (!checked) return;
+    if (errors.length > 0) {
+      const first = FIELDS.findIndex((_, i) => fieldErrors(i).length > 0);
+      if (first >= 0) setFocus(first);
+      return;
+    }
+    props.onSave(text);
+  };
+
+  useInput(
+    (input, key) => {
+      if (key.upArrow || (key.shift && key.tab)) setFocus((f) => Math.max(0, f - 1));
+      else if (key.downArrow || key.tab) setFocus((f) => Math.min(FIELDS.length - 1, f + 1));
+      else if (key.escape) props.onBack();
+      else if (key.ctrl && input === 's') save();
+    },
+    { isActive: !props.busy },
+  );
+
+  const visible = Math.max(4, Math.min(FIELDS.length, rows - 11));
+  const start = Math.min(Math.max(0, focus - Math.floor(visible / 2)), FIELDS.length - visible);
+  const valueWidth = Math.max(10, Math.min(columns, 120) - LABEL - 6);
+  const field = FIELDS[focus]!;
+  const here = fieldErrors(focus);
+  const hereWarnings = problemsFor(field.key, warnings);
+
+  const rowsShown = FIELDS.slice(start, start + visible).map((f, offset) => {
+    const i = start + offset;
+    const bad = fieldErrors(i).length > 0;
+    const mark = bad ? h(Text, { color: colour('red') }, '✖') : h(Text, null, ' ');
+    const label = h(Text, { bold: i === focus }, `${i === focus ? '›' : ' '} ${fit(f.label(), LABEL - 2).padEnd(LABEL - 2)}`);
+    const value =
+      i === focus && !props.busy
+        ? h(TextInput, {
+            key: f.key,
+            defaultValue: values[f.key],
+            onChange: onFieldChange,
+            onSubmit: () => (i === FIELDS.length - 1 ? save() : setFocus(i + 1)),
+          })
+        : h(Text, { dimColor: values[f.key] === '' }, fit(values[f.key] || t('(empty)'), valueWidth));
+    return h(Box, { key: f.key }, mark, label, h(Text, null, ' '), value);
+  });
+
+  return h(
+    Frame,
+    {
+      title: t('Site'),
+      keys: t('↑↓ move · Enter next field · Ctrl-S save and go on · Esc back'),
+    },
+    h(Text, { dimColor: true }, fit(t('Site file: {file}', { file: props.file }), columns)),
+    ...rowsShown,
+    h(Box, { marginTop: 1, flexDirection: 'column' },
+      h(Text, { dimColor: true }, fit(field.help(), Math.min(columns, 120))),
+      ...here.slice(0, 1).map((p, i) => h(ProblemLine, { key: `e${i}`, message: p.message, fix: p.fix })),
+      ...(here.length === 0 ? hereWarnings.slice(0, 1).map((p, i) => h(Text, { key: `w${i}`, color: colour('yellow') }, `! ${p.message}`)) : []),
+      tried && errors.length > 0
+        ? h(Text, { color: colour('red') }, t('{count} problem(s) to fix before going on (marked ✖).', { count: errors.length }))
+        : null,
+      // Nothing wrong here, but elsewhere (a gateway moved into a range marks the range):
+      // show the first such problem with its field, so the cause of a ✖ is never hidden.
+      ...(here.length === 0 ? [...errors.filter((p) => !here.includes(p))].slice(0, 1) : []).map((p, i) =>
+        h(ProblemLine, { key: `o${i}`, field: p.field ?? `${p.file}:${p.line}`, message: p.message, fix: p.fix }),
+      ),
+      ...props.planProblems.slice(0, 2).map((p, i) => h(ProblemLine, { key: `p${i}`, field: p.field ?? `${p.file}:${p.line}`, message: p.message, fix: p.fix })),
+      props.busy ? h(Spinner, { label: t('Saving the site file and reading the runbook…') }) : null,
+    ),
+  );
+}

@@ -1,0 +1,45 @@
+// Measures the wizard's first frame: time from spawning `node dev-entry.ts` on a pseudo
+// terminal (util-linux `script`) until the welcome title is on the screen, beside the time
+// `runbook --help` takes to print, as the peer. Run: node test/wizard/first-frame.ts [runs]
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const runs = Number(process.argv[2] ?? 5);
+
+function timeUntil(command: string, marker: RegExp): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn('script', ['-qfec', command, '/dev/null'], { cwd: root, env: { ...process.env, COLUMNS: '80', LINES: '24' } });
+    let out = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`no ${marker} within 20 s; got: ${out.slice(-400)}`));
+    }, 20_000);
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (marker.test(out)) {
+        const ms = performance.now() - started;
+        clearTimeout(timer);
+        child.kill('SIGKILL');
+        resolve(ms);
+      }
+    });
+  });
+}
+
+const site = join(mkdtempSync(join(tmpdir(), 'rb-frame-')), 'site.yaml');
+const node = join(root, 'node_modules/.bin/node');
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const wizard: number[] = [];
+const help: number[] = [];
+for (let i = 0; i < runs; i++) {
+  wizard.push(await timeUntil(`${node} installer/wizard/dev-entry.ts --site ${site}`, /Welcome/));
+  help.push(await timeUntil(`${node} installer/bin/runbook.js --help`, /Usage/));
+}
+console.log(`wizard first frame: median ${median(wizard).toFixed(0)} ms (${wizard.map((x) => x.toFixed(0)).join(', ')})`);
+console.log(`runbook --help:     median ${median(help).toFixed(0)} ms`);
+console.log(`ratio wizard/help:  ${(median(wizard) / median(help)).toFixed(2)}`);
