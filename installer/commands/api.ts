@@ -18,19 +18,31 @@ export interface ApiOptions extends ConnectionOptions {
 
 /** Words → API name and parameters, checked against the API reference. */
 export function parseApiArgs(args: string[]): { api: string; params: Record<string, string> } {
-  const bad = (message: string, fix: string) => new InputError([{ file: 'command line', line: 0, message, fix }]);
-  if (args.length === 0) throw bad('no API command given', 'write e.g. `runbook api listZones` or `runbook api list zones name=Zone1`');
+  const bad = (message: string, fix: string) =>
+    new InputError([{ file: 'command line', line: 0, message, fix }]);
+  if (args.length === 0)
+    throw bad(
+      'no API command given',
+      'write e.g. `runbook api listZones` or `runbook api list zones name=Zone1`',
+    );
   // Arguments arrive split by the shell already: quote each so values keep their spaces.
-  const line = args.map((a) => (/[\s"']/.test(a) ? `"${a.replace(/(["\\])/g, '\\$1')}"` : a)).join(' ');
+  const line = args
+    .map((a) => (/[\s"']/.test(a) ? `"${a.replace(/(["\\])/g, '\\$1')}"` : a))
+    .join(' ');
   let call;
   try {
     call = parseCmkLine(line);
   } catch (e) {
-    if (e instanceof CmkSyntaxError) throw bad(`cannot read the command: ${e.message}`, 'write key=value pairs after the command');
+    if (e instanceof CmkSyntaxError)
+      throw bad(`cannot read the command: ${e.message}`, 'write key=value pairs after the command');
     throw e;
   }
   const api = apiNameFor(call.verb, call.noun);
-  if (!api) throw bad(`no CloudStack API is called "${call.verb}${call.noun ? ' ' + call.noun : ''}"`, 'use an API name such as listZones, or cmk words such as `list zones`');
+  if (!api)
+    throw bad(
+      `no CloudStack API is called "${call.verb}${call.noun ? ' ' + call.noun : ''}"`,
+      'use an API name such as listZones, or cmk words such as `list zones`',
+    );
   try {
     validateCall(api, call.params, line);
   } catch (e) {
@@ -45,14 +57,20 @@ export async function run(options: ApiOptions): Promise<number> {
   const err = options.err ?? ((t: string) => void process.stderr.write(t));
   const { api, params } = parseApiArgs(options.args);
   const conn = resolveConnection(options);
-  const client = new CloudStackClient({ endpoint: conn.endpoint, keys: conn.keys, caFile: conn.caFile });
+  const client = new CloudStackClient({
+    endpoint: conn.endpoint,
+    keys: conn.keys,
+    caFile: conn.caFile,
+  });
   try {
     const result = await client.call(api, params);
-    if (client.simulated) err(`[simulated] ${conn.endpoint} is the CloudStack API simulator, not a real CloudStack\n`);
+    if (client.simulated)
+      err(`[simulated] ${conn.endpoint} is the CloudStack API simulator, not a real CloudStack\n`);
     out(JSON.stringify(result, null, 2) + '\n');
     return 0;
   } catch (e) {
-    if (client.simulated) err(`[simulated] ${conn.endpoint} is the CloudStack API simulator, not a real CloudStack\n`);
+    if (client.simulated)
+      err(`[simulated] ${conn.endpoint} is the CloudStack API simulator, not a real CloudStack\n`);
     if (e instanceof CloudStackError || e instanceof TransportError) {
       err(`runbook api: ${redact(e.message, conn.secrets)}\n`);
       return 1;

@@ -17,7 +17,11 @@ export async function run(options: VerifyOptions): Promise<number> {
   const out = options.out ?? ((t: string) => void process.stdout.write(t));
   const err = options.err ?? ((t: string) => void process.stderr.write(t));
   const conn = resolveConnection(options);
-  const client = new CloudStackClient({ endpoint: conn.endpoint, keys: conn.keys, caFile: conn.caFile });
+  const client = new CloudStackClient({
+    endpoint: conn.endpoint,
+    keys: conn.keys,
+    caFile: conn.caFile,
+  });
   try {
     const report = await verifyCloud(client, { zoneName: options.zone ?? conn.zoneName });
     if (options.json) out(JSON.stringify({ type: 'verify', ...report }) + '\n');
@@ -26,7 +30,16 @@ export async function run(options: VerifyOptions): Promise<number> {
   } catch (e) {
     if (e instanceof CloudStackError || e instanceof TransportError) {
       const message = redact(e.message, conn.secrets);
-      if (options.json) out(JSON.stringify({ type: 'verify', ok: false, simulated: client.simulated, error: message, checks: [] }) + '\n');
+      if (options.json)
+        out(
+          JSON.stringify({
+            type: 'verify',
+            ok: false,
+            simulated: client.simulated,
+            error: message,
+            checks: [],
+          }) + '\n',
+        );
       else err(`runbook verify: ${message}\n`);
       return 1;
     }

@@ -38,7 +38,13 @@ export interface ApiStepContext {
   /** Names whose values are hidden in logs (defaults to the generated secrets). */
   secretNames?: string[];
   /** Tuning for tests and slow clouds. */
-  timing?: { jobPoll?: Backoff; retry?: Backoff & { attempts: number }; apiWaitMs?: number; apiWaitInitialMs?: number; jobTimeoutMs?: number };
+  timing?: {
+    jobPoll?: Backoff;
+    retry?: Backoff & { attempts: number };
+    apiWaitMs?: number;
+    apiWaitInitialMs?: number;
+    jobTimeoutMs?: number;
+  };
 }
 
 /** One API call ready to send. */
@@ -78,35 +84,54 @@ function substitute(text: string, vars: Record<string, string>, line: string): s
 /** Check a call against the API reference: unknown API, unknown or missing parameters. */
 export function validateCall(api: string, params: Record<string, string>, text: string): void {
   const spec = apiReference().apis[api];
-  if (!spec) throw new StepInputError(`unknown API "${api}" (line: ${text}); see the API reference for the command name`);
+  if (!spec)
+    throw new StepInputError(
+      `unknown API "${api}" (line: ${text}); see the API reference for the command name`,
+    );
   const known = new Set([...spec.required, ...spec.optional].map((p) => p.toLowerCase()));
   const unknown = Object.keys(params).filter((k) => !known.has(paramBase(k)));
   if (unknown.length) {
-    throw new StepInputError(`${api} has no parameter ${unknown.map((u) => `"${u}"`).join(', ')} (line: ${text}); accepted: ${[...spec.required, ...spec.optional].join(', ')}`);
+    throw new StepInputError(
+      `${api} has no parameter ${unknown.map((u) => `"${u}"`).join(', ')} (line: ${text}); accepted: ${[...spec.required, ...spec.optional].join(', ')}`,
+    );
   }
   const given = new Set(Object.keys(params).map((k) => paramBase(k)));
   const missing = spec.required.filter((r) => !given.has(r.toLowerCase()));
-  if (missing.length) throw new StepInputError(`${api} needs ${missing.map((m) => `"${m}"`).join(', ')} (line: ${text})`);
+  if (missing.length)
+    throw new StepInputError(
+      `${api} needs ${missing.map((m) => `"${m}"`).join(', ')} (line: ${text})`,
+    );
 }
 
 /** Lines using ${HOST_IP}/${HOST_NAME} run once per KVM host (KVM_HOST_IPS / KVM_HOSTNAMES). */
-function perHostVariables(action: ApiAction, vars: Record<string, string>): Record<string, string>[] {
+function perHostVariables(
+  action: ApiAction,
+  vars: Record<string, string>,
+): Record<string, string>[] {
   const uses = Object.values(action.params).some((v) => /\$\{HOST_(IP|NAME|FQDN)\}/.test(v));
   if (!uses || vars.HOST_IP !== undefined) return [vars];
   const ips = (vars.KVM_HOST_IPS ?? '').split(/\s+/).filter(Boolean);
   const names = (vars.KVM_HOSTNAMES ?? '').split(/\s+/).filter(Boolean);
-  if (ips.length === 0) throw new StepInputError(`${action.text} uses \${HOST_IP} but KVM_HOST_IPS is empty`);
-  return ips.map((ip, i) => ({ ...vars, HOST_IP: ip, HOST_NAME: names[i] ?? ip, HOST_FQDN: vars.DOMAIN && names[i] ? `${names[i]}.${vars.DOMAIN}` : (names[i] ?? ip) }));
+  if (ips.length === 0)
+    throw new StepInputError(`${action.text} uses \${HOST_IP} but KVM_HOST_IPS is empty`);
+  return ips.map((ip, i) => ({
+    ...vars,
+    HOST_IP: ip,
+    HOST_NAME: names[i] ?? ip,
+    HOST_FQDN: vars.DOMAIN && names[i] ? `${names[i]}.${vars.DOMAIN}` : (names[i] ?? ip),
+  }));
 }
 
 /** Resolve and validate every line of the step before anything is sent. */
 export function prepareCalls(step: PlannedStep, vars: Record<string, string>): PreparedCall[] {
   const calls: PreparedCall[] = [];
   for (const action of step.actions) {
-    if (action.kind !== 'api') throw new StepInputError(`step ${step.id} runs on the API but holds a ${action.kind} action`);
+    if (action.kind !== 'api')
+      throw new StepInputError(`step ${step.id} runs on the API but holds a ${action.kind} action`);
     for (const v of perHostVariables(action, vars)) {
       const params: Record<string, string> = {};
-      for (const [k, raw] of Object.entries(action.params)) params[k] = substitute(raw, v, action.text);
+      for (const [k, raw] of Object.entries(action.params))
+        params[k] = substitute(raw, v, action.text);
       validateCall(action.command, params, action.text);
       calls.push({ api: action.command, params, text: action.text });
     }
@@ -125,12 +150,18 @@ interface CallOutcome {
   changed: boolean;
 }
 
-async function runCall(client: CloudStackClient, call: PreparedCall, log: (l: string) => void): Promise<CallOutcome> {
+async function runCall(
+  client: CloudStackClient,
+  call: PreparedCall,
+  log: (l: string) => void,
+): Promise<CallOutcome> {
   const lookup = LOOKUPS[call.api];
   if (lookup?.kind === 'exists') {
     const found = await lookup.find(client, call.params);
     if (found) {
-      log(`  ${call.api}: already there (${String(found.name ?? found.traffictype ?? found.url ?? found.ipaddress ?? found.startip ?? found.id ?? '')}), nothing to do`);
+      log(
+        `  ${call.api}: already there (${String(found.name ?? found.traffictype ?? found.url ?? found.ipaddress ?? found.startip ?? found.id ?? '')}), nothing to do`,
+      );
       return { result: found, changed: false };
     }
   } else if (lookup?.kind === 'state') {
@@ -155,7 +186,9 @@ function captureFrom(step: PlannedStep, result: Json): Record<string, string> {
   for (const [name, path] of Object.entries(step.capture)) {
     const value = evaluatePath(result, path);
     if (value === undefined || value === null || typeof value === 'object') {
-      throw new StepInputError(`capture ${name}=${path}: the last call's result has no such value (${JSON.stringify(result).slice(0, 200)})`);
+      throw new StepInputError(
+        `capture ${name}=${path}: the last call's result has no such value (${JSON.stringify(result).slice(0, 200)})`,
+      );
     }
     captured[name] = String(value);
   }
@@ -168,7 +201,9 @@ function docsLink(step: PlannedStep, ctx: ApiStepContext): string {
 
 /** Run an api step; never throws for CloudStack or input errors (they become `failed`). */
 export async function runApiStep(step: PlannedStep, ctx: ApiStepContext): Promise<ApiStepResult> {
-  const named = (ctx.secretNames ?? Object.keys(SECRET_VARIABLES)).map((n) => ctx.variables[n] ?? ctx.credentials.secret(n) ?? '');
+  const named = (ctx.secretNames ?? Object.keys(SECRET_VARIABLES)).map(
+    (n) => ctx.variables[n] ?? ctx.credentials.secret(n) ?? '',
+  );
   // The API keys may appear only during the step (first contact): look them up each time.
   const secrets = () => {
     const keys = ctx.credentials.apiKeys();
@@ -191,7 +226,13 @@ export async function runApiStep(step: PlannedStep, ctx: ApiStepContext): Promis
     }
     ctx.log(redact(line, secrets()));
   }
-  const waitOpts = { log, signal: ctx.signal, caFile: ctx.caFile, timeoutMs: ctx.timing?.apiWaitMs, initialMs: ctx.timing?.apiWaitInitialMs };
+  const waitOpts = {
+    log,
+    signal: ctx.signal,
+    caFile: ctx.caFile,
+    timeoutMs: ctx.timing?.apiWaitMs,
+    initialMs: ctx.timing?.apiWaitInitialMs,
+  };
   const fail = (status: ApiStepStatus, text: string): ApiStepResult => ({
     status,
     captured: {},
@@ -201,7 +242,9 @@ export async function runApiStep(step: PlannedStep, ctx: ApiStepContext): Promis
   try {
     if (isFirstContactStep(step)) {
       const { changed } = await ensureApiKeys(client, ctx.credentials, waitOpts);
-      log(changed ? 'admin password set and API keys created' : 'API keys already in the state file');
+      log(
+        changed ? 'admin password set and API keys created' : 'API keys already in the state file',
+      );
       let captured: Record<string, string> = {};
       if (Object.keys(step.capture).length > 0) {
         // Captures of the login step read the admin user (userid, username, ...).
@@ -209,7 +252,11 @@ export async function runApiStep(step: PlannedStep, ctx: ApiStepContext): Promis
         const admin = Array.isArray(users) && isObject(users[0]) ? users[0] : {};
         captured = captureFrom(step, { ...admin, userid: admin.id ?? null });
       }
-      return { status: changed ? 'changed' : 'ok', captured, simulated: client.simulated || undefined };
+      return {
+        status: changed ? 'changed' : 'ok',
+        captured,
+        simulated: client.simulated || undefined,
+      };
     }
     const calls = prepareCalls(step, ctx.variables);
     const first = await ensureApiKeys(client, ctx.credentials, waitOpts);
@@ -222,11 +269,18 @@ export async function runApiStep(step: PlannedStep, ctx: ApiStepContext): Promis
     }
     const captured = captureFrom(step, last);
     for (const [k, v] of Object.entries(captured)) log(`  captured ${k}=${v}`);
-    return { status: changed ? 'changed' : 'ok', captured, simulated: client.simulated || undefined };
+    return {
+      status: changed ? 'changed' : 'ok',
+      captured,
+      simulated: client.simulated || undefined,
+    };
   } catch (err) {
-    if (ctx.signal?.aborted) return fail('failed', `step ${step.id} stopped: ${String(ctx.signal.reason ?? 'aborted')}`);
-    if (err instanceof StepInputError) return fail(err.missingCapture ? 'blocked' : 'failed', `step ${step.id}: ${err.message}`);
-    if (err instanceof CloudStackError || err instanceof TransportError) return fail('failed', `step ${step.id}: ${err.message}`);
+    if (ctx.signal?.aborted)
+      return fail('failed', `step ${step.id} stopped: ${String(ctx.signal.reason ?? 'aborted')}`);
+    if (err instanceof StepInputError)
+      return fail(err.missingCapture ? 'blocked' : 'failed', `step ${step.id}: ${err.message}`);
+    if (err instanceof CloudStackError || err instanceof TransportError)
+      return fail('failed', `step ${step.id}: ${err.message}`);
     return fail('failed', `step ${step.id}: ${(err as Error).message ?? String(err)}`);
   }
 }

@@ -4,7 +4,15 @@
 import { send, type HttpAnswer } from './http.ts';
 import { signedQuery, canonicalQuery } from './signing.ts';
 import { CloudStackError, TransportError, isTransient, isSensitiveName, redact } from './errors.ts';
-import { envelope, throwIfError, unwrapInner, pendingJobId, isObject, type Json, type JsonObject } from './response.ts';
+import {
+  envelope,
+  throwIfError,
+  unwrapInner,
+  pendingJobId,
+  isObject,
+  type Json,
+  type JsonObject,
+} from './response.ts';
 import { apiReference } from './api-reference.ts';
 
 export interface ApiKeys {
@@ -111,7 +119,11 @@ export class CloudStackClient {
     const inner = envelope(api, body);
     throwIfError(api, inner);
     if (answer.status >= 400) {
-      throw new CloudStackError({ api, errorCode: answer.status, errorText: `HTTP ${answer.status}` });
+      throw new CloudStackError({
+        api,
+        errorCode: answer.status,
+        errorText: `HTTP ${answer.status}`,
+      });
     }
     return inner;
   }
@@ -119,12 +131,26 @@ export class CloudStackClient {
   /** Log in with a user name and password; later calls use the session until keys are set. */
   async login(username: string, password: string, domain = '/'): Promise<JsonObject> {
     const body = canonicalQuery({ command: 'login', username, password, domain, response: 'json' });
-    const answer = await send({ method: 'POST', url: this.url, body, caFile: this.opts.caFile, signal: this.opts.signal, timeoutMs: this.opts.requestTimeoutMs });
+    const answer = await send({
+      method: 'POST',
+      url: this.url,
+      body,
+      caFile: this.opts.caFile,
+      signal: this.opts.signal,
+      timeoutMs: this.opts.requestTimeoutMs,
+    });
     const inner = this.parse('login', answer);
     const key = typeof inner.sessionkey === 'string' ? inner.sessionkey : undefined;
     const setCookie = answer.headers['set-cookie'] ?? [];
-    const cookies = (Array.isArray(setCookie) ? setCookie : [setCookie]).map((c) => c.split(';')[0]!).filter(Boolean);
-    if (!key) throw new CloudStackError({ api: 'login', errorCode: 530, errorText: 'the login answer carried no session key' });
+    const cookies = (Array.isArray(setCookie) ? setCookie : [setCookie])
+      .map((c) => c.split(';')[0]!)
+      .filter(Boolean);
+    if (!key)
+      throw new CloudStackError({
+        api: 'login',
+        errorCode: 530,
+        errorText: 'the login answer carried no session key',
+      });
     this.session = { key, cookie: cookies.join('; ') };
     this.log(`logged in as ${username}`);
     return inner;
@@ -147,16 +173,31 @@ export class CloudStackClient {
     if (this.keys) {
       query = signedQuery({ ...params, command: api }, this.keys.apiKey, this.keys.secretKey);
     } else if (this.session) {
-      query = canonicalQuery({ ...params, command: api, response: 'json', sessionkey: this.session.key });
+      query = canonicalQuery({
+        ...params,
+        command: api,
+        response: 'json',
+        sessionkey: this.session.key,
+      });
       headers.Cookie = this.session.cookie;
     } else {
-      throw new Error(`${api}: no API keys and no login session; run the first-contact step (log in) first`);
+      throw new Error(
+        `${api}: no API keys and no login session; run the first-contact step (log in) first`,
+      );
     }
     const url = new URL(this.url);
     let body: string | undefined;
     if (method === 'GET') url.search = query;
     else body = query;
-    const answer = await send({ method, url, body, headers, caFile: this.opts.caFile, signal: this.opts.signal, timeoutMs: this.opts.requestTimeoutMs });
+    const answer = await send({
+      method,
+      url,
+      body,
+      headers,
+      caFile: this.opts.caFile,
+      signal: this.opts.signal,
+      timeoutMs: this.opts.requestTimeoutMs,
+    });
     return this.parse(api, answer);
   }
 
@@ -169,7 +210,9 @@ export class CloudStackClient {
         return await this.requestOnce(api, params);
       } catch (err) {
         if (!isTransient(err) || attempt >= retry.attempts) throw err;
-        this.log(`${api}: ${(err as Error).message}; trying again in ${Math.round(wait / 100) / 10}s (attempt ${attempt + 1} of ${retry.attempts})`);
+        this.log(
+          `${api}: ${(err as Error).message}; trying again in ${Math.round(wait / 100) / 10}s (attempt ${attempt + 1} of ${retry.attempts})`,
+        );
         await sleep(wait, this.opts.signal);
         wait = Math.min(wait * 2, retry.maxMs);
       }
@@ -185,7 +228,12 @@ export class CloudStackClient {
       const job = await this.request('queryAsyncJobResult', { jobid: jobId });
       if (job.jobstatus !== 0) return job;
       if (Date.now() + wait > deadline) {
-        throw new CloudStackError({ api, errorCode: 530, errorText: `job ${jobId} still pending after ${Math.round((this.opts.jobTimeoutMs ?? 1_800_000) / 1000)}s; look at the management server log (/var/log/cloudstack/management/management-server.log)`, transient: false });
+        throw new CloudStackError({
+          api,
+          errorCode: 530,
+          errorText: `job ${jobId} still pending after ${Math.round((this.opts.jobTimeoutMs ?? 1_800_000) / 1000)}s; look at the management server log (/var/log/cloudstack/management/management-server.log)`,
+          transient: false,
+        });
       }
       await sleep(wait, this.opts.signal);
       wait = Math.min(wait * 2, poll.maxMs);

@@ -33,7 +33,12 @@ export function resolveConnection(opts: ConnectionOptions): Connection {
   const siteFile = resolve(opts.site ?? 'site.yaml');
   const explicit = opts.endpoint !== undefined;
   if ((opts.apiKey === undefined) !== (opts.secretKey === undefined)) {
-    problems.push({ file: 'command line', line: 0, message: 'give --api-key and --secret-key together', fix: 'pass both, or neither to use the keys in the state file' });
+    problems.push({
+      file: 'command line',
+      line: 0,
+      message: 'give --api-key and --secret-key together',
+      fix: 'pass both, or neither to use the keys in the state file',
+    });
   }
   let endpoint = opts.endpoint;
   let caFile = opts.caFile;
@@ -44,7 +49,8 @@ export function resolveConnection(opts: ConnectionOptions): Connection {
     caFile ??= site.cloudstack.ca;
     zoneName = site.zone.name;
   }
-  let keys: ApiKeys | undefined = opts.apiKey && opts.secretKey ? { apiKey: opts.apiKey, secretKey: opts.secretKey } : undefined;
+  let keys: ApiKeys | undefined =
+    opts.apiKey && opts.secretKey ? { apiKey: opts.apiKey, secretKey: opts.secretKey } : undefined;
   let secrets: string[] = [];
   if (!keys) {
     const stateFile = statePaths(siteFile).state;
@@ -61,5 +67,11 @@ export function resolveConnection(opts: ConnectionOptions): Connection {
     }
   }
   if (problems.length > 0) throw new InputError(problems);
-  return { endpoint: endpoint!, keys: keys!, caFile, zoneName, secrets: [...secrets, keys!.secretKey] };
+  return {
+    endpoint: endpoint!,
+    keys: keys!,
+    caFile,
+    zoneName,
+    secrets: [...secrets, keys!.secretKey],
+  };
 }

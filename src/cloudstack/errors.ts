@@ -21,7 +21,17 @@ export const ERROR_CODES: Record<number, string> = {
   537: 'network rule conflict',
 };
 
-const SENSITIVE = ['apikey', 'signature', 'password', 'currentpassword', 'sessionkey', 'secretkey', 'usersecretkey', 'userapikey', 'jsessionid'];
+const SENSITIVE = [
+  'apikey',
+  'signature',
+  'password',
+  'currentpassword',
+  'sessionkey',
+  'secretkey',
+  'usersecretkey',
+  'userapikey',
+  'jsessionid',
+];
 
 export function isSensitiveName(name: string): boolean {
   return SENSITIVE.includes(name.toLowerCase());
@@ -42,7 +52,8 @@ export function redact(text: string, extraSecrets: string[] = []): string {
 }
 
 /** Texts of 530 answers that come from a momentary condition, worth another try. */
-const TRANSIENT_TEXT = /timed? ?out|temporar|try again|connection refused|deadlock|lock wait|too many connections|is starting|not ready/i;
+const TRANSIENT_TEXT =
+  /timed? ?out|temporar|try again|connection refused|deadlock|lock wait|too many connections|is starting|not ready/i;
 
 export class CloudStackError extends Error {
   readonly api: string;
@@ -76,7 +87,8 @@ export class CloudStackError extends Error {
     this.errorText = text;
     this.param = param;
     this.transient =
-      opts.transient ?? (opts.errorCode === 429 || (opts.errorCode === 530 && TRANSIENT_TEXT.test(text)));
+      opts.transient ??
+      (opts.errorCode === 429 || (opts.errorCode === 530 && TRANSIENT_TEXT.test(text)));
   }
 }
 

@@ -35,8 +35,14 @@ export function createApiRunner(opts: ApiRunnerOptions = {}): ApiRunner {
         secretNames: ctx.plan.secrets,
         timing: opts.timing,
       });
-      const message = result.message && result.simulated ? `[simulated] ${result.message}` : result.message;
-      return { status: result.status, changed: result.status === 'changed', captured: result.captured, ...(message ? { message } : {}) };
+      const message =
+        result.message && result.simulated ? `[simulated] ${result.message}` : result.message;
+      return {
+        status: result.status,
+        changed: result.status === 'changed',
+        captured: result.captured,
+        ...(message ? { message } : {}),
+      };
     },
   };
 }

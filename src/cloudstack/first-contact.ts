@@ -37,16 +37,25 @@ export async function waitForApi(client: CloudStackClient, opts: WaitOptions = {
   const started = Date.now();
   const timeoutMs = opts.timeoutMs ?? 15 * 60_000;
   let wait = opts.initialMs ?? 2000;
-  let lastReason = '';
+  let lastReason: string;
   for (let attempt = 1; ; attempt++) {
     const url = new URL(client.url);
     url.search = 'command=listCapabilities&response=json';
     try {
-      const answer = await send({ method: 'GET', url, caFile: opts.caFile, signal: opts.signal, timeoutMs: 10_000 });
+      const answer = await send({
+        method: 'GET',
+        url,
+        caFile: opts.caFile,
+        signal: opts.signal,
+        timeoutMs: 10_000,
+      });
       if (answer.headers['x-simulator'] !== undefined) client.simulated = true;
       try {
         if (isObject(JSON.parse(answer.body))) {
-          if (attempt > 1) opts.log?.(`the API at ${client.url.host} answers (after ${Math.round((Date.now() - started) / 1000)}s)`);
+          if (attempt > 1)
+            opts.log?.(
+              `the API at ${client.url.host} answers (after ${Math.round((Date.now() - started) / 1000)}s)`,
+            );
           return;
         }
       } catch {
@@ -65,14 +74,19 @@ export async function waitForApi(client: CloudStackClient, opts: WaitOptions = {
         { transient: false },
       );
     }
-    opts.log?.(`waiting for the API at ${client.url.host} (${Math.round(elapsed / 1000)}s so far: ${lastReason})`);
+    opts.log?.(
+      `waiting for the API at ${client.url.host} (${Math.round(elapsed / 1000)}s so far: ${lastReason})`,
+    );
     await sleep(wait, opts.signal);
     wait = Math.min(wait * 2, opts.maxMs ?? 15_000);
   }
 }
 
 function isAuthFailure(err: unknown): boolean {
-  return err instanceof CloudStackError && (err.errorCode === 401 || err.errorCode === 531 || err.errorCode === 432);
+  return (
+    err instanceof CloudStackError &&
+    (err.errorCode === 401 || err.errorCode === 531 || err.errorCode === 432)
+  );
 }
 
 export interface FirstContactResult {
@@ -96,15 +110,28 @@ export async function ensureApiKeys(
     return { changed: false, keys: stored };
   }
   const adminPassword = store.secret('ADMIN_PASSWORD');
-  if (!adminPassword) throw new Error('no ADMIN_PASSWORD secret in the state file; run the installer from the start (it generates the secrets)');
+  if (!adminPassword)
+    throw new Error(
+      'no ADMIN_PASSWORD secret in the state file; run the installer from the start (it generates the secrets)',
+    );
   await waitForApi(client, opts);
 
   let changed = false;
   let login;
   try {
-    login = await client.login(DEFAULT_ADMIN.username, DEFAULT_ADMIN.password, DEFAULT_ADMIN.domain);
-    opts.log?.('logged in with the default admin password; setting the generated one (ADMIN_PASSWORD)');
-    await client.call('updateUser', { id: String(login.userid), password: adminPassword, currentpassword: DEFAULT_ADMIN.password });
+    login = await client.login(
+      DEFAULT_ADMIN.username,
+      DEFAULT_ADMIN.password,
+      DEFAULT_ADMIN.domain,
+    );
+    opts.log?.(
+      'logged in with the default admin password; setting the generated one (ADMIN_PASSWORD)',
+    );
+    await client.call('updateUser', {
+      id: String(login.userid),
+      password: adminPassword,
+      currentpassword: DEFAULT_ADMIN.password,
+    });
     changed = true;
   } catch (err) {
     if (!isAuthFailure(err) || login) throw err;
@@ -113,7 +140,10 @@ export async function ensureApiKeys(
       opts.log?.('the admin password was set by an earlier run; logged in with ADMIN_PASSWORD');
     } catch (err2) {
       if (!isAuthFailure(err2)) throw err2;
-      throw new Error('cannot log in as admin: neither the default password nor ADMIN_PASSWORD from the state file is accepted. Set the admin password to ADMIN_PASSWORD in the UI, or put existing API keys into the state file.');
+      throw new Error(
+        'cannot log in as admin: neither the default password nor ADMIN_PASSWORD from the state file is accepted. Set the admin password to ADMIN_PASSWORD in the UI, or put existing API keys into the state file.',
+        { cause: err2 },
+      );
     }
   }
   const userId = String(login.userid);
@@ -134,7 +164,13 @@ export async function ensureApiKeys(
 
 async function currentKeys(client: CloudStackClient, userId: string): Promise<ApiKeys | undefined> {
   const result = await client.call('getUserKeys', { id: userId });
-  if (isObject(result) && typeof result.apikey === 'string' && typeof result.secretkey === 'string' && result.apikey && result.secretkey) {
+  if (
+    isObject(result) &&
+    typeof result.apikey === 'string' &&
+    typeof result.secretkey === 'string' &&
+    result.apikey &&
+    result.secretkey
+  ) {
     return { apiKey: result.apikey, secretKey: result.secretkey };
   }
   return undefined;

@@ -22,7 +22,16 @@ export interface HttpOptions {
   signal?: AbortSignal;
 }
 
-const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'UND_ERR_SOCKET']);
+const TRANSIENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+]);
 
 const caCache = new Map<string, Buffer>();
 
@@ -32,7 +41,10 @@ function caFor(file: string): Buffer {
     try {
       ca = readFileSync(file);
     } catch (err) {
-      throw new TransportError(`cannot read the CA file ${file}: ${(err as Error).message}; name a PEM file the management server's certificate chains to`, { transient: false });
+      throw new TransportError(
+        `cannot read the CA file ${file}: ${(err as Error).message}; name a PEM file the management server's certificate chains to`,
+        { transient: false },
+      );
     }
     caCache.set(file, ca);
   }
@@ -42,7 +54,12 @@ function caFor(file: string): Buffer {
 export function send(opts: HttpOptions): Promise<HttpAnswer> {
   const isHttps = opts.url.protocol === 'https:';
   if (!isHttps && opts.url.protocol !== 'http:') {
-    return Promise.reject(new TransportError(`unsupported endpoint scheme ${opts.url.protocol} (use http:// or https://)`, { transient: false }));
+    return Promise.reject(
+      new TransportError(
+        `unsupported endpoint scheme ${opts.url.protocol} (use http:// or https://)`,
+        { transient: false },
+      ),
+    );
   }
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { Accept: 'application/json', ...opts.headers };
@@ -50,25 +67,56 @@ export function send(opts: HttpOptions): Promise<HttpAnswer> {
       headers['Content-Type'] = 'application/x-www-form-urlencoded';
       headers['Content-Length'] = String(Buffer.byteLength(opts.body));
     }
-    const common = { method: opts.method, headers, signal: opts.signal, timeout: opts.timeoutMs ?? 60_000 };
+    const common = {
+      method: opts.method,
+      headers,
+      signal: opts.signal,
+      timeout: opts.timeoutMs ?? 60_000,
+    };
     const req = isHttps
-      ? httpsRequest(opts.url, { ...common, ...(opts.caFile ? { ca: caFor(opts.caFile) } : {}), rejectUnauthorized: true })
+      ? httpsRequest(opts.url, {
+          ...common,
+          ...(opts.caFile ? { ca: caFor(opts.caFile) } : {}),
+          rejectUnauthorized: true,
+        })
       : httpRequest(opts.url, common);
     req.on('response', (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+        }),
       );
-      res.on('error', (err) => reject(new TransportError(`reading the answer from ${opts.url.host}: ${err.message}`, { transient: true })));
+      res.on('error', (err) =>
+        reject(
+          new TransportError(`reading the answer from ${opts.url.host}: ${err.message}`, {
+            transient: true,
+          }),
+        ),
+      );
     });
-    req.on('timeout', () => req.destroy(Object.assign(new Error('no answer in time'), { code: 'ETIMEDOUT' })));
+    req.on('timeout', () =>
+      req.destroy(Object.assign(new Error('no answer in time'), { code: 'ETIMEDOUT' })),
+    );
     req.on('error', (err: NodeJS.ErrnoException) => {
       if (err.name === 'AbortError') return reject(err);
       const code = err.code;
       const transient = code !== undefined && TRANSIENT_CODES.has(code);
-      const hint = code === 'ECONNREFUSED' ? ' (is cloudstack-management running and listening?)' : code?.startsWith('ERR_TLS') || code?.includes('CERT') ? ' (the certificate is not trusted: name the CA file that signed it)' : '';
-      reject(new TransportError(`cannot reach ${opts.url.host}: ${err.message}${hint}`, { transient, code }));
+      const hint =
+        code === 'ECONNREFUSED'
+          ? ' (is cloudstack-management running and listening?)'
+          : code?.startsWith('ERR_TLS') || code?.includes('CERT')
+            ? ' (the certificate is not trusted: name the CA file that signed it)'
+            : '';
+      reject(
+        new TransportError(`cannot reach ${opts.url.host}: ${err.message}${hint}`, {
+          transient,
+          code,
+        }),
+      );
     });
     if (opts.body !== undefined) req.write(opts.body);
     req.end();

@@ -7,11 +7,28 @@ import { isObject, type Json, type JsonObject } from './response.ts';
 
 export type Lookup =
   /** Find the object a create would make; found → skip the create, the object is the result. */
-  | { kind: 'exists'; find: (client: CloudStackClient, p: Record<string, string>) => Promise<JsonObject | undefined> }
+  | {
+      kind: 'exists';
+      find: (
+        client: CloudStackClient,
+        p: Record<string, string>,
+      ) => Promise<JsonObject | undefined>;
+    }
   /** Read the current object; the update is skipped when every given field already matches. */
-  | { kind: 'state'; current: (client: CloudStackClient, p: Record<string, string>) => Promise<JsonObject | undefined>; fields: (p: Record<string, string>) => Record<string, string> };
+  | {
+      kind: 'state';
+      current: (
+        client: CloudStackClient,
+        p: Record<string, string>,
+      ) => Promise<JsonObject | undefined>;
+      fields: (p: Record<string, string>) => Record<string, string>;
+    };
 
-async function list(client: CloudStackClient, api: string, params: Record<string, string | undefined>): Promise<JsonObject[]> {
+async function list(
+  client: CloudStackClient,
+  api: string,
+  params: Record<string, string | undefined>,
+): Promise<JsonObject[]> {
   const clean: Record<string, string> = {};
   for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') clean[k] = v;
   const result: Json = await client.call(api, clean);
@@ -35,85 +52,131 @@ function firstMatch(items: JsonObject[], test: (o: JsonObject) => boolean): Json
 }
 
 /** All given parameters except the object's id: the fields an update wants to set. */
-const allBut = (...skip: string[]) => (p: Record<string, string>) =>
-  Object.fromEntries(Object.entries(p).filter(([k]) => !skip.includes(k)));
+const allBut =
+  (...skip: string[]) =>
+  (p: Record<string, string>) =>
+    Object.fromEntries(Object.entries(p).filter(([k]) => !skip.includes(k)));
 
 export const LOOKUPS: Record<string, Lookup> = {
   createZone: {
     kind: 'exists',
-    find: async (c, p) => firstMatch(await list(c, 'listZones', { name: p.name }), (z) => same(z.name, p.name)),
+    find: async (c, p) =>
+      firstMatch(await list(c, 'listZones', { name: p.name }), (z) => same(z.name, p.name)),
   },
   createPhysicalNetwork: {
     kind: 'exists',
-    find: async (c, p) => firstMatch(await list(c, 'listPhysicalNetworks', { zoneid: p.zoneid, name: p.name }), (n) => same(n.name, p.name)),
+    find: async (c, p) =>
+      firstMatch(await list(c, 'listPhysicalNetworks', { zoneid: p.zoneid, name: p.name }), (n) =>
+        same(n.name, p.name),
+      ),
   },
   addTrafficType: {
     kind: 'exists',
     find: async (c, p) =>
-      firstMatch(await list(c, 'listTrafficTypes', { physicalnetworkid: p.physicalnetworkid }), (t) => same(t.traffictype, p.traffictype)),
+      firstMatch(
+        await list(c, 'listTrafficTypes', { physicalnetworkid: p.physicalnetworkid }),
+        (t) => same(t.traffictype, p.traffictype),
+      ),
   },
   createPod: {
     kind: 'exists',
-    find: async (c, p) => firstMatch(await list(c, 'listPods', { zoneid: p.zoneid, name: p.name }), (o) => same(o.name, p.name)),
+    find: async (c, p) =>
+      firstMatch(await list(c, 'listPods', { zoneid: p.zoneid, name: p.name }), (o) =>
+        same(o.name, p.name),
+      ),
   },
   createVlanIpRange: {
     kind: 'exists',
     find: async (c, p) =>
       firstMatch(
-        await list(c, 'listVlanIpRanges', { zoneid: p.zoneid, podid: p.podid, physicalnetworkid: p.physicalnetworkid, networkid: p.networkid }),
+        await list(c, 'listVlanIpRanges', {
+          zoneid: p.zoneid,
+          podid: p.podid,
+          physicalnetworkid: p.physicalnetworkid,
+          networkid: p.networkid,
+        }),
         (r) => same(r.startip, p.startip) && same(r.endip, p.endip),
       ),
   },
   addCluster: {
     kind: 'exists',
     find: async (c, p) =>
-      firstMatch(await list(c, 'listClusters', { zoneid: p.zoneid, podid: p.podid, name: p.clustername }), (o) => same(o.name, p.clustername)),
+      firstMatch(
+        await list(c, 'listClusters', { zoneid: p.zoneid, podid: p.podid, name: p.clustername }),
+        (o) => same(o.name, p.clustername),
+      ),
   },
   addHost: {
     kind: 'exists',
     find: async (c, p) => {
       const host = hostOf(p.url ?? '');
-      return firstMatch(await list(c, 'listHosts', { zoneid: p.zoneid, type: 'Routing' }), (h) => same(h.ipaddress, host) || same(h.name, host));
+      return firstMatch(
+        await list(c, 'listHosts', { zoneid: p.zoneid, type: 'Routing' }),
+        (h) => same(h.ipaddress, host) || same(h.name, host),
+      );
     },
   },
   createStoragePool: {
     kind: 'exists',
-    find: async (c, p) => firstMatch(await list(c, 'listStoragePools', { zoneid: p.zoneid, name: p.name }), (s) => same(s.name, p.name)),
+    find: async (c, p) =>
+      firstMatch(await list(c, 'listStoragePools', { zoneid: p.zoneid, name: p.name }), (s) =>
+        same(s.name, p.name),
+      ),
   },
   addImageStore: {
     kind: 'exists',
     find: async (c, p) =>
-      firstMatch(await list(c, 'listImageStores', { zoneid: p.zoneid }), (s) => (p.url !== undefined && same(s.url, p.url)) || (p.name !== undefined && same(s.name, p.name))),
+      firstMatch(
+        await list(c, 'listImageStores', { zoneid: p.zoneid }),
+        (s) =>
+          (p.url !== undefined && same(s.url, p.url)) ||
+          (p.name !== undefined && same(s.name, p.name)),
+      ),
   },
   addSecondaryStorage: {
     kind: 'exists',
-    find: async (c, p) => firstMatch(await list(c, 'listImageStores', { zoneid: p.zoneid }), (s) => same(s.url, p.url)),
+    find: async (c, p) =>
+      firstMatch(await list(c, 'listImageStores', { zoneid: p.zoneid }), (s) => same(s.url, p.url)),
   },
   updateConfiguration: {
     kind: 'state',
     current: async (c, p) =>
-      firstMatch(await list(c, 'listConfigurations', { name: p.name, zoneid: p.zoneid, clusterid: p.clusterid, storageid: p.storageid, accountid: p.accountid, domainid: p.domainid }), (o) => same(o.name, p.name)),
+      firstMatch(
+        await list(c, 'listConfigurations', {
+          name: p.name,
+          zoneid: p.zoneid,
+          clusterid: p.clusterid,
+          storageid: p.storageid,
+          accountid: p.accountid,
+          domainid: p.domainid,
+        }),
+        (o) => same(o.name, p.name),
+      ),
     fields: (p) => ({ value: p.value ?? '' }),
   },
   configureVirtualRouterElement: {
     kind: 'state',
-    current: async (c, p) => firstMatch(await list(c, 'listVirtualRouterElements', { id: p.id }), (o) => same(o.id, p.id)),
+    current: async (c, p) =>
+      firstMatch(await list(c, 'listVirtualRouterElements', { id: p.id }), (o) => same(o.id, p.id)),
     fields: allBut('id'),
   },
   updateNetworkServiceProvider: {
     kind: 'state',
     // listNetworkServiceProviders has no id filter: list them all and pick by id.
-    current: async (c, p) => firstMatch(await list(c, 'listNetworkServiceProviders', {}), (o) => same(o.id, p.id)),
+    current: async (c, p) =>
+      firstMatch(await list(c, 'listNetworkServiceProviders', {}), (o) => same(o.id, p.id)),
     fields: allBut('id'),
   },
   updatePhysicalNetwork: {
     kind: 'state',
-    current: async (c, p) => firstMatch(await list(c, 'listPhysicalNetworks', { id: p.id }), (o) => same(o.id, p.id)),
+    current: async (c, p) =>
+      firstMatch(await list(c, 'listPhysicalNetworks', { id: p.id }), (o) => same(o.id, p.id)),
     fields: allBut('id'),
   },
   updateZone: {
     kind: 'state',
-    current: async (c, p) => firstMatch(await list(c, 'listZones', { id: p.id }), (o) => same(o.id, p.id)),
+    current: async (c, p) =>
+      firstMatch(await list(c, 'listZones', { id: p.id }), (o) => same(o.id, p.id)),
     fields: allBut('id'),
   },
 };

@@ -13,12 +13,15 @@ export function isObject(v: unknown): v is JsonObject {
 
 /** The single value inside the envelope (its key varies: `listVirtualMachines`, `disableResponse`...). */
 export function envelope(api: string, body: unknown): JsonObject {
-  if (!isObject(body)) throw new Error(`${api}: CloudStack answered with something that is not a JSON object`);
+  if (!isObject(body))
+    throw new Error(`${api}: CloudStack answered with something that is not a JSON object`);
   const keys = Object.keys(body);
   const preferred = `${api.toLowerCase()}response`;
-  const key = keys.find((k) => k.toLowerCase() === preferred) ?? (keys.length === 1 ? keys[0] : undefined);
+  const key =
+    keys.find((k) => k.toLowerCase() === preferred) ?? (keys.length === 1 ? keys[0] : undefined);
   const inner = key === undefined ? undefined : body[key];
-  if (!isObject(inner)) throw new Error(`${api}: unexpected response shape (keys: ${keys.join(', ') || 'none'})`);
+  if (!isObject(inner))
+    throw new Error(`${api}: unexpected response shape (keys: ${keys.join(', ') || 'none'})`);
   return inner;
 }
 
@@ -34,7 +37,25 @@ export function throwIfError(api: string, inner: JsonObject): void {
   }
 }
 
-const JOB_FIELDS = new Set(['jobid', 'jobstatus', 'jobprocstatus', 'jobresultcode', 'jobresulttype', 'jobinstancetype', 'jobinstanceid', 'accountid', 'userid', 'cmd', 'created', 'completed', 'account', 'domainid', 'domainpath', 'managementserverid', 'managementservername']);
+const JOB_FIELDS = new Set([
+  'jobid',
+  'jobstatus',
+  'jobprocstatus',
+  'jobresultcode',
+  'jobresulttype',
+  'jobinstancetype',
+  'jobinstanceid',
+  'accountid',
+  'userid',
+  'cmd',
+  'created',
+  'completed',
+  'account',
+  'domainid',
+  'domainpath',
+  'managementserverid',
+  'managementservername',
+]);
 
 /** A finished job's envelope (as queryAsyncJobResult or the recorded samples give it). */
 export function isFinishedJob(inner: JsonObject): boolean {

@@ -27,37 +27,95 @@ const SYSTEM_VMS = [
   { type: 'consoleproxy', label: 'console proxy VM' },
 ] as const;
 
-export async function verifyCloud(client: CloudStackClient, opts: { zoneName?: string } = {}): Promise<VerifyReport> {
+export async function verifyCloud(
+  client: CloudStackClient,
+  opts: { zoneName?: string } = {},
+): Promise<VerifyReport> {
   const checks: VerifyCheck[] = [];
   const zones = items(await client.call('listZones', opts.zoneName ? { name: opts.zoneName } : {}));
   if (zones.length === 0) {
-    checks.push({ check: 'zone', object: opts.zoneName ?? '(any)', state: 'missing', ok: false, hint: 'no zone exists: run the zone chapter (runbook install --from <first zone step>)' });
+    checks.push({
+      check: 'zone',
+      object: opts.zoneName ?? '(any)',
+      state: 'missing',
+      ok: false,
+      hint: 'no zone exists: run the zone chapter (runbook install --from <first zone step>)',
+    });
   }
   for (const zone of zones) {
     const zoneId = s(zone.id);
     const zoneName = s(zone.name);
     const enabled = s(zone.allocationstate) === 'Enabled';
-    checks.push({ check: 'zone enabled', object: zoneName, state: s(zone.allocationstate), ok: enabled, hint: enabled ? undefined : `enable it: runbook api updateZone id=${zoneId} allocationstate=Enabled` });
+    checks.push({
+      check: 'zone enabled',
+      object: zoneName,
+      state: s(zone.allocationstate),
+      ok: enabled,
+      hint: enabled
+        ? undefined
+        : `enable it: runbook api updateZone id=${zoneId} allocationstate=Enabled`,
+    });
 
     const hosts = items(await client.call('listHosts', { zoneid: zoneId, type: 'Routing' }));
-    if (hosts.length === 0) checks.push({ check: 'host Up', object: `${zoneName}: no KVM host`, state: 'missing', ok: false, hint: 'add the KVM hosts (the zone chapter\'s host step)' });
+    if (hosts.length === 0)
+      checks.push({
+        check: 'host Up',
+        object: `${zoneName}: no KVM host`,
+        state: 'missing',
+        ok: false,
+        hint: "add the KVM hosts (the zone chapter's host step)",
+      });
     for (const host of hosts) {
       const up = s(host.state) === 'Up';
-      checks.push({ check: 'host Up', object: `${s(host.name)} (${s(host.ipaddress)})`, state: s(host.state), ok: up, hint: up ? undefined : `on ${s(host.ipaddress)}: systemctl status cloudstack-agent libvirtd; /var/log/cloudstack/agent/agent.log; can it reach the management server on port 8250?` });
+      checks.push({
+        check: 'host Up',
+        object: `${s(host.name)} (${s(host.ipaddress)})`,
+        state: s(host.state),
+        ok: up,
+        hint: up
+          ? undefined
+          : `on ${s(host.ipaddress)}: systemctl status cloudstack-agent libvirtd; /var/log/cloudstack/agent/agent.log; can it reach the management server on port 8250?`,
+      });
     }
 
     const pools = items(await client.call('listStoragePools', { zoneid: zoneId }));
-    if (pools.length === 0) checks.push({ check: 'primary storage Up', object: `${zoneName}: none`, state: 'missing', ok: false, hint: 'add primary storage (createStoragePool)' });
+    if (pools.length === 0)
+      checks.push({
+        check: 'primary storage Up',
+        object: `${zoneName}: none`,
+        state: 'missing',
+        ok: false,
+        hint: 'add primary storage (createStoragePool)',
+      });
     for (const pool of pools) {
       const up = s(pool.state) === 'Up';
-      checks.push({ check: 'primary storage Up', object: `${s(pool.name)} (${s(pool.ipaddress)}:${s(pool.path)})`, state: s(pool.state), ok: up, hint: up ? undefined : 'is the NFS export reachable and mountable from every KVM host (showmount -e, mount -t nfs)?' });
+      checks.push({
+        check: 'primary storage Up',
+        object: `${s(pool.name)} (${s(pool.ipaddress)}:${s(pool.path)})`,
+        state: s(pool.state),
+        ok: up,
+        hint: up
+          ? undefined
+          : 'is the NFS export reachable and mountable from every KVM host (showmount -e, mount -t nfs)?',
+      });
     }
 
     const stores = items(await client.call('listImageStores', { zoneid: zoneId }));
     checks.push(
       stores.length > 0
-        ? { check: 'secondary storage', object: stores.map((x) => s(x.url ?? x.name)).join(', '), state: 'present', ok: true }
-        : { check: 'secondary storage', object: `${zoneName}: none`, state: 'missing', ok: false, hint: 'add secondary storage (addImageStore provider=NFS url=nfs://...)' },
+        ? {
+            check: 'secondary storage',
+            object: stores.map((x) => s(x.url ?? x.name)).join(', '),
+            state: 'present',
+            ok: true,
+          }
+        : {
+            check: 'secondary storage',
+            object: `${zoneName}: none`,
+            state: 'missing',
+            ok: false,
+            hint: 'add secondary storage (addImageStore provider=NFS url=nfs://...)',
+          },
     );
 
     const vms = items(await client.call('listSystemVms', { zoneid: zoneId }));
@@ -65,15 +123,38 @@ export async function verifyCloud(client: CloudStackClient, opts: { zoneName?: s
     for (const { type, label } of SYSTEM_VMS) {
       const found = vms.filter((v) => s(v.systemvmtype) === type);
       if (found.length === 0) {
-        checks.push({ check: `${label} Running`, object: `${zoneName}: none yet`, state: 'missing', ok: false, hint: 'system VMs start once the zone is enabled with primary and secondary storage and a host Up; is the systemvm template seeded into secondary storage? see /var/log/cloudstack/management/management-server.log' });
+        checks.push({
+          check: `${label} Running`,
+          object: `${zoneName}: none yet`,
+          state: 'missing',
+          ok: false,
+          hint: 'system VMs start once the zone is enabled with primary and secondary storage and a host Up; is the systemvm template seeded into secondary storage? see /var/log/cloudstack/management/management-server.log',
+        });
         continue;
       }
       for (const vm of found) {
         const running = s(vm.state) === 'Running';
-        const agentState = s(vm.agentstate) || s(agents.find((h) => h.name === vm.name)?.state) || 'unknown';
+        const agentState =
+          s(vm.agentstate) || s(agents.find((h) => h.name === vm.name)?.state) || 'unknown';
         const agentUp = agentState === 'Up';
-        checks.push({ check: `${label} Running`, object: s(vm.name), state: s(vm.state), ok: running, hint: running ? undefined : 'look at /var/log/cloudstack/management/management-server.log for why it does not start (template, storage, public IPs)' });
-        checks.push({ check: `${label} agent Up`, object: s(vm.name), state: agentState, ok: agentUp, hint: agentUp ? undefined : `the agent in ${s(vm.name)} has not connected: can the VM reach the management server on port 8250? (its console, /var/log/cloud.log inside it)` });
+        checks.push({
+          check: `${label} Running`,
+          object: s(vm.name),
+          state: s(vm.state),
+          ok: running,
+          hint: running
+            ? undefined
+            : 'look at /var/log/cloudstack/management/management-server.log for why it does not start (template, storage, public IPs)',
+        });
+        checks.push({
+          check: `${label} agent Up`,
+          object: s(vm.name),
+          state: agentState,
+          ok: agentUp,
+          hint: agentUp
+            ? undefined
+            : `the agent in ${s(vm.name)} has not connected: can the VM reach the management server on port 8250? (its console, /var/log/cloud.log inside it)`,
+        });
       }
     }
   }
@@ -82,16 +163,28 @@ export async function verifyCloud(client: CloudStackClient, opts: { zoneName?: s
 
 /** The report as a text table, problems and hints underneath. */
 export function formatReport(report: VerifyReport): string {
-  const rows = [['CHECK', 'OBJECT', 'STATE', 'RESULT'], ...report.checks.map((c) => [c.check, c.object, c.state, c.ok ? 'ok' : 'NOT OK'])];
+  const rows = [
+    ['CHECK', 'OBJECT', 'STATE', 'RESULT'],
+    ...report.checks.map((c) => [c.check, c.object, c.state, c.ok ? 'ok' : 'NOT OK']),
+  ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  const lines = rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd());
+  const lines = rows.map((r) =>
+    r
+      .map((cell, i) => cell.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd(),
+  );
   const bad = report.checks.filter((c) => !c.ok);
-  if (report.simulated) lines.unshift('[simulated] these answers come from the CloudStack API simulator, not a real CloudStack');
+  if (report.simulated)
+    lines.unshift(
+      '[simulated] these answers come from the CloudStack API simulator, not a real CloudStack',
+    );
   lines.push('');
   if (bad.length === 0) lines.push('all checks passed');
   else {
     lines.push(`${bad.length} check${bad.length === 1 ? '' : 's'} not ok:`);
-    for (const c of bad) lines.push(`- ${c.check}: ${c.object} is ${c.state}${c.hint ? `; ${c.hint}` : ''}`);
+    for (const c of bad)
+      lines.push(`- ${c.check}: ${c.object} is ${c.state}${c.hint ? `; ${c.hint}` : ''}`);
   }
   return lines.join('\n') + '\n';
 }

@@ -8,11 +8,24 @@ import { runApiStep } from '../../src/cloudstack/api-step.ts';
 import { CloudStackClient } from '../../src/cloudstack/client.ts';
 import { ensureApiKeys } from '../../src/cloudstack/first-contact.ts';
 import type { PlannedStep } from '../../src/plan/model.ts';
-import { ADMIN_PASSWORD, FAST, MemoryCredentials, fixturePlan, runApiSteps, stepById } from './harness.ts';
+import {
+  ADMIN_PASSWORD,
+  FAST,
+  MemoryCredentials,
+  fixturePlan,
+  runApiSteps,
+  stepById,
+} from './harness.ts';
 
 const plan = fixturePlan();
 
-function run(sim: Simulator, step: PlannedStep, creds: MemoryCredentials, captured: Record<string, string> = {}, log: string[] = []) {
+function run(
+  sim: Simulator,
+  step: PlannedStep,
+  creds: MemoryCredentials,
+  captured: Record<string, string> = {},
+  log: string[] = [],
+) {
   return runApiStep(step, {
     endpoint: sim.endpoint,
     credentials: creds,
@@ -24,8 +37,27 @@ function run(sim: Simulator, step: PlannedStep, creds: MemoryCredentials, captur
 }
 
 /** A step with one cmk call, as the plan would carry it. */
-function oneCall(command: string, params: Record<string, string>, extra: Partial<PlannedStep> = {}): PlannedStep {
-  return { ...stepById(plan, 'zone-create'), id: 'test-step', url: '/zone/#test-step', capture: {}, actions: [{ kind: 'api', command, params, text: `${command} ...`, source: { file: 'zone.mdx', line: 1 } }], ...extra };
+function oneCall(
+  command: string,
+  params: Record<string, string>,
+  extra: Partial<PlannedStep> = {},
+): PlannedStep {
+  return {
+    ...stepById(plan, 'zone-create'),
+    id: 'test-step',
+    url: '/zone/#test-step',
+    capture: {},
+    actions: [
+      {
+        kind: 'api',
+        command,
+        params,
+        text: `${command} ...`,
+        source: { file: 'zone.mdx', line: 1 },
+      },
+    ],
+    ...extra,
+  };
 }
 
 describe('api step failures', () => {
@@ -37,7 +69,9 @@ describe('api step failures', () => {
     sim = await startSimulator({ delays: { jobMs: 20, hostUpMs: 50 } });
     creds = new MemoryCredentials();
     // log in, create the zone and the physical network
-    const first = await runApiSteps(plan, sim.endpoint, creds, {}, (s) => ['api-login', 'zone-create', 'zone-physical-network'].includes(s.id));
+    const first = await runApiSteps(plan, sim.endpoint, creds, {}, (s) =>
+      ['api-login', 'zone-create', 'zone-physical-network'].includes(s.id),
+    );
     captured = first.captured;
     expect(captured.PHYSICAL_NETWORK_ID).toBeTruthy();
   });
@@ -47,7 +81,12 @@ describe('api step failures', () => {
 
   it('stops an unknown parameter before anything is sent', async () => {
     const before = sim.requests.length;
-    const result = await run(sim, oneCall('createPod', { zoneid: captured.ZONE_ID!, name: 'p', colour: 'blue' }), creds, captured);
+    const result = await run(
+      sim,
+      oneCall('createPod', { zoneid: captured.ZONE_ID!, name: 'p', colour: 'blue' }),
+      creds,
+      captured,
+    );
     expect(result.status).toBe('failed');
     expect(result.message).toContain('createPod has no parameter "colour"');
     expect(result.message).toContain('docs: https://runbook.example/zone/#test-step');
@@ -66,31 +105,46 @@ describe('api step failures', () => {
     const before = sim.requests.length;
     const result = await run(sim, stepById(plan, 'zone-pod'), creds, {});
     expect(result.status).toBe('blocked');
-    expect(result.message).toContain('${ZONE_ID} has no value: it is captured by an earlier api step');
+    expect(result.message).toContain(
+      '${ZONE_ID} has no value: it is captured by an earlier api step',
+    );
     expect(sentSince(before)).toEqual([]);
   });
 
   it('ends a failed async job `failed` with the upstream text and the docs link, without retrying', async () => {
-    sim.faults.failJobs.addTrafficType = 'Failed to implement traffic type: bridge cloudbr0 not found on host';
+    sim.faults.failJobs.addTrafficType =
+      'Failed to implement traffic type: bridge cloudbr0 not found on host';
     const before = sim.requests.length;
     const result = await run(sim, stepById(plan, 'zone-traffic-types'), creds, captured);
     expect(result.status).toBe('failed');
-    expect(result.message).toContain('addTrafficType failed: CloudStack error 530 (internal error): Failed to implement traffic type: bridge cloudbr0 not found on host');
+    expect(result.message).toContain(
+      'addTrafficType failed: CloudStack error 530 (internal error): Failed to implement traffic type: bridge cloudbr0 not found on host',
+    );
     expect(result.message).toContain('docs: https://runbook.example/zone/#zone-traffic-types');
     expect(sentSince(before).filter((a) => a === 'addTrafficType')).toHaveLength(1);
   });
 
   it('does not retry a request CloudStack called wrong (431)', async () => {
-    sim.faults.errors.push({ api: 'createPod', code: 431, text: 'Unable to execute API command createpod due to invalid value. Invalid parameter gateway value=300.1.1.1' });
+    sim.faults.errors.push({
+      api: 'createPod',
+      code: 431,
+      text: 'Unable to execute API command createpod due to invalid value. Invalid parameter gateway value=300.1.1.1',
+    });
     const before = sim.requests.length;
     const result = await run(sim, stepById(plan, 'zone-pod'), creds, captured);
     expect(result.status).toBe('failed');
-    expect(result.message).toContain('createPod failed: CloudStack error 431 (parameter error), parameter "gateway"');
+    expect(result.message).toContain(
+      'createPod failed: CloudStack error 431 (parameter error), parameter "gateway"',
+    );
     expect(sentSince(before).filter((a) => a === 'createPod')).toHaveLength(1);
   });
 
   it('does not retry a 530 that is not transient', async () => {
-    sim.faults.errors.push({ api: 'createPod', code: 530, text: 'Pod IP range overlaps with the public range' });
+    sim.faults.errors.push({
+      api: 'createPod',
+      code: 530,
+      text: 'Pod IP range overlaps with the public range',
+    });
     const before = sim.requests.length;
     const result = await run(sim, stepById(plan, 'zone-pod'), creds, captured);
     expect(result.status).toBe('failed');
@@ -99,14 +153,21 @@ describe('api step failures', () => {
   });
 
   it('retries a transient 530 with backoff and then succeeds', async () => {
-    sim.faults.errors.push({ api: 'createPod', code: 530, text: 'Lock wait timeout exceeded; try restarting transaction', times: 2 });
+    sim.faults.errors.push({
+      api: 'createPod',
+      code: 530,
+      text: 'Lock wait timeout exceeded; try restarting transaction',
+      times: 2,
+    });
     const before = sim.requests.length;
     const log: string[] = [];
     const result = await run(sim, stepById(plan, 'zone-pod'), creds, captured, log);
     expect(result.status).toBe('changed');
     expect(result.captured.POD_ID).toBe(sim.cloud.objects.pod[0]!.id);
     expect(sentSince(before).filter((a) => a === 'createPod')).toHaveLength(3);
-    expect(log.join('\n')).toMatch(/createPod: .*Lock wait timeout.*; trying again in [\d.]+s \(attempt 2 of 3\)/);
+    expect(log.join('\n')).toMatch(
+      /createPod: .*Lock wait timeout.*; trying again in [\d.]+s \(attempt 2 of 3\)/,
+    );
   });
 
   it('gives up on a job that stays pending past the step timeout', async () => {
@@ -114,7 +175,9 @@ describe('api step failures', () => {
     const step = { ...stepById(plan, 'zone-traffic-types'), timeout: 1 };
     const result = await run(sim, step, creds, captured);
     expect(result.status).toBe('failed');
-    expect(result.message).toMatch(/addTrafficType failed: .*still pending after 1s; look at the management server log/);
+    expect(result.message).toMatch(
+      /addTrafficType failed: .*still pending after 1s; look at the management server log/,
+    );
   });
 
   it('answers a slow API late but correctly', async () => {
@@ -124,7 +187,11 @@ describe('api step failures', () => {
   });
 
   it('never puts the secret key or the admin password into logs or messages', async () => {
-    sim.faults.errors.push({ api: 'createPod', code: 431, text: `bad value ${creds.keys!.secretKey} and ${ADMIN_PASSWORD}` });
+    sim.faults.errors.push({
+      api: 'createPod',
+      code: 431,
+      text: `bad value ${creds.keys!.secretKey} and ${ADMIN_PASSWORD}`,
+    });
     const log: string[] = [];
     const result = await run(sim, stepById(plan, 'zone-pod'), creds, captured, log);
     const all = log.join('\n') + (result.message ?? '');
@@ -158,10 +225,16 @@ describe('first contact', () => {
         resolve();
       }, 400),
     );
-    const result = await ensureApiKeys(client, creds, { initialMs: 50, maxMs: 200, log: (l) => log.push(l) });
+    const result = await ensureApiKeys(client, creds, {
+      initialMs: 50,
+      maxMs: 200,
+      log: (l) => log.push(l),
+    });
     await starting;
     expect(result.changed).toBe(true);
-    expect(log.join('\n')).toMatch(/waiting for the API at 127\.0\.0\.1:\d+ \(\d+s so far: cannot reach .*ECONNREFUSED/);
+    expect(log.join('\n')).toMatch(
+      /waiting for the API at 127\.0\.0\.1:\d+ \(\d+s so far: cannot reach .*ECONNREFUSED/,
+    );
     expect(creds.keys!.apiKey).toBe(sim!.cloud.users[0]!.apikey);
     expect(sim!.cloud.users[0]!.password).toBe(ADMIN_PASSWORD);
   });
@@ -171,8 +244,12 @@ describe('first contact', () => {
     sim.cloud.users[0]!.password = ADMIN_PASSWORD;
     const log: string[] = [];
     const creds = new MemoryCredentials();
-    await ensureApiKeys(new CloudStackClient({ endpoint: sim.endpoint }), creds, { log: (l) => log.push(l) });
-    expect(log.join('\n')).toContain('the admin password was set by an earlier run; logged in with ADMIN_PASSWORD');
+    await ensureApiKeys(new CloudStackClient({ endpoint: sim.endpoint }), creds, {
+      log: (l) => log.push(l),
+    });
+    expect(log.join('\n')).toContain(
+      'the admin password was set by an earlier run; logged in with ADMIN_PASSWORD',
+    );
     expect(creds.keys).toBeDefined();
     expect(sim.requests.filter((r) => r.api === 'updateUser')).toEqual([]);
   });
@@ -190,7 +267,9 @@ describe('first contact', () => {
   it('says what to do when neither password works', async () => {
     sim = await startSimulator();
     sim.cloud.users[0]!.password = 'something else';
-    await expect(ensureApiKeys(new CloudStackClient({ endpoint: sim.endpoint }), new MemoryCredentials())).rejects.toThrow(
+    await expect(
+      ensureApiKeys(new CloudStackClient({ endpoint: sim.endpoint }), new MemoryCredentials()),
+    ).rejects.toThrow(
       /neither the default password nor ADMIN_PASSWORD from the state file is accepted/,
     );
   });

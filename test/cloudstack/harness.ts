@@ -6,7 +6,11 @@ import { siteSchema } from '../../src/site/schema.ts';
 import type { Plan, PlannedStep } from '../../src/plan/model.ts';
 import type { ApiKeys } from '../../src/cloudstack/client.ts';
 import type { CredentialStore } from '../../src/cloudstack/first-contact.ts';
-import { runApiStep, type ApiStepContext, type ApiStepResult } from '../../src/cloudstack/api-step.ts';
+import {
+  runApiStep,
+  type ApiStepContext,
+  type ApiStepResult,
+} from '../../src/cloudstack/api-step.ts';
 
 export const FIXTURE_DIR = new URL('../fixtures/zone', import.meta.url).pathname;
 export const ADMIN_PASSWORD = 'Gen3rated-Admin pass';
@@ -19,7 +23,12 @@ export const FAST: ApiStepContext['timing'] = {
   apiWaitMs: 20_000,
 };
 
-export function fixturePlan(hosts: { address: string; hostname: string }[] = [{ address: '172.16.10.3', hostname: 'kvm1' }, { address: '172.16.10.4', hostname: 'kvm2' }]): Plan {
+export function fixturePlan(
+  hosts: { address: string; hostname: string }[] = [
+    { address: '172.16.10.3', hostname: 'kvm1' },
+    { address: '172.16.10.4', hostname: 'kvm2' },
+  ],
+): Plan {
   const { runbook, problems } = loadRunbook(FIXTURE_DIR);
   if (problems.length) throw new Error(`fixture problems: ${JSON.stringify(problems)}`);
   return buildPlan(siteSchema.parse({ hosts }), runbook, '/nonexistent/site.yaml');
@@ -49,7 +58,13 @@ export interface RunOutcome {
 }
 
 /** Run every api step of the plan in order, feeding captures forward as the executor does. */
-export async function runApiSteps(plan: Plan, endpoint: string, credentials: CredentialStore, captured: Record<string, string> = {}, only?: (s: PlannedStep) => boolean): Promise<RunOutcome> {
+export async function runApiSteps(
+  plan: Plan,
+  endpoint: string,
+  credentials: CredentialStore,
+  captured: Record<string, string> = {},
+  only?: (s: PlannedStep) => boolean,
+): Promise<RunOutcome> {
   const log: string[] = [];
   const results: RunOutcome['results'] = [];
   const all = { ...captured };
@@ -76,7 +91,11 @@ export function stepById(plan: Plan, id: string): PlannedStep {
 }
 
 /** Poll a condition (the simulated cloud moves on its own clock). */
-export async function eventually<T>(probe: () => Promise<T>, ok: (v: T) => boolean, ms = 15_000): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T>,
+  ok: (v: T) => boolean,
+  ms = 15_000,
+): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await probe();

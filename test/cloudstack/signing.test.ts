@@ -15,16 +15,24 @@ const PYTHON = '/usr/bin/python3';
 /** Async: the simulator lives in this process and must keep answering while python runs. */
 function pythonAsync(script: string, input: unknown): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    const child = execFile(PYTHON, ['-c', script], { encoding: 'utf8', timeout: 30_000 }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`${err.message}\n${stderr}`));
-      else resolve(JSON.parse(stdout));
-    });
+    const child = execFile(
+      PYTHON,
+      ['-c', script],
+      { encoding: 'utf8', timeout: 30_000 },
+      (err, stdout, stderr) => {
+        if (err) reject(new Error(`${err.message}\n${stderr}`));
+        else resolve(JSON.parse(stdout));
+      },
+    );
     child.stdin!.end(JSON.stringify(input));
   });
 }
 
 function python(script: string, input: unknown): unknown {
-  const out = execFileSync(PYTHON, ['-c', script], { input: JSON.stringify(input), encoding: 'utf8' });
+  const out = execFileSync(PYTHON, ['-c', script], {
+    input: JSON.stringify(input),
+    encoding: 'utf8',
+  });
   return JSON.parse(out);
 }
 
@@ -43,10 +51,40 @@ print(json.dumps(out))
 
 const CASES: Record<string, string>[] = [
   { command: 'listZones', response: 'json', apiKey: 'plainKey' },
-  { command: 'createZone', name: 'Zone One', dns1: '8.8.8.8', internaldns1: '172.16.10.1', networktype: 'Advanced', response: 'json', apiKey: 'K-y_Z' },
-  { command: 'createPhysicalNetwork', name: "Physical (net) 1! it's", vlan: '100-200', zoneid: 'a/b=c&d+e', response: 'json', apiKey: 'k' },
-  { command: 'addHost', url: 'http://172.16.10.3', username: 'root', password: 'p@ss w*rd%', response: 'json', apiKey: 'k', 'details[0].key': 'x', 'details[0].value': 'ünïcødé' },
-  { command: 'updateConfiguration', name: 'secstorage.allowed.internal.sites', value: '172.16.10.0/24,10.0.0.0/8', response: 'json', apiKey: 'UPPER-lower' },
+  {
+    command: 'createZone',
+    name: 'Zone One',
+    dns1: '8.8.8.8',
+    internaldns1: '172.16.10.1',
+    networktype: 'Advanced',
+    response: 'json',
+    apiKey: 'K-y_Z',
+  },
+  {
+    command: 'createPhysicalNetwork',
+    name: "Physical (net) 1! it's",
+    vlan: '100-200',
+    zoneid: 'a/b=c&d+e',
+    response: 'json',
+    apiKey: 'k',
+  },
+  {
+    command: 'addHost',
+    url: 'http://172.16.10.3',
+    username: 'root',
+    password: 'p@ss w*rd%',
+    response: 'json',
+    apiKey: 'k',
+    'details[0].key': 'x',
+    'details[0].value': 'ünïcødé',
+  },
+  {
+    command: 'updateConfiguration',
+    name: 'secstorage.allowed.internal.sites',
+    value: '172.16.10.0/24,10.0.0.0/8',
+    response: 'json',
+    apiKey: 'UPPER-lower',
+  },
 ];
 
 describe('request signing', () => {
@@ -58,7 +96,8 @@ describe('request signing', () => {
   });
 
   it('computes the same signatures as python3-cs for the same parameters', () => {
-    const secret = 'zV8kAYlyY4H-rEDO-Ot-VVPjKteVcU4haQcdRarte9wuOUhko3uzcnnFqNii8xifcpbe0eWR6IHAXjVGB2m1Hw';
+    const secret =
+      'zV8kAYlyY4H-rEDO-Ot-VVPjKteVcU4haQcdRarte9wuOUhko3uzcnnFqNii8xifcpbe0eWR6IHAXjVGB2m1Hw';
     const theirs = python(SIGN_WITH_CS, { secret, cases: CASES }) as string[];
     const ours = CASES.map((p) => computeSignature(p, secret));
     expect(ours).toEqual(theirs);
@@ -67,10 +106,17 @@ describe('request signing', () => {
   });
 
   it('sends apiKey, response=json and a URL-encoded signature', () => {
-    const q = new URLSearchParams(signedQuery({ command: 'listZones', name: 'a b' }, 'KEY', 'SECRET'));
+    const q = new URLSearchParams(
+      signedQuery({ command: 'listZones', name: 'a b' }, 'KEY', 'SECRET'),
+    );
     expect(q.get('apiKey')).toBe('KEY');
     expect(q.get('response')).toBe('json');
-    expect(q.get('signature')).toBe(computeSignature({ command: 'listZones', name: 'a b', apiKey: 'KEY', response: 'json' }, 'SECRET'));
+    expect(q.get('signature')).toBe(
+      computeSignature(
+        { command: 'listZones', name: 'a b', apiKey: 'KEY', response: 'json' },
+        'SECRET',
+      ),
+    );
   });
 });
 
@@ -106,22 +152,41 @@ print(json.dumps(out))
 `;
 
   it('accepts python3-cs requests (GET and POST, signature version 3) and rejects a wrong secret', async () => {
-    const out = await pythonAsync(CS_CALLS, { endpoint: sim.endpoint, key: keys.apiKey, secret: keys.secretKey }) as Record<string, unknown>;
+    const out = (await pythonAsync(CS_CALLS, {
+      endpoint: sim.endpoint,
+      key: keys.apiKey,
+      secret: keys.secretKey,
+    })) as Record<string, unknown>;
     expect(out.get).toBe("cs zone (get) it's 100% *fine*");
     expect(out['post-list']).toEqual(["cs zone (post) it's 100% *fine*"]);
-    expect(out.bad).toMatchObject({ errorcode: 401, errortext: 'unable to verify user credentials and/or request signature' });
+    expect(out.bad).toMatchObject({
+      errorcode: 401,
+      errortext: 'unable to verify user credentials and/or request signature',
+    });
   });
 
   it('accepts our client with awkward values that python3-cs created', async () => {
     const client = new CloudStackClient({ endpoint: sim.endpoint, keys });
-    const zones = (await client.call('listZones', { name: "cs zone (get) it's 100% *fine*" })) as { name: string }[];
+    const zones = (await client.call('listZones', { name: "cs zone (get) it's 100% *fine*" })) as {
+      name: string;
+    }[];
     expect(zones.map((z) => z.name)).toEqual(["cs zone (get) it's 100% *fine*"]);
-    const made = (await client.call('createZone', { name: 'ours ~ + / = & é', dns1: '8.8.8.8', internaldns1: '172.16.10.1', networktype: 'Advanced' })) as { name: string };
+    const made = (await client.call('createZone', {
+      name: 'ours ~ + / = & é',
+      dns1: '8.8.8.8',
+      internaldns1: '172.16.10.1',
+      networktype: 'Advanced',
+    })) as { name: string };
     expect(made.name).toBe('ours ~ + / = & é');
   });
 
   it('rejects our client with a wrong secret, with the upstream 401 text', async () => {
-    const client = new CloudStackClient({ endpoint: sim.endpoint, keys: { apiKey: keys.apiKey, secretKey: 'wrong' } });
-    await expect(client.call('listZones')).rejects.toThrow(/listZones failed: CloudStack error 401 \(unauthorized\): unable to verify user credentials and\/or request signature/);
+    const client = new CloudStackClient({
+      endpoint: sim.endpoint,
+      keys: { apiKey: keys.apiKey, secretKey: 'wrong' },
+    });
+    await expect(client.call('listZones')).rejects.toThrow(
+      /listZones failed: CloudStack error 401 \(unauthorized\): unable to verify user credentials and\/or request signature/,
+    );
   });
 });

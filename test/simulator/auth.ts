@@ -20,7 +20,10 @@ export function javaUrlEncode(value: string): string {
 export function expectedSignature(params: Record<string, string>, secret: string): string {
   const names = Object.keys(params).filter((n) => n.toLowerCase() !== 'signature');
   names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const unsigned = names.map((n) => `${n}=${javaUrlEncode(params[n]!).replace(/\+/g, '%20')}`).join('&').toLowerCase();
+  const unsigned = names
+    .map((n) => `${n}=${javaUrlEncode(params[n]!).replace(/\+/g, '%20')}`)
+    .join('&')
+    .toLowerCase();
   return createHmac('sha1', secret).update(unsigned, 'utf8').digest('base64');
 }
 
@@ -34,7 +37,11 @@ export class Sessions {
   private readonly byId = new Map<string, Session>();
 
   open(user: User): Session {
-    const session = { id: randomBytes(16).toString('hex').toUpperCase(), key: randomBytes(20).toString('base64url'), user };
+    const session = {
+      id: randomBytes(16).toString('hex').toUpperCase(),
+      key: randomBytes(20).toString('base64url'),
+      user,
+    };
     this.byId.set(session.id, session);
     return session;
   }
@@ -62,7 +69,12 @@ export function cookieValue(header: string | undefined, name: string): string | 
 }
 
 /** The user a request acts as, or undefined when it is neither correctly signed nor in a session. */
-export function authenticate(cloud: Cloud, sessions: Sessions, params: Record<string, string>, cookie: string | undefined): User | undefined {
+export function authenticate(
+  cloud: Cloud,
+  sessions: Sessions,
+  params: Record<string, string>,
+  cookie: string | undefined,
+): User | undefined {
   const sessionKey = paramCI(params, 'sessionkey');
   if (sessionKey !== undefined) {
     const session = sessions.get(cookieValue(cookie, 'JSESSIONID'));
@@ -78,7 +90,8 @@ export function authenticate(cloud: Cloud, sessions: Sessions, params: Record<st
   if (!user?.secretkey) return undefined;
   if (paramCI(params, 'signatureVersion') === '3') {
     const expires = paramCI(params, 'expires');
-    if (!expires || !(Date.parse(expires.replace(/([+-]\d\d)(\d\d)$/, "$1:$2")) > Date.now())) return undefined;
+    if (!expires || !(Date.parse(expires.replace(/([+-]\d\d)(\d\d)$/, '$1:$2')) > Date.now()))
+      return undefined;
   }
   const a = Buffer.from(expectedSignature(params, user.secretkey));
   const b = Buffer.from(signature);

@@ -15,7 +15,9 @@ const { values } = parseArgs({
 });
 
 if (values.help) {
-  console.log('usage: node test/simulator/main.ts [--port 8080] [--host 127.0.0.1] [--job-ms 150] [--host-down IP]... [--fail-job API]...');
+  console.log(
+    'usage: node test/simulator/main.ts [--port 8080] [--host 127.0.0.1] [--job-ms 150] [--host-down IP]... [--fail-job API]...',
+  );
   process.exit(0);
 }
 
@@ -25,10 +27,13 @@ const sim = await startSimulator({
   delays: values['job-ms'] ? { jobMs: Number(values['job-ms']) } : {},
 });
 for (const h of values['host-down'] ?? []) sim.cloud.hostsDown.add(h);
-for (const api of values['fail-job'] ?? []) sim.faults.failJobs[api] = `${api} failed (injected by the simulator)`;
+for (const api of values['fail-job'] ?? [])
+  sim.faults.failJobs[api] = `${api} failed (injected by the simulator)`;
 const admin = sim.cloud.users[0]!;
 console.log(`CloudStack API simulator (not a real CloudStack) listening on ${sim.endpoint}`);
-console.log(`log in as ${admin.username} / ${admin.password}; answers carry the header X-Simulator: cloudstack-runbook`);
+console.log(
+  `log in as ${admin.username} / ${admin.password}; answers carry the header X-Simulator: cloudstack-runbook`,
+);
 const stop = () => void sim.close().then(() => process.exit(0));
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);

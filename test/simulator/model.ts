@@ -16,7 +16,12 @@ export interface Delays {
   agentUpMs: number;
 }
 
-export const DEFAULT_DELAYS: Delays = { jobMs: 150, hostUpMs: 400, systemVmStartMs: 500, agentUpMs: 300 };
+export const DEFAULT_DELAYS: Delays = {
+  jobMs: 150,
+  hostUpMs: 400,
+  systemVmStartMs: 500,
+  agentUpMs: 300,
+};
 
 export interface User {
   id: string;
@@ -28,7 +33,21 @@ export interface User {
   domainid: string;
 }
 
-export const COLLECTIONS = ['zone', 'physicalnetwork', 'traffictype', 'networkserviceprovider', 'virtualrouterelement', 'vlan', 'pod', 'cluster', 'host', 'storagepool', 'imagestore', 'systemvm', 'configuration'] as const;
+export const COLLECTIONS = [
+  'zone',
+  'physicalnetwork',
+  'traffictype',
+  'networkserviceprovider',
+  'virtualrouterelement',
+  'vlan',
+  'pod',
+  'cluster',
+  'host',
+  'storagepool',
+  'imagestore',
+  'systemvm',
+  'configuration',
+] as const;
 export type Collection = (typeof COLLECTIONS)[number];
 
 export const ROOT_DOMAIN_ID = randomUUID();
@@ -50,14 +69,38 @@ export class Cloud {
   constructor(delays: Partial<Delays> = {}, now: () => number = Date.now) {
     this.delays = { ...DEFAULT_DELAYS, ...delays };
     this.now = now;
-    this.objects = Object.fromEntries(COLLECTIONS.map((c) => [c, []])) as unknown as Record<Collection, Obj[]>;
-    this.users = [{ id: randomUUID(), username: 'admin', password: 'password', accountid: ADMIN_ACCOUNT_ID, domainid: ROOT_DOMAIN_ID }];
+    this.objects = Object.fromEntries(COLLECTIONS.map((c) => [c, []])) as unknown as Record<
+      Collection,
+      Obj[]
+    >;
+    this.users = [
+      {
+        id: randomUUID(),
+        username: 'admin',
+        password: 'password',
+        accountid: ADMIN_ACCOUNT_ID,
+        domainid: ROOT_DOMAIN_ID,
+      },
+    ];
     for (const [name, value, category, description] of [
       ['expunge.delay', '86400', 'Advanced', 'Seconds to wait before a destroyed VM is expunged'],
-      ['secstorage.allowed.internal.sites', '', 'Advanced', 'Networks the secondary storage VM may download templates from'],
+      [
+        'secstorage.allowed.internal.sites',
+        '',
+        'Advanced',
+        'Networks the secondary storage VM may download templates from',
+      ],
       ['host', '', 'Advanced', 'The management server address agents connect to'],
     ] as const) {
-      this.objects.configuration.push({ id: randomUUID(), name, value, category, description, isdynamic: true, scope: 'global' });
+      this.objects.configuration.push({
+        id: randomUUID(),
+        name,
+        value,
+        category,
+        description,
+        isdynamic: true,
+        scope: 'global',
+      });
     }
   }
 
@@ -79,7 +122,8 @@ export class Cloud {
   advance(): void {
     const now = this.now();
     for (const host of this.objects.host) {
-      const down = this.hostsDown.has(String(host.ipaddress)) || this.hostsDown.has(String(host.name));
+      const down =
+        this.hostsDown.has(String(host.ipaddress)) || this.hostsDown.has(String(host.name));
       if (host.type === 'Routing') {
         host.state = down ? 'Down' : now >= Number(host._upAt) ? 'Up' : 'Connecting';
       } else if (host._upAt !== undefined) {
@@ -98,23 +142,60 @@ export class Cloud {
   private startSystemVms(zone: Obj, now: number): void {
     if (zone.allocationstate !== 'Enabled') return;
     if (this.objects.systemvm.some((v) => v.zoneid === zone.id)) return;
-    const zoneHas = (c: Collection, test: (o: Obj) => boolean = () => true) => this.objects[c].some((o) => o.zoneid === zone.id && test(o));
-    if (!zoneHas('imagestore') || !zoneHas('storagepool') || !zoneHas('host', (h) => h.type === 'Routing' && h.state === 'Up')) return;
+    const zoneHas = (c: Collection, test: (o: Obj) => boolean = () => true) =>
+      this.objects[c].some((o) => o.zoneid === zone.id && test(o));
+    if (
+      !zoneHas('imagestore') ||
+      !zoneHas('storagepool') ||
+      !zoneHas('host', (h) => h.type === 'Routing' && h.state === 'Up')
+    )
+      return;
     const pod = this.objects.pod.find((p) => p.zoneid === zone.id);
-    const host = this.objects.host.find((h) => h.zoneid === zone.id && h.type === 'Routing' && h.state === 'Up')!;
-    for (const [type, prefix, hostType] of [['secondarystoragevm', 's', 'SecondaryStorageVM'], ['consoleproxy', 'v', 'ConsoleProxy']] as const) {
+    const host = this.objects.host.find(
+      (h) => h.zoneid === zone.id && h.type === 'Routing' && h.state === 'Up',
+    )!;
+    for (const [type, prefix, hostType] of [
+      ['secondarystoragevm', 's', 'SecondaryStorageVM'],
+      ['consoleproxy', 'v', 'ConsoleProxy'],
+    ] as const) {
       const n = ++this.vmCounter;
       const name = `${prefix}-${n}-VM`;
       const runningAt = now + this.delays.systemVmStartMs;
       this.add('systemvm', {
-        name, systemvmtype: type, zoneid: zone.id, zonename: zone.name, podid: pod?.id, hostid: host.id, hostname: host.name,
-        state: 'Starting', agentstate: 'Disconnected', created: iso(now), dns1: zone.dns1, gateway: pod?.gateway,
-        privateip: pod?.startip, publicip: undefined, linklocalip: '169.254.0.' + (10 + n), activeviewersessions: 0,
-        arch: 'x86_64', hypervisor: 'KVM', _runningAt: runningAt,
+        name,
+        systemvmtype: type,
+        zoneid: zone.id,
+        zonename: zone.name,
+        podid: pod?.id,
+        hostid: host.id,
+        hostname: host.name,
+        state: 'Starting',
+        agentstate: 'Disconnected',
+        created: iso(now),
+        dns1: zone.dns1,
+        gateway: pod?.gateway,
+        privateip: pod?.startip,
+        publicip: undefined,
+        linklocalip: '169.254.0.' + (10 + n),
+        activeviewersessions: 0,
+        arch: 'x86_64',
+        hypervisor: 'KVM',
+        _runningAt: runningAt,
       });
       this.add('host', {
-        name, type: hostType, zoneid: zone.id, zonename: zone.name, podid: pod?.id, podname: pod?.name, ipaddress: pod?.startip,
-        state: 'Connecting', resourcestate: 'Enabled', version: '4.22.0.0', created: iso(now), events: '', hahost: false,
+        name,
+        type: hostType,
+        zoneid: zone.id,
+        zonename: zone.name,
+        podid: pod?.id,
+        podname: pod?.name,
+        ipaddress: pod?.startip,
+        state: 'Connecting',
+        resourcestate: 'Enabled',
+        version: '4.22.0.0',
+        created: iso(now),
+        events: '',
+        hahost: false,
         _upAt: runningAt + this.delays.agentUpMs,
       });
     }
@@ -123,5 +204,7 @@ export class Cloud {
 
 /** An object as CloudStack shows it: internal fields (leading `_`) and undefined values dropped. */
 export function shown(o: Obj): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(o).filter(([k, v]) => !k.startsWith('_') && v !== undefined));
+  return Object.fromEntries(
+    Object.entries(o).filter(([k, v]) => !k.startsWith('_') && v !== undefined),
+  );
 }

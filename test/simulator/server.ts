@@ -19,10 +19,21 @@ interface ApiSpec {
   optional: string[];
 }
 
-const REFERENCE = JSON.parse(readFileSync(new URL('../../src/cloudstack/api-reference.json', import.meta.url), 'utf8')) as { apis: Record<string, ApiSpec> };
+const REFERENCE = JSON.parse(
+  readFileSync(new URL('../../src/cloudstack/api-reference.json', import.meta.url), 'utf8'),
+) as { apis: Record<string, ApiSpec> };
 
 /** Parameters every API takes besides its own. */
-const TRANSPORT_PARAMS = new Set(['command', 'response', 'apikey', 'signature', 'sessionkey', 'signatureversion', 'expires', '_']);
+const TRANSPORT_PARAMS = new Set([
+  'command',
+  'response',
+  'apikey',
+  'signature',
+  'sessionkey',
+  'signatureversion',
+  'expires',
+  '_',
+]);
 
 export interface Faults {
   /** Answer this API with an error `times` times (default: always). */
@@ -91,17 +102,41 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const requests: Simulator['requests'] = [];
   const timers = new Set<NodeJS.Timeout>();
 
-  function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string | string[]> = {}): void {
-    res.writeHead(status, { 'Content-Type': 'application/json; charset=UTF-8', [SIMULATOR_HEADER]: SIMULATOR_NAME, ...headers });
+  function send(
+    res: ServerResponse,
+    status: number,
+    body: unknown,
+    headers: Record<string, string | string[]> = {},
+  ): void {
+    res.writeHead(status, {
+      'Content-Type': 'application/json; charset=UTF-8',
+      [SIMULATOR_HEADER]: SIMULATOR_NAME,
+      ...headers,
+    });
     res.end(JSON.stringify(body));
   }
   const envelopeKey = (api: string) => `${api.toLowerCase()}response`;
   function fail(res: ServerResponse, api: string, code: number, text: string, csCode = 9999): void {
-    send(res, code, { [envelopeKey(api || 'error')]: { uuidList: [], errorcode: code, cserrorcode: csCode, errortext: text } });
+    send(res, code, {
+      [envelopeKey(api || 'error')]: {
+        uuidList: [],
+        errorcode: code,
+        cserrorcode: csCode,
+        errortext: text,
+      },
+    });
   }
 
   function runJob(api: string, params: Record<string, string>, user: Cloud['users'][number]): Job {
-    const job: Job = { id: randomUUID(), api, userId: user.id, accountId: user.accountid, status: 0, resultCode: 0, created: iso() };
+    const job: Job = {
+      id: randomUUID(),
+      api,
+      userId: user.id,
+      accountId: user.accountid,
+      status: 0,
+      resultCode: 0,
+      created: iso(),
+    };
     jobs.set(job.id, job);
     const timer = setTimeout(() => {
       timers.delete(timer);
@@ -113,7 +148,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
         job.result = answerBody(HANDLERS[api]!({ cloud, user, api, params, sessions }));
         job.status = 1;
       } catch (err) {
-        const fault = err instanceof ApiFault ? err : new ApiFault(530, (err as Error).message, 9999);
+        const fault =
+          err instanceof ApiFault ? err : new ApiFault(530, (err as Error).message, 9999);
         job.status = 2;
         job.resultCode = 530;
         job.result = { errorcode: fault.code, cserrorcode: fault.csCode, errortext: fault.message };
@@ -125,9 +161,17 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
 
   function jobAnswer(job: Job): Record<string, unknown> {
     return {
-      accountid: job.accountId, userid: job.userId, cmd: `org.apache.cloudstack.api.command.admin.${job.api}Cmd`, jobstatus: job.status, jobprocstatus: 0,
-      jobresultcode: job.resultCode, jobresulttype: 'object', ...(job.status === 0 ? {} : { jobresult: job.result }),
-      created: job.created, ...(job.completed && job.status !== 0 ? { completed: job.completed } : {}), jobid: job.id,
+      accountid: job.accountId,
+      userid: job.userId,
+      cmd: `org.apache.cloudstack.api.command.admin.${job.api}Cmd`,
+      jobstatus: job.status,
+      jobprocstatus: 0,
+      jobresultcode: job.resultCode,
+      jobresulttype: 'object',
+      ...(job.status === 0 ? {} : { jobresult: job.result }),
+      created: job.created,
+      ...(job.completed && job.status !== 0 ? { completed: job.completed } : {}),
+      jobid: job.id,
     };
   }
 
@@ -135,7 +179,9 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     const url = new URL(req.url ?? '/', 'http://simulator');
     if (url.pathname !== '/client/api') {
       res.writeHead(404, { 'Content-Type': 'text/html', [SIMULATOR_HEADER]: SIMULATOR_NAME });
-      res.end('<html><body>404 Not Found (CloudStack API simulator: the API is at /client/api)</body></html>');
+      res.end(
+        '<html><body>404 Not Found (CloudStack API simulator: the API is at /client/api)</body></html>',
+      );
       return;
     }
     const params = await readParams(req, url);
@@ -145,22 +191,67 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
 
     if (api === 'login') {
       requests.push({ api, method: req.method ?? 'GET', auth: 'none' });
-      if (req.method !== 'POST') return fail(res, api, 405, 'Please use HTTP POST to authenticate using username/password');
+      if (req.method !== 'POST')
+        return fail(res, api, 405, 'Please use HTTP POST to authenticate using username/password');
       const user = cloud.users.find((u) => u.username === params.username);
       const domain = params.domain ?? '/';
-      if (!user || user.password !== params.password || !['/', 'ROOT', '/ROOT', ''].includes(domain.replace(/\/$/, '') || '/')) {
-        return fail(res, api, 531, `Failed to authenticate user ${params.username ?? ''} in domain 1; please provide valid credentials`, 9999);
+      if (
+        !user ||
+        user.password !== params.password ||
+        !['/', 'ROOT', '/ROOT', ''].includes(domain.replace(/\/$/, '') || '/')
+      ) {
+        return fail(
+          res,
+          api,
+          531,
+          `Failed to authenticate user ${params.username ?? ''} in domain 1; please provide valid credentials`,
+          9999,
+        );
       }
       const session = sessions.open(user);
-      return send(res, 200, { loginresponse: { username: user.username, userid: user.id, domainid: user.domainid, timeout: 1800, account: 'admin', firstname: 'admin', lastname: 'cloud', type: '1', timezone: 'UTC', timezoneoffset: '0.0', registered: 'false', sessionkey: session.key, is2faenabled: 'false', is2faverified: 'true' } }, {
-        'Set-Cookie': [`JSESSIONID=${session.id}; Path=/client; HttpOnly`, `sessionkey=${session.key}; Path=/client`],
-      });
+      return send(
+        res,
+        200,
+        {
+          loginresponse: {
+            username: user.username,
+            userid: user.id,
+            domainid: user.domainid,
+            timeout: 1800,
+            account: 'admin',
+            firstname: 'admin',
+            lastname: 'cloud',
+            type: '1',
+            timezone: 'UTC',
+            timezoneoffset: '0.0',
+            registered: 'false',
+            sessionkey: session.key,
+            is2faenabled: 'false',
+            is2faverified: 'true',
+          },
+        },
+        {
+          'Set-Cookie': [
+            `JSESSIONID=${session.id}; Path=/client; HttpOnly`,
+            `sessionkey=${session.key}; Path=/client`,
+          ],
+        },
+      );
     }
 
     const user = authenticate(cloud, sessions, params, req.headers.cookie);
     const lowered = Object.keys(params).map((k) => k.toLowerCase());
-    requests.push({ api, method: req.method ?? 'GET', auth: lowered.includes('sessionkey') ? 'session' : lowered.includes('signature') ? 'signed' : 'none' });
-    if (!user) return fail(res, api, 401, 'unable to verify user credentials and/or request signature');
+    requests.push({
+      api,
+      method: req.method ?? 'GET',
+      auth: lowered.includes('sessionkey')
+        ? 'session'
+        : lowered.includes('signature')
+          ? 'signed'
+          : 'none',
+    });
+    if (!user)
+      return fail(res, api, 401, 'unable to verify user credentials and/or request signature');
     if (api === 'logout') {
       const id = cookieValue(req.headers.cookie, 'JSESSIONID');
       if (id) sessions.close(id);
@@ -169,39 +260,73 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     const spec = REFERENCE.apis[api];
     const handler = HANDLERS[api];
     if (!spec || (!handler && api !== 'queryAsyncJobResult')) {
-      return fail(res, api, 432, `The given command:${api} does not exist or it is not available for user with id:${user.id}`);
+      return fail(
+        res,
+        api,
+        432,
+        `The given command:${api} does not exist or it is not available for user with id:${user.id}`,
+      );
     }
     const accepted = new Set([...spec.required, ...spec.optional].map((p) => p.toLowerCase()));
     for (const key of Object.keys(params)) {
       const base = key.split('[')[0]!.toLowerCase();
       if (!TRANSPORT_PARAMS.has(base) && !accepted.has(base)) {
-        return fail(res, api, 431, `Unable to execute API command ${api.toLowerCase()} due to unknown parameter ${key}`, 4350);
+        return fail(
+          res,
+          api,
+          431,
+          `Unable to execute API command ${api.toLowerCase()} due to unknown parameter ${key}`,
+          4350,
+        );
       }
     }
     for (const required of spec.required) {
-      if (!Object.keys(params).some((k) => k.split('[')[0]!.toLowerCase() === required.toLowerCase()) || params[required] === '') {
-        return fail(res, api, 431, `Unable to execute API command ${api.toLowerCase()} due to missing parameter ${required}`, 4350);
+      if (
+        !Object.keys(params).some(
+          (k) => k.split('[')[0]!.toLowerCase() === required.toLowerCase(),
+        ) ||
+        params[required] === ''
+      ) {
+        return fail(
+          res,
+          api,
+          431,
+          `Unable to execute API command ${api.toLowerCase()} due to missing parameter ${required}`,
+          4350,
+        );
       }
     }
-    const injected = faults.errors.find((f) => f.api === api && (f.times === undefined || f.times > 0));
+    const injected = faults.errors.find(
+      (f) => f.api === api && (f.times === undefined || f.times > 0),
+    );
     if (injected) {
       if (injected.times !== undefined) injected.times--;
       return fail(res, api, injected.code, injected.text, injected.code === 530 ? 4250 : 9999);
     }
     if (api === 'queryAsyncJobResult') {
       const job = jobs.get(params.jobid!);
-      if (!job) return fail(res, api, 431, `Unable to execute API command queryasyncjobresult due to invalid value. Invalid parameter jobid value=${params.jobid}`, 4350);
+      if (!job)
+        return fail(
+          res,
+          api,
+          431,
+          `Unable to execute API command queryasyncjobresult due to invalid value. Invalid parameter jobid value=${params.jobid}`,
+          4350,
+        );
       return send(res, 200, { queryasyncjobresultresponse: jobAnswer(job) });
     }
     const own: Record<string, string> = {};
-    for (const [k, v] of Object.entries(params)) if (!TRANSPORT_PARAMS.has(k.toLowerCase())) own[k] = v;
+    for (const [k, v] of Object.entries(params))
+      if (!TRANSPORT_PARAMS.has(k.toLowerCase())) own[k] = v;
     if (spec.async) {
       const job = runJob(api, own, user);
       return send(res, 200, { [envelopeKey(api)]: { jobid: job.id } });
     }
     try {
       cloud.advance();
-      send(res, 200, { [envelopeKey(api)]: answerBody(handler!({ cloud, user, api, params: own, sessions })) });
+      send(res, 200, {
+        [envelopeKey(api)]: answerBody(handler!({ cloud, user, api, params: own, sessions })),
+      });
     } catch (err) {
       if (err instanceof ApiFault) return fail(res, api, err.code, err.message, err.csCode);
       return fail(res, api, 530, (err as Error).message);
