@@ -1,0 +1,95 @@
+// The exported playbook and scripts leave the hosts as `runbook install` does, and a second
+// run changes nothing. Hosts are real OpenSSH servers on loopback (a management server and
+// two KVM hosts); the runbook (test/fixtures/runbook-export) writes files and runs scripts
+// under /tmp/rb-export/<site>/<host>. Equivalence on the lab VMs is still to come.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ansiblePlaybook, exportTo, hostState, install, makeSite, runScript, startCluster, wipeHosts, type Cluster, type TestSite } from './harness.ts';
+
+let cluster: Cluster;
+let site: TestSite;
+let installed: Record<string, string>;
+const scratch = mkdtempSync(join(tmpdir(), 'rb-export-done-'));
+
+beforeAll(async () => {
+  cluster = await startCluster(['mgmt', 'kvm1', 'kvm2'], 70);
+  site = makeSite(cluster);
+  const first = await install(site);
+  expect(first.code, first.output).toBe(0);
+  installed = hostState(site);
+}, 120_000);
+
+afterAll(() => {
+  site?.cleanup();
+  cluster?.stop();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+describe('what runbook install leaves behind', () => {
+  it('is what the fixture describes (so the comparisons below mean something)', () => {
+    const root = site.name;
+    expect(Object.keys(installed)).toContain(`mgmt/var/db-digest`);
+    expect(installed['mgmt/var/runs']).toBe('644 0:0\nrun\n');
+    expect(installed['kvm1/var/attempts']).toBe('644 0:0\n2\n');
+    expect(installed['kvm1/etc/hosts']).toMatch(/^640 0:0\n127\.0\.0\.1 localhost\n172\.16\.10\.2 mgmt\.cloud\.internal mgmt\n/);
+    expect(installed['kvm2/etc/identity']).toBe('644 0:0\nkvm2 172.16.10.4 kvm kvm2.cloud.internal /\n');
+    expect(installed['mgmt/etc/tricky.conf']).toContain('jinja: {{ not_a_variable }} {% raw %}');
+    expect(installed['mgmt/etc/private']).toBe('600 0:0\nonly root reads this\n');
+    expect(installed['kvm1/etc/agent.properties']).toBeDefined();
+    expect(installed['mgmt/etc/agent.properties']).toBeUndefined();
+    expect(root).toMatch(/^x/);
+  });
+});
+
+describe('the Ansible export', () => {
+  it('leaves the hosts as runbook install does, and a second run changes nothing', async () => {
+    wipeHosts(site);
+    const dir = await exportTo(site, 'ansible');
+    const done = join(scratch, 'ansible');
+    const first = await ansiblePlaybook(dir, done);
+    expect(first.code, first.output).toBe(0);
+    expect(hostState(site)).toEqual(installed);
+    expect(first.recap.mgmt?.changed).toBeGreaterThan(0);
+
+    const second = await ansiblePlaybook(dir, done);
+    expect(second.code, second.output).toBe(0);
+    for (const host of ['mgmt', 'kvm1', 'kvm2']) {
+      expect(second.recap[host], second.output).toMatchObject({ changed: 0, failed: 0 });
+    }
+    expect(hostState(site)).toEqual(installed);
+  }, 300_000);
+
+  it('keeps secrets out of the playbook, inventory and variables, and only in a 0600 secrets.yml', async () => {
+    const dir = await exportTo(site, 'ansible');
+    const state = JSON.parse(readFileSync(join(site.dir, '.runbook', 'state.json'), 'utf8')) as { secrets: Record<string, string> };
+    const password = state.secrets.CLOUD_DB_PASSWORD!;
+    for (const f of ['site.yml', 'inventory.yml', 'group_vars/all/runbook.yml', 'README.md', 'ansible.cfg']) {
+      expect(readFileSync(join(dir, f), 'utf8')).not.toContain(password);
+    }
+    expect(readFileSync(join(dir, 'secrets.yml'), 'utf8')).toContain(password);
+  });
+});
+
+describe('the bash export', () => {
+  it('leaves each host as runbook install does, and a second run changes nothing', async () => {
+    wipeHosts(site);
+    const dir = await exportTo(site, 'bash');
+    const env = { RUNBOOK_STATE_DIR: join(scratch, 'bash'), RUNBOOK_SECRETS_FILE: join(dir, 'secrets.env') };
+    const [mgmt, ...kvms] = cluster.hosts;
+    const m = await runScript(cluster, mgmt!, join(dir, 'management.sh'), env);
+    expect(m.code, m.output).toBe(0);
+    for (const kvm of kvms) {
+      const k = await runScript(cluster, kvm, join(dir, 'kvm.sh'), env);
+      expect(k.code, k.output).toBe(0);
+    }
+    expect(hostState(site)).toEqual(installed);
+
+    const again = await runScript(cluster, mgmt!, join(dir, 'management.sh'), env);
+    expect(again.code, again.output).toBe(0);
+    expect(again.output).not.toMatch(/: changed$/m);
+    expect(again.output).toContain('skipped: done in an earlier run');
+    expect(hostState(site)).toEqual(installed);
+  }, 180_000);
+});
