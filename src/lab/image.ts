@@ -1,0 +1,40 @@
+// The cached base image: built (or found) by appliance/lab/build-base-image.mjs.
+import { execa } from 'execa';
+import { createWriteStream, existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const buildScript = path.join(repoRoot, 'appliance', 'lab', 'build-base-image.mjs');
+
+export interface BaseImage {
+  dir: string;
+  disk: string;
+  kernel: string;
+  initrd: string;
+  /** Found in the cache rather than built now. */
+  cached: boolean;
+  seconds: number;
+}
+
+/** Build the base image unless the cache holds one for the current package list; log to `logFile`. */
+export async function ensureBaseImage(cacheDir: string, logFile: string): Promise<BaseImage> {
+  const zx = path.join(repoRoot, 'node_modules', '.bin', 'zx');
+  if (!existsSync(zx)) throw new Error(`zx is missing (${zx}); run scripts/setup.sh or npm install first`);
+  const log = createWriteStream(logFile, { flags: 'a' });
+  const child = execa(zx, [buildScript, '--cache', cacheDir], { reject: false, stdin: 'ignore', env: { PATH: process.env.PATH } });
+  child.stderr?.pipe(log);
+  const result = await child;
+  log.end();
+  const last = String(result.stdout).trim().split('\n').pop() ?? '';
+  if (result.exitCode !== 0 || !last.startsWith('{')) {
+    throw new Error(`building the lab's base image failed (exit ${result.exitCode}); see ${logFile}`);
+  }
+  const built = JSON.parse(last) as { dir: string; cached: boolean; seconds: number };
+  return {
+    ...built,
+    disk: path.join(built.dir, 'base.qcow2'),
+    kernel: path.join(built.dir, 'vmlinuz'),
+    initrd: path.join(built.dir, 'initrd.img'),
+  };
+}
