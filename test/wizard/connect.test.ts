@@ -1,0 +1,81 @@
+// The connect screen's refusals against real sshd: a changed host key is refused without a
+// question, a closed port says what to try, and a preview never contacts anything.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, makeClientKey, startHosts, type ClientKey, type FakeHost } from '../helpers/sshd.ts';
+import { FIXTURE_RUNBOOK, KEY, startWizard, writeLoopbackSite } from './harness.ts';
+
+let key: ClientKey;
+let hosts: FakeHost[];
+
+beforeAll(async () => {
+  key = makeClientKey();
+  hosts = await startHosts(['mgmt', 'kvm1'], key, 125);
+});
+afterAll(() => {
+  for (const h of hosts ?? []) h.cleanup();
+  if (key) rmSync(key.dir, { recursive: true, force: true });
+});
+
+describe('wizard connect screen', () => {
+  it('refuses a changed host key and explains a closed port', async () => {
+    const [mgmt, kvm1] = hosts as [FakeHost, FakeHost];
+    const closed = await freePort(kvm1.address);
+    const site = writeLoopbackSite(hosts, key);
+    writeFileSync(site.siteFile, readFileSync(site.siteFile, 'utf8').replace(`port: ${kvm1.port}`, `port: ${closed}`));
+    // known_hosts already holds another key for mgmt: a reinstalled machine, or an impostor.
+    const other = join(key.dir, 'other_host_key');
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', other]);
+    const [type, blob] = readFileSync(`${other}.pub`, 'utf8').split(' ');
+    mkdirSync(join(site.dir, '.runbook'), { recursive: true });
+    writeFileSync(join(site.dir, '.runbook', 'known_hosts'), `[${mgmt.address}]:${mgmt.port} ${type} ${blob}\n`);
+
+    const wizard = startWizard({ siteFile: site.siteFile, runbookDir: FIXTURE_RUNBOOK });
+    try {
+      await wizard.waitFor('kvm1');
+      await wizard.press(KEY.enter);
+      await wizard.waitFor('Site file:');
+      await wizard.press(KEY.ctrlS);
+      const frame = await wizard.waitFor((f) => (f.match(/FAILED/g) ?? []).length === 2);
+      expect(frame).not.toContain('First contact');
+      expect(frame).toContain('has CHANGED');
+      expect(frame).toContain('not the one recorded before');
+      expect(frame).toContain(`Nothing listens on ${kvm1.address} port ${closed}`);
+      expect(frame).toContain('R try again');
+      // The way on stays closed; Esc goes back to the site.
+      await wizard.press(KEY.enter);
+      expect(wizard.frame()).toContain('has CHANGED');
+      await wizard.press(KEY.escape);
+      await wizard.waitFor('Site file:');
+    } finally {
+      wizard.unmount();
+      rmSync(site.work, { recursive: true, force: true });
+    }
+  });
+
+  it('previews the plan without contacting or creating anything', async () => {
+    const site = writeLoopbackSite(hosts, key);
+    const wizard = startWizard({ siteFile: site.siteFile, runbookDir: FIXTURE_RUNBOOK });
+    try {
+      await wizard.waitFor('kvm1');
+      await wizard.press(KEY.down, KEY.down, KEY.enter);
+      await wizard.waitFor('Site file:');
+      await wizard.press(KEY.ctrlS);
+      const frame = await wizard.waitFor('Plan (preview)');
+      expect(frame).toContain('Nothing was contacted or changed');
+      expect(frame).toMatch(/Preflight checks\s+2\s+2\s+2/);
+      expect(frame).toContain('Nothing has run on this site before.');
+      expect(existsSync(join(site.dir, '.runbook'))).toBe(false);
+      await wizard.press(KEY.enter);
+      expect(wizard.frame()).toContain('Plan (preview)');
+      await wizard.press('q');
+      await wizard.waitFor(() => wizard.exitCode() !== undefined);
+      expect(wizard.exitCode()).toBe(0);
+    } finally {
+      wizard.unmount();
+      rmSync(site.work, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,176 @@
+// The run, failure and done screens driven by recorded sequences of the executor's own event
+// type (src/executor/events.ts), so the cases that are slow or hard to provoke on real hosts
+// (Ctrl-C mid-run, a step others require failing, a simulated verify table) are exact.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { ExecutorEvent, FailureReport } from '../../src/executor/events.ts';
+import type { Plan } from '../../src/plan/model.ts';
+import type { DoneInfo, RunHandle, RunSummary, WizardServices } from '../../installer/wizard/services.ts';
+import { FIXTURE_RUNBOOK, KEY, startWizard } from './harness.ts';
+
+function siteFile(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'rb-wizard-events-'));
+  const file = join(dir, 'site.yaml');
+  writeFileSync(file, 'name: events\nmanagement: { address: 172.16.10.2, hostname: mgmt }\nhosts:\n  - { address: 172.16.10.3, hostname: kvm1 }\n');
+  return file;
+}
+
+const counts = { ok: 0, changed: 0, skipped: 0, failed: 0, blocked: 0 };
+
+function summary(result: RunSummary['result'], failures: FailureReport[] = [], extra: Partial<typeof counts> = {}): RunSummary {
+  const c = { ...counts, ...extra };
+  return { type: 'summary', ms: 4200, counts: c, ...c, notRun: 0, result, failures, blockedSteps: [] };
+}
+
+function failure(id: string, host: string): FailureReport {
+  return {
+    host, id, command: `echo ${id}\nexit 3`, exitCode: 3, message: `${id} exited with 3`,
+    lastLines: ['working', `${id} broke here`], log: `/tmp/x/.runbook/logs/${host}/${id}.log`, url: `https://docs.example/work/#${id}`,
+  };
+}
+
+function planEvent(plan: Plan): ExecutorEvent {
+  return { type: 'plan', site: plan.siteName, hosts: plan.machines.map((m) => m.name), steps: plan.steps.map((s) => ({ id: s.id, title: s.title, on: s.on, hosts: s.hosts })) };
+}
+
+/** An install service that plays the given scripts, one per call, and records the plans. */
+function scripted(scripts: ((plan: Plan, emit: (e: ExecutorEvent) => void, stopped: Promise<boolean>) => Promise<RunSummary>)[]) {
+  const plans: Plan[] = [];
+  const stops: boolean[] = [];
+  const install: WizardServices['install'] = (plan, onEvent): RunHandle => {
+    plans.push(plan);
+    let stop!: (force: boolean) => void;
+    const stopped = new Promise<boolean>((r) => (stop = r));
+    const script = scripts[plans.length - 1]!;
+    const done = script(plan, onEvent, stopped).then((s) => {
+      onEvent(s);
+      return s;
+    });
+    return { stop: (force = false) => (stops.push(force), stop(force)), done };
+  };
+  return { install, plans, stops };
+}
+
+const tick = () => new Promise((r) => setTimeout(r, 30));
+
+function fakeEngine(install: WizardServices['install'], doneInfo?: DoneInfo): Partial<WizardServices> {
+  return {
+    contactHost: async (_plan, m) => ({ name: m.name, target: 'root@test:22', state: 'connected' }),
+    preflight: async (plan, onRow) => {
+      const rows = plan.steps.filter((s) => s.url.startsWith('/preflight/')).flatMap((s) => s.hosts.map((host) => ({ id: s.id, title: s.title, host, status: 'pass' as const })));
+      rows.forEach(onRow);
+      return rows;
+    },
+    earlierRun: async () => ({ earlier: {}, lastDurations: {} }),
+    install,
+    doneInfo: async () => doneInfo ?? { uiUrl: 'http://172.16.10.2:8080/client', adminUser: 'admin', stateFile: '/x/state.json' },
+  };
+}
+
+async function toRun(wizard: ReturnType<typeof startWizard>) {
+  await wizard.waitFor('kvm1');
+  await wizard.press(KEY.enter);
+  await wizard.waitFor('Site file:');
+  await wizard.press(KEY.ctrlS);
+  await wizard.waitFor('All 2 machine(s) answered');
+  await wizard.press(KEY.enter);
+  await wizard.waitFor('All checks passed');
+  await wizard.press(KEY.enter);
+  await wizard.waitFor('Enter start the installation');
+  await wizard.press(KEY.enter);
+}
+
+describe('wizard run, failure and done screens (recorded executor events)', () => {
+  it('does not offer to skip a step others require, and Ctrl-C asks before stopping', async () => {
+    const engine = scripted([
+      async (plan, emit) => {
+        emit(planEvent(plan));
+        emit({ type: 'step-start', id: 'work-base', host: 'mgmt', title: 'Needed by the next' });
+        emit({ type: 'step-output', id: 'work-base', host: 'mgmt', stream: 'stdout', line: 'base output line' });
+        await tick();
+        emit({ type: 'step-end', id: 'work-base', host: 'mgmt', status: 'failed', ms: 20, failure: failure('work-base', 'mgmt') });
+        return summary('failed', [failure('work-base', 'mgmt')], { failed: 1 });
+      },
+      async (plan, emit, stopped) => {
+        emit(planEvent(plan));
+        emit({ type: 'step-start', id: 'work-base', host: 'mgmt', title: 'Needed by the next' });
+        emit({ type: 'step-output', id: 'work-base', host: 'mgmt', stream: 'stdout', line: 'second attempt output' });
+        await stopped;
+        emit({ type: 'step-end', id: 'work-base', host: 'mgmt', status: 'ok', ms: 20 });
+        return summary('interrupted', [], { ok: 1 });
+      },
+    ]);
+    const file = siteFile();
+    const wizard = startWizard({ siteFile: file, runbookDir: FIXTURE_RUNBOOK, services: fakeEngine(engine.install) });
+    try {
+      await toRun(wizard);
+      let frame = await wizard.waitFor('A step failed');
+      expect(frame).toContain('work-base');
+      expect(frame).toContain('work-base broke here');
+      expect(frame).toMatch(/Exit code\s+3/);
+      expect(frame).toContain('https://docs.example/work/#work-base');
+      expect(frame).toContain('Skipping is not offered: work-after require it.');
+      expect(frame).not.toContain('Skip it for this run');
+      await wizard.press(KEY.enter); // Retry
+      frame = await wizard.waitFor('second attempt output');
+      expect(frame).toContain('Installing');
+      expect(frame).toMatch(/mgmt\s+0\/\d+\s+Needed by the next/);
+      await wizard.press(KEY.ctrlC);
+      await wizard.waitFor('Stop the installation?');
+      expect(engine.stops).toEqual([]);
+      await wizard.press('y');
+      frame = await wizard.waitFor('Stopped. Resume later with');
+      expect(engine.stops).toEqual([false]);
+      expect(frame).toContain(`npx runbook install --site ${file}`);
+      await wizard.press('q');
+      await wizard.waitFor(() => wizard.exitCode() !== undefined);
+      expect(wizard.exitCode()).toBe(1);
+    } finally {
+      wizard.unmount();
+    }
+  });
+
+  it('skips a failed step nothing depends on, and the done screen shows the simulated verify table', async () => {
+    const engine = scripted([
+      async (plan, emit) => {
+        emit(planEvent(plan));
+        emit({ type: 'step-start', id: 'work-maybe-fail', host: 'kvm1', title: 'A step that may fail' });
+        emit({ type: 'step-end', id: 'work-maybe-fail', host: 'kvm1', status: 'failed', ms: 20, failure: failure('work-maybe-fail', 'kvm1') });
+        return summary('failed', [failure('work-maybe-fail', 'kvm1')], { failed: 1 });
+      },
+      async (plan, emit) => {
+        emit(planEvent(plan));
+        for (const s of plan.steps) for (const host of s.hosts) emit({ type: 'step-end', id: s.id, host, status: 'ok', ms: 5 });
+        return summary('completed', [], { ok: 11 });
+      },
+    ]);
+    const info: DoneInfo = {
+      uiUrl: 'http://172.16.10.2:8080/client', adminUser: 'admin', adminPassword: 'Generated-Pass-123', stateFile: '/site/.runbook/state.json',
+      verify: { ok: false, simulated: true, checks: [
+        { check: 'zone enabled', object: 'Zone1', state: 'Enabled', ok: true },
+        { check: 'host Up', object: 'kvm1 (172.16.10.3)', state: 'Down', ok: false, hint: 'look at the agent' },
+      ] },
+    };
+    const wizard = startWizard({ siteFile: siteFile(), runbookDir: FIXTURE_RUNBOOK, services: fakeEngine(engine.install, info) });
+    try {
+      await toRun(wizard);
+      await wizard.waitFor('Skip it for this run');
+      await wizard.press(KEY.down, KEY.enter);
+      const frame = await wizard.waitFor('Generated-Pass-123');
+      expect(engine.plans[1]!.steps.find((s) => s.id === 'work-maybe-fail')!.hosts).toEqual(['mgmt']);
+      expect(engine.plans[1]!.steps.find((s) => s.id === 'work-folder')!.hosts).toEqual(['mgmt', 'kvm1']);
+      expect(frame).toContain('http://172.16.10.2:8080/client');
+      expect(frame).toContain('/site/.runbook/state.json');
+      expect(frame).toContain('simulated');
+      expect(frame).toMatch(/✔ ok\s+zone enabled: Zone1 \(Enabled\)/);
+      expect(frame).toMatch(/✖ FAILED\s+host Up: kvm1 \(172\.16\.10\.3\) \(Down\)/);
+      await wizard.press(KEY.enter);
+      await wizard.waitFor(() => wizard.exitCode() !== undefined);
+      expect(wizard.exitCode()).toBe(0);
+    } finally {
+      wizard.unmount();
+    }
+  });
+});
