@@ -42,19 +42,32 @@ export function loadSite(file: string): LoadedSite {
 export function parseSiteText(text: string, file: string): LoadedSite {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const yamlProblems = [...doc.errors, ...doc.warnings].map((e): Problem => {
+  const seen = new Set<string>();
+  const yamlProblems = [...doc.errors, ...doc.warnings].flatMap((e): Problem[] => {
+    // The parser can report one mistake twice at the same place; say it once.
+    const key = `${e.pos[0]}|${e.message}`;
+    if (seen.has(key)) return [];
+    seen.add(key);
     const { line, col } = lines.linePos(e.pos[0]);
-    return {
-      file,
-      line,
-      column: col,
-      message: `YAML syntax: ${e.message.split('\n')[0]}`,
-      fix: 'correct the YAML at this line (indentation, quotes, colons)',
-    };
+    return [
+      {
+        file,
+        line,
+        column: col,
+        message: `YAML syntax: ${e.message.split('\n')[0]}`,
+        fix: 'correct the YAML at this line (indentation, quotes, colons)',
+      },
+    ];
   });
   if (yamlProblems.length > 0) throw new InputError(yamlProblems);
 
-  const raw: unknown = doc.toJS({ maxAliasCount: 50 }) ?? {};
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 50 }) ?? {};
+  } catch {
+    // The yaml library refuses documents whose aliases expand without bound ("billion laughs").
+    throw new InputError([{ file, line: 1, message: 'YAML aliases expand too far to be read safely', fix: 'write the values out instead of nesting anchors (&name) and aliases (*name)' }]);
+  }
   const parsed = siteSchema.safeParse(raw, { reportInput: true });
   const at = (path: FieldPath, atKey = false) => positionOf(doc, lines, path, atKey);
   if (!parsed.success) {
