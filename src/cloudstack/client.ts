@@ -140,11 +140,15 @@ export class CloudStackClient {
       timeoutMs: this.opts.requestTimeoutMs,
     });
     const inner = this.parse('login', answer);
-    const key = typeof inner.sessionkey === 'string' ? inner.sessionkey : undefined;
     const setCookie = answer.headers['set-cookie'] ?? [];
     const cookies = (Array.isArray(setCookie) ? setCookie : [setCookie])
       .map((c) => c.split(';')[0]!)
       .filter(Boolean);
+    // The session key is in the answer, and (newer CloudStack) also in a `sessionkey` cookie.
+    const fromCookie = cookies
+      .find((c) => c.startsWith('sessionkey='))
+      ?.slice('sessionkey='.length);
+    const key = typeof inner.sessionkey === 'string' ? inner.sessionkey : fromCookie;
     if (!key)
       throw new CloudStackError({
         api: 'login',
