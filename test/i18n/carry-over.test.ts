@@ -1,0 +1,72 @@
+// i18n:update after the English changed: no translation is lost. A changed sentence keeps its
+// old translation as fuzzy with the previous msgid; changing it back makes it exact again; a
+// removed sentence becomes an obsolete entry.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { catalogPath, updateCatalogs } from '../../src/i18n/catalog-tools.ts';
+import { readPo, writePo, type PoMessage } from '../../src/i18n/po-file.ts';
+import { proseUnits } from '../../src/i18n/prose-units.ts';
+import { workspace, type Workspace } from './support/workspace.ts';
+
+const PAGE = 'overview.mdx';
+let ws: Workspace | undefined;
+afterEach(() => ws?.remove());
+
+function find(lang: string, id: string, context?: string): PoMessage | undefined {
+  return readPo(catalogPath(ws!, lang, 'overview'))!.messages.find((m) => m.id === id && m.context === context && !m.obsolete);
+}
+
+describe('i18n:update keeps translations when the English changes', () => {
+  it('changed → fuzzy with #| msgid; reverted → exact; removed → obsolete', () => {
+    ws = workspace([PAGE]);
+    updateCatalogs(ws, ['ja']);
+    const pageFile = join(ws.docsDir, PAGE);
+    const english = readFileSync(pageFile, 'utf8');
+    const paragraphs = proseUnits(english).filter((u) => u.kind === 'paragraph' && u.id.length > 60);
+    const target = paragraphs[0]!;
+    const gone = paragraphs[1]!;
+    // Make sure both sentences are translated (the real catalog may lag behind the English).
+    const file = catalogPath(ws, 'ja', 'overview');
+    const catalog = readPo(file)!;
+    for (const m of catalog.messages) if (m.id === target.id || m.id === gone.id) m.str ||= `訳: ${m.id}`;
+    writePo(file, catalog);
+    const translation = find('ja', target.id)!.str;
+    const goneTranslation = find('ja', gone.id)!.str;
+    expect(translation).not.toBe('');
+
+    // Change one sentence of the first paragraph and delete the second paragraph.
+    const changedId = target.id.replace(/\.\s*$/, ', and more.');
+    const original = english.slice(target.start, target.end);
+    const changed = english.slice(0, target.start) + original.replace(/\.\s*$/, ', and more.') + english.slice(target.end, gone.start) + english.slice(gone.end);
+    writeFileSync(pageFile, changed);
+    updateCatalogs(ws, ['ja']);
+
+    const fuzzy = find('ja', changedId)!;
+    expect(fuzzy).toMatchObject({ fuzzy: true, str: translation, previous: { id: target.id } });
+    expect(find('ja', target.id)).toBeUndefined();
+    const text = readFileSync(file, 'utf8');
+    expect(text).toContain('#, fuzzy');
+    expect(text).toContain(`#| msgid ${JSON.stringify(target.id.slice(0, 20)).slice(0, -1)}`);
+    const obsolete = readPo(file)!.messages.find((m) => m.obsolete && m.id === gone.id);
+    expect(obsolete?.str).toBe(goneTranslation);
+    expect(text).toMatch(/^#~ msgid /m);
+
+    // Revert the English: the translation is exact again, and the removed text comes back too.
+    writeFileSync(pageFile, english);
+    const reports = updateCatalogs(ws, ['ja']);
+    expect(find('ja', target.id)).toMatchObject({ fuzzy: false, str: translation, previous: undefined });
+    expect(find('ja', gone.id)).toMatchObject({ fuzzy: false, str: goneTranslation });
+    expect(find('ja', changedId)).toBeUndefined();
+    expect(reports.find((r) => r.domain === 'overview')!.stats.fuzzy).toBe(0);
+  });
+
+  it('keeps every translation across an update that changes nothing, and the file is stable', () => {
+    ws = workspace([PAGE]);
+    updateCatalogs(ws, ['zh-CN']);
+    const file = catalogPath(ws, 'zh-CN', 'overview');
+    const before = readFileSync(file, 'utf8');
+    updateCatalogs(ws, ['zh-CN']);
+    expect(readFileSync(file, 'utf8')).toBe(before);
+  });
+});
