@@ -48,18 +48,33 @@ function hostsFor(step: Step, machines: Machine[]): string[] {
   }
 }
 
-function resolveAction(action: Action, values: Record<string, string>): Action {
-  if (action.kind === 'file') return { ...action, content: substitute(action.content, values) };
+const HOST_VARIABLE = /\$\{HOST_(IP|NAME|FQDN|ROLE)\}/;
+
+function hostValues(machine: Machine, domain: string): Record<string, string> {
+  return { HOST_IP: machine.address, HOST_NAME: machine.name, HOST_FQDN: `${machine.name}.${domain}`, HOST_ROLE: machine.role };
+}
+
+/**
+ * Fills site values into files and api parameters. An api line that names a host variable
+ * (`add host url=http://${HOST_IP}`) is about each KVM host: it becomes one call per host.
+ */
+function resolveActions(action: Action, values: Record<string, string>, kvmHosts: Machine[]): Action[] {
+  if (action.kind === 'file') return [{ ...action, content: substitute(action.content, values) }];
   if (action.kind === 'api') {
-    const params = Object.fromEntries(Object.entries(action.params).map(([k, v]) => [k, substitute(v, values)]));
-    return { ...action, params };
+    const perHost = Object.values(action.params).some((v) => HOST_VARIABLE.test(v));
+    const targets = perHost ? kvmHosts.map((m) => ({ ...values, ...hostValues(m, values.DOMAIN ?? '') })) : [values];
+    return targets.map((vars) => ({
+      ...action,
+      params: Object.fromEntries(Object.entries(action.params).map(([k, v]) => [k, substitute(v, vars)])),
+    }));
   }
-  return action;
+  return [action];
 }
 
 export function buildPlan(site: Site, runbook: Runbook, siteFile: string): Plan {
   const machines = machinesOf(site, siteFile);
   const variables = siteVariables(site);
+  const kvmHosts = machines.filter((m) => m.role !== 'management');
   const steps: PlannedStep[] = allSteps(runbook).map((step) => ({
     id: step.id,
     title: step.title,
@@ -75,7 +90,7 @@ export function buildPlan(site: Site, runbook: Runbook, siteFile: string): Plan 
     retries: step.retries ?? 0,
     requires: step.requires,
     needs: step.needs,
-    actions: step.actions.map((a) => resolveAction(a, variables)),
+    actions: step.actions.flatMap((a) => resolveActions(a, variables, kvmHosts)),
   }));
   return {
     siteName: site.name,

@@ -88,4 +88,16 @@ describe('plan', () => {
     expect(text).toContain('1. Prepare the machines (01-prepare.mdx)');
     expect(text).toMatch(/hosts-add\s+Add the hosts {2}→ kvm1, kvm2, kvm3/);
   });
+
+  it('repeats an api line that names a host variable once per KVM host', () => {
+    const step = { id: 'hosts-add', title: 'Add hosts', on: 'api' as const, capture: {}, requires: [], needs: [], prose: '', source: { file: 'z.mdx', line: 1 }, chapter: 'Z', url: '/z/#hosts-add', actions: [{ kind: 'api' as const, command: 'addHost', text: 'add host ...', params: { zoneid: '${ZONE_ID}', url: 'http://${HOST_IP}', hypervisor: 'KVM' }, source: { file: 'z.mdx', line: 2 } }] };
+    const book = { dir: '/', chapters: [{ slug: 'z', title: 'Z', order: 1, file: 'z.mdx', steps: [step] }] };
+    const three = parseSiteText(THREE_HOSTS, '/srv/three/site.yaml').site;
+    const urls = buildPlan(three, book, '/srv/three/site.yaml').steps[0]!.actions.map((a) => a.kind === 'api' && a.params.url);
+    expect(urls).toEqual(['http://172.16.10.3', 'http://172.16.10.4', 'http://172.16.10.5']);
+    const aio = parseSiteText('', '/s/site.yaml').site;
+    const one = buildPlan(aio, book, '/s/site.yaml').steps[0]!.actions;
+    expect(one).toHaveLength(1);
+    expect(one[0]!.kind === 'api' && one[0]!.params).toMatchObject({ url: 'http://172.16.10.2', zoneid: '${ZONE_ID}' });
+  });
 });
