@@ -16,7 +16,8 @@ options:
   endpoint: {description: API endpoint URL, type: str, required: true}
   state_file: {description: JSON file (mode 0600) that keeps the admin API keys, type: path, required: true}
   step: {description: The step (calls, capture, first_contact, async_apis), type: dict, required: true}
-  variables: {description: Values for the step's variables, type: dict, required: true}
+  variables: {description: Values for the step's variables (site values and captures), type: dict, required: true}
+  secrets: {description: The site's secrets (never logged), type: dict, required: true}
   timeout: {description: Seconds to wait for the API and for async jobs, type: int, default: 1800}
   ca_file: {description: CA file for an https endpoint with a private CA, type: path}
 author: CloudStack Runbook
@@ -351,14 +352,16 @@ def main_ansible():
         endpoint=dict(type='str', required=True),
         state_file=dict(type='path', required=True),
         step=dict(type='dict', required=True),
-        variables=dict(type='dict', required=True, no_log=True),
+        variables=dict(type='dict', required=True),
+        secrets=dict(type='dict', required=True, no_log=True),
         timeout=dict(type='int', default=1800),
         ca_file=dict(type='path'),
     ))
     p = module.params
     messages = []
     try:
-        changed, captured = run_step(p['step'], p['variables'], p['endpoint'], p['state_file'], p['timeout'], p['ca_file'], messages.append)
+        variables = dict(p['variables'], **p['secrets'])
+        changed, captured = run_step(p['step'], variables, p['endpoint'], p['state_file'], p['timeout'], p['ca_file'], messages.append)
     except (StepError, OSError) as error:
         module.fail_json(msg=str(error), messages=messages)
     module.exit_json(changed=changed, captured=captured, messages=messages)

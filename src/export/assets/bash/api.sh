@@ -13,7 +13,8 @@ cloudstack_api() {
   step=$(mktemp)
   captures=$(mktemp)
   cat >"$step"
-  python3 "$RUNBOOK_API_PROGRAM" --step-file "$step" --captures-out "$captures" \
+  # api steps see no HOST_* values: a line using ${HOST_IP} runs once per KVM host.
+  env -u HOST_IP -u HOST_NAME -u HOST_FQDN -u HOST_ROLE python3 "$RUNBOOK_API_PROGRAM" --step-file "$step" --captures-out "$captures" \
     --state-file "$RUNBOOK_STATE_DIR/api-keys.json" --timeout "$RUNBOOK_STEP_TIMEOUT" >/dev/null || status=$?
   if [ "$status" -eq 0 ]; then
     set -a; . "$captures"; set +a
