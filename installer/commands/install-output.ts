@@ -31,7 +31,11 @@ export function formatFailure(f: FailureReport): string {
     `  command:   ${f.command.trimEnd().split('\n').join('\n             ')}`,
     ...(f.exitCode !== undefined ? [`  exit code: ${f.exitCode}`] : []),
   ];
-  if (f.lastLines.length > 0) lines.push(`  last ${f.lastLines.length} lines of output:`, ...f.lastLines.map((l) => `    | ${l}`));
+  if (f.lastLines.length > 0)
+    lines.push(
+      `  last ${f.lastLines.length} lines of output:`,
+      ...f.lastLines.map((l) => `    | ${l}`),
+    );
   lines.push(`  log:       ${f.log}`, `  docs:      ${f.url}`);
   return lines.join('\n') + '\n';
 }
@@ -44,21 +48,29 @@ export function lineRenderer(out: Write, resumeCommand: string): (event: Executo
     switch (event.type) {
       case 'plan':
         width.host = Math.max(4, ...event.hosts.map((h) => h.length));
-        return out(`Site ${event.site}: ${event.steps.length} steps on ${event.hosts.join(', ')}\n`);
+        return out(
+          `Site ${event.site}: ${event.steps.length} steps on ${event.hosts.join(', ')}\n`,
+        );
       case 'host':
         return event.state === 'connected' ? out(`${tag(event.host)} connected\n`) : undefined;
       case 'step-start':
         return out(`${tag(event.host)} start    ${event.id}: ${event.title}\n`);
       case 'step-retry':
-        return out(`${tag(event.host)} retry    ${event.id}: ${event.reason}; again in ${seconds(event.delayMs)}\n`);
+        return out(
+          `${tag(event.host)} retry    ${event.id}: ${event.reason}; again in ${seconds(event.delayMs)}\n`,
+        );
       case 'step-end': {
         const why = event.reason ? ` (${event.reason})` : '';
-        out(`${tag(event.host)} ${event.status.padEnd(8)} ${event.id} in ${seconds(event.ms)}${event.status === 'failed' ? '' : why}\n`);
+        out(
+          `${tag(event.host)} ${event.status.padEnd(8)} ${event.id} in ${seconds(event.ms)}${event.status === 'failed' ? '' : why}\n`,
+        );
         if (event.failure) out(formatFailure(event.failure));
         return;
       }
       case 'dry-run':
-        return out(`${tag(event.host)} ${event.action === 'run' ? 'would run' : 'done     '} ${event.id} (${event.reason})\n`);
+        return out(
+          `${tag(event.host)} ${event.action === 'run' ? 'would run' : 'done     '} ${event.id} (${event.reason})\n`,
+        );
       case 'summary': {
         const c = event.counts;
         out(
@@ -66,9 +78,14 @@ export function lineRenderer(out: Write, resumeCommand: string): (event: Executo
             `${event.notRun ? `, ${event.notRun} not run` : ''} in ${seconds(event.ms)}\n`,
         );
         for (const b of event.blockedSteps) out(`Blocked: ${b.id} on ${b.host}: ${b.reason}\n`);
-        if (event.blockedSteps.length > 0) out(`${event.blockedSteps.length} step(s) are blocked; the steps that do not depend on them ran.\n`);
-        if (event.result === 'failed') out(`The run failed. Fix the cause above, then resume with: ${resumeCommand}\n`);
-        if (event.result === 'interrupted') out(`Stopped on request. Resume with: ${resumeCommand}\n`);
+        if (event.blockedSteps.length > 0)
+          out(
+            `${event.blockedSteps.length} step(s) are blocked; the steps that do not depend on them ran.\n`,
+          );
+        if (event.result === 'failed')
+          out(`The run failed. Fix the cause above, then resume with: ${resumeCommand}\n`);
+        if (event.result === 'interrupted')
+          out(`Stopped on request. Resume with: ${resumeCommand}\n`);
         return;
       }
       default:

@@ -37,10 +37,16 @@ function ask(question: string, hidden = false): Promise<string> {
   const answer = questions.then(
     () =>
       new Promise<string>((resolve) => {
-        const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+        const rl = createInterface({
+          input: process.stdin,
+          output: process.stderr,
+          terminal: true,
+        });
         if (hidden) {
           const write = (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput;
-          (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput = (s: string) => {
+          (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput = (
+            s: string,
+          ) => {
             if (s.startsWith(question)) write.call(rl, s);
           };
         }
@@ -65,7 +71,9 @@ function hostKeyQuestion(options: InstallOptions): ExecutorOptions['confirmHostK
           '`ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub` on that machine, then run again with --yes to accept it',
       );
     }
-    const answer = await ask(`The host key of ${host} is ${fingerprint}. Is that the machine you mean? [y/N] `);
+    const answer = await ask(
+      `The host key of ${host} is ${fingerprint}. Is that the machine you mean? [y/N] `,
+    );
     return /^y(es)?$/i.test(answer.trim());
   };
 }
@@ -98,10 +106,12 @@ export async function run(options: InstallOptions): Promise<number> {
     dryRun: options.dryRun,
     parallel,
     policy: options.policy,
-    apiRunner: options.apiRunner === null ? undefined : (options.apiRunner ?? (await defaultApiRunner())),
+    apiRunner:
+      options.apiRunner === null ? undefined : (options.apiRunner ?? (await defaultApiRunner())),
     confirmHostKey: hostKeyQuestion(options),
     askPassword: async (host) => {
-      if (!process.stdin.isTTY) throw new Error(`${host} logs in with a password, which can only be typed on a terminal`);
+      if (!process.stdin.isTTY)
+        throw new Error(`${host} logs in with a password, which can only be typed on a terminal`);
       return ask(`SSH password for ${host}: `, true);
     },
     onEvent: (event) => {
@@ -114,7 +124,9 @@ export async function run(options: InstallOptions): Promise<number> {
   const onSignal = () => {
     interrupts++;
     if (interrupts === 1) {
-      err('\nStopping after the running steps end (or time out). Press Ctrl-C again to cut the connections.\n');
+      err(
+        '\nStopping after the running steps end (or time out). Press Ctrl-C again to cut the connections.\n',
+      );
       executor.stop();
     } else {
       err('\nCutting the connections now.\n');

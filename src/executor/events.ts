@@ -36,7 +36,14 @@ export type ExecutorEvent =
   | { type: 'host'; host: string; state: 'connecting' | 'connected'; fingerprint?: string }
   | { type: 'step-start'; id: string; host: string; title: string }
   | { type: 'step-output'; id: string; host: string; stream: OutputStream; line: string }
-  | { type: 'step-retry'; id: string; host: string; attempt: number; delayMs: number; reason: string }
+  | {
+      type: 'step-retry';
+      id: string;
+      host: string;
+      attempt: number;
+      delayMs: number;
+      reason: string;
+    }
   | {
       type: 'step-end';
       id: string;

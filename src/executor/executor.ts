@@ -7,13 +7,19 @@ import { acquireLock } from '../state/lock.ts';
 import { StepLog } from '../state/logs.ts';
 import { ensureStateDir, statePaths, type StatePaths } from '../state/paths.ts';
 import { ensureSecrets, readState, writeState, type SiteState } from '../state/store.ts';
+import { LocalTransport } from '../transport/local.ts';
 import { SshTransport } from '../transport/ssh.ts';
 import type { Transport } from '../transport/types.ts';
 import { NO_API_CLIENT, type ApiRunner } from './api-runner.ts';
 import { docsUrl } from './docs-url.ts';
 import type { Counts, ExecutorEvent, FailureReport } from './events.ts';
 import { checkPlanOrder, forcedStep, selectSteps, type Selection } from './select.ts';
-import { DEFAULT_RETRY_POLICY, runStep, type RetryPolicy, type StepOutcome } from './step-runner.ts';
+import {
+  DEFAULT_RETRY_POLICY,
+  runStep,
+  type RetryPolicy,
+  type StepOutcome,
+} from './step-runner.ts';
 import { Deferred, Semaphore } from './sync.ts';
 import { RepositoryProbe } from './repo-probe.ts';
 import { Redactor, stepEnvironment, stepHash } from './variables.ts';
@@ -45,6 +51,9 @@ interface Task {
 export type RunSummary = Extract<ExecutorEvent, { type: 'summary' }>;
 
 const DONE: StepStatus[] = ['ok', 'changed', 'skipped'];
+
+/** `ssh: { host: local }` in the site file: run on the installer's own machine, without SSH. */
+export const LOCAL_HOST = 'local';
 
 export class Executor {
   private readonly options: ExecutorOptions;
@@ -91,7 +100,9 @@ export class Executor {
     ensureStateDir(this.paths);
     const release = this.options.dryRun ? () => {} : acquireLock(this.paths.lock);
     try {
-      this.state = this.options.dryRun ? readState(this.paths.state) : ensureSecrets(this.paths.state, this.plan.secrets);
+      this.state = this.options.dryRun
+        ? readState(this.paths.state)
+        : ensureSecrets(this.paths.state, this.plan.secrets);
       this.redactor = new Redactor(this.state);
       if (!this.options.dryRun) this.journal = new Journal(this.paths.journal);
       const ends = lastEnds(readJournal(this.paths.journal));
@@ -104,7 +115,13 @@ export class Executor {
         hosts: [...new Set(tasks.map((t) => t.host))],
         steps: this.plan.steps.map((s) => ({ id: s.id, title: s.title, on: s.on, hosts: s.hosts })),
       });
-      this.journal?.append({ t: 'run-start', run: this.runId, at: new Date().toISOString(), pid: process.pid, steps: tasks.length });
+      this.journal?.append({
+        t: 'run-start',
+        run: this.runId,
+        at: new Date().toISOString(),
+        pid: process.pid,
+        steps: tasks.length,
+      });
 
       const probe = new RepositoryProbe(this.plan, (host) => this.transport(host));
       const slots = new Semaphore(this.options.parallel ?? Number.MAX_SAFE_INTEGER);
@@ -124,15 +141,28 @@ export class Executor {
             continue;
           }
           // Name the same host's instance of a required step first: that is the one the reader expects.
-          const bads = deps.filter((_, i) => ['failed', 'blocked', 'not-run'].includes(depEnds[i]!));
+          const bads = deps.filter((_, i) =>
+            ['failed', 'blocked', 'not-run'].includes(depEnds[i]!),
+          );
           const bad = bads.find((d) => d.host === task.host) ?? bads[0];
           const env = this.environment(task.host);
           const hash = stepHash(task.step, env, new Set(this.plan.secrets));
           const last = ends.get(`${task.step.id}@${task.host}`);
-          const done = task.step.id !== forced && last && DONE.includes(last.status) && last.hash === hash;
+          const done =
+            task.step.id !== forced && last && DONE.includes(last.status) && last.hash === hash;
 
           if (this.options.dryRun) {
-            this.emit({ type: 'dry-run', id: task.step.id, host: task.host, action: done ? 'skip' : 'run', reason: done ? 'done in an earlier run' : last ? 'changed since it last ran' : 'not run yet' });
+            this.emit({
+              type: 'dry-run',
+              id: task.step.id,
+              host: task.host,
+              action: done ? 'skip' : 'run',
+              reason: done
+                ? 'done in an earlier run'
+                : last
+                  ? 'changed since it last ran'
+                  : 'not run yet',
+            });
             task.end.resolve('not-selected');
             continue;
           }
@@ -140,16 +170,31 @@ export class Executor {
           try {
             let outcome: StepOutcome;
             const begin = Date.now();
-            this.emit({ type: 'step-start', id: task.step.id, host: task.host, title: task.step.title });
+            this.emit({
+              type: 'step-start',
+              id: task.step.id,
+              host: task.host,
+              title: task.step.title,
+            });
             if (bad) {
-              outcome = { status: 'blocked', reason: `requires ${bad.step.id} on ${bad.host}, which ${bad.end.value === 'not-run' ? 'did not run' : `ended ${bad.end.value}`}` };
+              outcome = {
+                status: 'blocked',
+                reason: `requires ${bad.step.id} on ${bad.host}, which ${bad.end.value === 'not-run' ? 'did not run' : `ended ${bad.end.value}`}`,
+              };
             } else if (done) {
               outcome = { status: 'skipped', reason: 'done in an earlier run' };
             } else {
-              this.journal!.append({ t: 'step-start', run: this.runId, at: new Date().toISOString(), id: task.step.id, host: task.host, hash });
+              this.journal!.append({
+                t: 'step-start',
+                run: this.runId,
+                at: new Date().toISOString(),
+                id: task.step.id,
+                host: task.host,
+                hash,
+              });
               outcome = await this.execute(task, env, probe);
             }
-            this.finish(task, outcome, hash, Date.now() - begin, !bad && !done);
+            this.finish(task, outcome, hash, Date.now() - begin, !done);
           } finally {
             releaseSlot();
           }
@@ -158,7 +203,12 @@ export class Executor {
       await Promise.all([...byHost.values()].map((queue) => worker(queue)));
 
       const notRun = tasks.filter((t) => t.end.value === 'not-run').length;
-      const result = this.counts.failed > 0 ? 'failed' : this.stopReason === 'interrupted' ? 'interrupted' : 'completed';
+      const result =
+        this.counts.failed > 0
+          ? 'failed'
+          : this.stopReason === 'interrupted'
+            ? 'interrupted'
+            : 'completed';
       this.journal?.append({ t: 'run-end', run: this.runId, at: new Date().toISOString(), result });
       const summary: RunSummary = {
         type: 'summary',
@@ -204,23 +254,31 @@ export class Executor {
       if (!machine) throw new Error(`the plan has no machine named ${host}`);
       t = this.options.transportFor
         ? this.options.transportFor(machine, this.paths)
-        : new SshTransport({
-            host,
-            target: machine.ssh,
-            knownHostsFile: this.paths.knownHosts,
-            confirmHostKey: this.options.confirmHostKey,
-            askPassword: this.options.askPassword,
-          });
+        : machine.ssh.host === LOCAL_HOST
+          ? new LocalTransport(host)
+          : new SshTransport({
+              host,
+              target: machine.ssh,
+              knownHostsFile: this.paths.knownHosts,
+              confirmHostKey: this.options.confirmHostKey,
+              askPassword: this.options.askPassword,
+            });
       this.transports.set(host, t);
     }
     return t;
   }
 
-  private async execute(task: Task, env: Record<string, string>, probe: RepositoryProbe): Promise<StepOutcome> {
+  private async execute(
+    task: Task,
+    env: Record<string, string>,
+    probe: RepositoryProbe,
+  ): Promise<StepOutcome> {
     const { step, host } = task;
     const log = new StepLog(this.paths.logs, host, step.id);
     const url = docsUrl(step.url);
-    log.write(`=== ${new Date().toISOString()} run ${this.runId}: ${step.id} (${step.title}) on ${host} ===`);
+    log.write(
+      `=== ${new Date().toISOString()} run ${this.runId}: ${step.id} (${step.title}) on ${host} ===`,
+    );
     const failed = (message: string, command: string): StepOutcome => ({
       status: 'failed',
       reason: message,
@@ -248,19 +306,28 @@ export class Executor {
         redactor: this.redactor,
         url,
         policy: this.policy,
-        onOutput: (stream, line) => this.emit({ type: 'step-output', id: step.id, host, stream, line }),
-        onRetry: (attempt, delayMs, reason) => this.emit({ type: 'step-retry', id: step.id, host, attempt, delayMs, reason }),
+        onOutput: (stream, line) =>
+          this.emit({ type: 'step-output', id: step.id, host, stream, line }),
+        onRetry: (attempt, delayMs, reason) =>
+          this.emit({ type: 'step-retry', id: step.id, host, attempt, delayMs, reason }),
       });
     } catch (error) {
       const message = this.redactor.redact((error as Error).message);
       log.write(`(error: ${message})`);
-      return failed(message, step.actions[0]?.kind === 'sh' ? step.actions[0].script : `step ${step.id}`);
+      return failed(
+        message,
+        step.actions[0]?.kind === 'sh' ? step.actions[0].script : `step ${step.id}`,
+      );
     } finally {
       log.close();
     }
   }
 
-  private async executeApi(task: Task, log: StepLog, failed: (m: string, c: string) => StepOutcome): Promise<StepOutcome> {
+  private async executeApi(
+    task: Task,
+    log: StepLog,
+    failed: (m: string, c: string) => StepOutcome,
+  ): Promise<StepOutcome> {
     const runner = this.options.apiRunner;
     if (!runner) return { status: 'blocked', reason: NO_API_CLIENT };
     const command = task.step.actions.map((a) => (a.kind === 'api' ? a.text : a.kind)).join('\n');
@@ -273,29 +340,54 @@ export class Executor {
     });
     // The API client may have saved keys in the state file meanwhile: start from the file.
     const onDisk = readState(this.paths.state);
-    this.state = { secrets: { ...this.state.secrets, ...onDisk.secrets }, captured: { ...onDisk.captured, ...result.captured } };
+    this.state = {
+      secrets: { ...this.state.secrets, ...onDisk.secrets },
+      captured: { ...onDisk.captured, ...result.captured },
+    };
     if (Object.keys(result.captured).length > 0) writeState(this.paths.state, this.state);
     this.redactor.update(this.state);
-    if (result.status === 'failed') return failed(this.redactor.redact(result.message ?? 'the API call failed'), command);
-    if (result.status === 'blocked') return { status: 'blocked', reason: result.message ?? 'blocked by the API client' };
+    if (result.status === 'failed')
+      return failed(this.redactor.redact(result.message ?? 'the API call failed'), command);
+    if (result.status === 'blocked')
+      return { status: 'blocked', reason: result.message ?? 'blocked by the API client' };
     return { status: result.changed ? 'changed' : result.status };
   }
 
-  private finish(task: Task, outcome: StepOutcome, hash: string, ms: number, journal: boolean): void {
+  private finish(
+    task: Task,
+    outcome: StepOutcome,
+    hash: string,
+    ms: number,
+    journal: boolean,
+  ): void {
     const { step, host } = task;
     if (journal) {
       this.journal!.append({
-        t: 'step-end', run: this.runId, at: new Date().toISOString(), id: step.id, host, hash,
-        status: outcome.status, ms, reason: outcome.reason, exitCode: outcome.failure?.exitCode,
+        t: 'step-end',
+        run: this.runId,
+        at: new Date().toISOString(),
+        id: step.id,
+        host,
+        hash,
+        status: outcome.status,
+        ms,
+        reason: outcome.reason,
+        exitCode: outcome.failure?.exitCode,
       });
     }
     this.counts[outcome.status]++;
     if (outcome.failure) this.failures.push(outcome.failure);
-    if (outcome.status === 'blocked') this.blocked.push({ id: step.id, host, reason: outcome.reason ?? '' });
+    if (outcome.status === 'blocked')
+      this.blocked.push({ id: step.id, host, reason: outcome.reason ?? '' });
     if (outcome.status === 'failed') this.stopReason = 'failed';
     this.emit({
-      type: 'step-end', id: step.id, host, status: outcome.status, ms,
-      reason: outcome.reason, failure: outcome.failure,
+      type: 'step-end',
+      id: step.id,
+      host,
+      status: outcome.status,
+      ms,
+      reason: outcome.reason,
+      failure: outcome.failure,
     });
     task.end.resolve(outcome.status);
   }

@@ -25,7 +25,11 @@ export class RepositoryProbe {
     return answer;
   }
 
-  private async probe(host: string, env: Record<string, string>, log: StepLog): Promise<true | string> {
+  private async probe(
+    host: string,
+    env: Record<string, string>,
+    log: StepLog,
+  ): Promise<true | string> {
     const repo = this.plan.variables.CLOUDSTACK_REPOSITORY;
     if (!repo) return 'the site names no CloudStack repository (CLOUDSTACK_REPOSITORY is empty)';
     const transport = this.transportFor(host);

@@ -16,8 +16,18 @@ export function checkPlanOrder(plan: Plan): void {
     for (const r of step.requires) {
       const at = index.get(r);
       const where = { file: step.source.file, line: step.source.line, field: step.id };
-      if (at === undefined) problems.push({ ...where, message: `requires "${r}", which is not a step of this runbook`, fix: 'Name an existing step id.' });
-      else if (at >= i) problems.push({ ...where, message: `requires "${r}", which comes later in the runbook`, fix: `Move "${r}" before "${step.id}" or drop the requirement.` });
+      if (at === undefined)
+        problems.push({
+          ...where,
+          message: `requires "${r}", which is not a step of this runbook`,
+          fix: 'Name an existing step id.',
+        });
+      else if (at >= i)
+        problems.push({
+          ...where,
+          message: `requires "${r}", which comes later in the runbook`,
+          fix: `Move "${r}" before "${step.id}" or drop the requirement.`,
+        });
     }
   });
   if (problems.length > 0) throw new InputError(problems);
@@ -26,9 +36,20 @@ export function checkPlanOrder(plan: Plan): void {
 /** The predicate "does this run start step S"; throws when --from/--only names no step. */
 export function selectSteps(plan: Plan, selection: Selection): (step: PlannedStep) => boolean {
   const ids = plan.steps.map((s) => s.id);
-  for (const [option, id] of [['--from', selection.from], ['--only', selection.only]] as const) {
+  for (const [option, id] of [
+    ['--from', selection.from],
+    ['--only', selection.only],
+  ] as const) {
     if (id !== undefined && !ids.includes(id)) {
-      throw new InputError([{ file: plan.siteFile, line: 0, field: option, message: `no step has the id "${id}"`, fix: 'Use an id from `runbook plan`.' }]);
+      throw new InputError([
+        {
+          file: plan.siteFile,
+          line: 0,
+          field: option,
+          message: `no step has the id "${id}"`,
+          fix: 'Use an id from `runbook plan`.',
+        },
+      ]);
     }
   }
   if (selection.only) return (s) => s.id === selection.only;

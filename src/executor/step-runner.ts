@@ -9,7 +9,8 @@ import { FILE_CHANGED, FILE_UNCHANGED, WRITE_FILE_SCRIPT } from './remote-script
 import { substitute, type Redactor } from './variables.ts';
 
 const TAIL_LINES = 20;
-const TRANSIENT = /Could not get lock|dpkg frontend lock|Unable to lock the administration directory/;
+const TRANSIENT =
+  /Could not get lock|dpkg frontend lock|Unable to lock the administration directory/;
 
 export interface RetryPolicy {
   /** First backoff between attempts of a step with `retries`; doubles each time. */
@@ -19,7 +20,11 @@ export interface RetryPolicy {
   transientDelayMs: number;
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { retryDelayMs: 2000, transientAttempts: 20, transientDelayMs: 15_000 };
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  retryDelayMs: 2000,
+  transientAttempts: 20,
+  transientDelayMs: 15_000,
+};
 
 export interface StepRunInput {
   step: PlannedStep;
@@ -64,7 +69,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export async function runStep(input: StepRunInput): Promise<StepOutcome> {
   const { step, log } = input;
 
-  const program = async (label: string, script: string, env: Record<string, string>, stdin?: string) => {
+  const program = async (
+    label: string,
+    script: string,
+    env: Record<string, string>,
+    stdin?: string,
+  ) => {
     for (let attempt = 1; ; attempt++) {
       log.write(`$ ${label}`);
       const tail: string[] = [];
@@ -85,9 +95,12 @@ export async function runStep(input: StepRunInput): Promise<StepOutcome> {
           input.onOutput(stream, line);
         },
       });
-      log.write(result.timedOut ? `(timed out after ${step.timeout} s)` : `(exit ${result.exitCode})`);
+      log.write(
+        result.timedOut ? `(timed out after ${step.timeout} s)` : `(exit ${result.exitCode})`,
+      );
       const out: ProgramResult = { ...result, tail, markers };
-      if (result.exitCode === 0 || !transient || attempt >= input.policy.transientAttempts) return out;
+      if (result.exitCode === 0 || !transient || attempt >= input.policy.transientAttempts)
+        return out;
       const reason = 'the apt/dpkg lock is held by another process';
       log.write(`(${reason}: trying again in ${input.policy.transientDelayMs / 1000} s)`);
       input.onRetry(attempt, input.policy.transientDelayMs, reason);
@@ -97,7 +110,9 @@ export async function runStep(input: StepRunInput): Promise<StepOutcome> {
 
   const mustPass = (what: string, command: string, r: ProgramResult) => {
     if (r.exitCode === 0) return;
-    const message = r.timedOut ? `${what} timed out after ${step.timeout} s` : `${what} exited with status ${r.exitCode}`;
+    const message = r.timedOut
+      ? `${what} timed out after ${step.timeout} s`
+      : `${what} exited with status ${r.exitCode}`;
     throw new AttemptFailed(message, command, r.exitCode, r.tail);
   };
 
@@ -126,7 +141,12 @@ export async function runStep(input: StepRunInput): Promise<StepOutcome> {
           log.write(`${path}: ${fileChanged ? 'changed' : 'unchanged'}`);
           changed ||= fileChanged;
         } else {
-          throw new AttemptFailed(`step ${step.id} runs on hosts but holds an api call`, action.text, 1, []);
+          throw new AttemptFailed(
+            `step ${step.id} runs on hosts but holds an api call`,
+            action.text,
+            1,
+            [],
+          );
         }
       }
       if (step.verify) {
@@ -139,7 +159,9 @@ export async function runStep(input: StepRunInput): Promise<StepOutcome> {
       lastError = error;
       if (attempt < attempts) {
         const delay = input.policy.retryDelayMs * 2 ** (attempt - 1);
-        log.write(`(attempt ${attempt} of ${attempts} failed: ${error.message}; trying again in ${delay / 1000} s)`);
+        log.write(
+          `(attempt ${attempt} of ${attempts} failed: ${error.message}; trying again in ${delay / 1000} s)`,
+        );
         input.onRetry(attempt, delay, error.message);
         await sleep(delay);
       }

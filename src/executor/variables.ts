@@ -22,7 +22,11 @@ export function hostVariables(plan: Plan, machine: Machine): Record<string, stri
 }
 
 /** Everything a step's programs see in their environment on `machine` (or the api pseudo-host). */
-export function stepEnvironment(plan: Plan, values: RunValues, machine?: Machine): Record<string, string> {
+export function stepEnvironment(
+  plan: Plan,
+  values: RunValues,
+  machine?: Machine,
+): Record<string, string> {
   return {
     DEBIAN_FRONTEND: 'noninteractive',
     ...plan.variables,
@@ -40,7 +44,8 @@ export function substitute(text: string, env: Record<string, string>): string {
 /** Names (known to `env`) that a step's text mentions as $NAME or ${NAME}. */
 function mentionedNames(text: string, env: Record<string, string>): string[] {
   const names = new Set<string>();
-  for (const m of text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)) if (m[1] && m[1] in env) names.add(m[1]);
+  for (const m of text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g))
+    if (m[1] && m[1] in env) names.add(m[1]);
   return [...names].sort();
 }
 
@@ -49,7 +54,11 @@ function mentionedNames(text: string, env: Record<string, string>): string[] {
  * non-secret variables it mentions. Secrets are generated once and never change, so leaving
  * them out keeps the journal free of anything derived from them.
  */
-export function stepHash(step: PlannedStep, env: Record<string, string>, secretNames: Set<string>): string {
+export function stepHash(
+  step: PlannedStep,
+  env: Record<string, string>,
+  secretNames: Set<string>,
+): string {
   const body = {
     check: step.check ?? null,
     verify: step.verify ?? null,
@@ -74,7 +83,8 @@ export class Redactor {
   update(values: RunValues): void {
     const found = new Set<string>();
     for (const v of Object.values(values.secrets)) if (v.length >= 4) found.add(v);
-    for (const [k, v] of Object.entries(values.captured)) if (SENSITIVE_NAME.test(k) && v.length >= 4) found.add(v);
+    for (const [k, v] of Object.entries(values.captured))
+      if (SENSITIVE_NAME.test(k) && v.length >= 4) found.add(v);
     this.values = [...found].sort((a, b) => b.length - a.length);
   }
 

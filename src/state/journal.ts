@@ -1,7 +1,15 @@
 // The append-only journal: one JSON object per line, each written whole with one write() and
 // fsync'd, so a kill at any instant leaves at worst a torn last line, which reading ignores
 // and the next writer cuts off before appending.
-import { closeSync, existsSync, fsyncSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  ftruncateSync,
+  openSync,
+  readFileSync,
+  writeSync,
+} from 'node:fs';
 
 export type StepStatus = 'ok' | 'changed' | 'skipped' | 'failed' | 'blocked';
 
@@ -63,7 +71,9 @@ export class Journal {
 }
 
 /** The last recorded end of each (step, host): what a resume starts from. */
-export function lastEnds(entries: JournalEntry[]): Map<string, Extract<JournalEntry, { t: 'step-end' }>> {
+export function lastEnds(
+  entries: JournalEntry[],
+): Map<string, Extract<JournalEntry, { t: 'step-end' }>> {
   const ends = new Map<string, Extract<JournalEntry, { t: 'step-end' }>>();
   for (const e of entries) if (e.t === 'step-end') ends.set(`${e.id}@${e.host}`, e);
   return ends;

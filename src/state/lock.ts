@@ -52,7 +52,12 @@ function readHolder(file: string): Holder | undefined {
 
 /** Take the lock or throw LockHeldError; returns the function that releases it. */
 export function acquireLock(file: string): () => void {
-  const me: Holder = { pid: process.pid, start: processStart(process.pid), host: hostname(), at: new Date().toISOString() };
+  const me: Holder = {
+    pid: process.pid,
+    start: processStart(process.pid),
+    host: hostname(),
+    at: new Date().toISOString(),
+  };
   const text = JSON.stringify(me) + '\n';
   const temp = `${file}.${process.pid}.new`;
   writeFileSync(temp, text, { mode: 0o600 });
@@ -90,4 +95,10 @@ export function acquireLock(file: string): () => void {
   } finally {
     unlinkSync(temp);
   }
+}
+
+/** The live installer holding the lock, if any (for `runbook status`). */
+export function runningInstaller(file: string): { pid: number; at: string } | undefined {
+  const holder = readHolder(file);
+  return holder && alive(holder) ? { pid: holder.pid, at: holder.at } : undefined;
 }

@@ -1,7 +1,15 @@
 // The state file: generated secrets and values captured from the CloudStack API. Mode 0600,
 // replaced atomically (temp file, fsync, rename) so it is always either old or new, whole.
 import { randomInt } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  writeSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 
 export interface SiteState {

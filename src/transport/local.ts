@@ -22,7 +22,9 @@ export class LocalTransport implements Transport {
   async exec(request: ExecRequest): Promise<ExecResult> {
     const { bootstrap, stdin } = buildPayload(request);
     const asRoot = userInfo().uid === 0;
-    const [file, args] = asRoot ? ['bash', ['-c', bootstrap]] : ['sudo', ['-n', '--', 'bash', '-c', bootstrap]];
+    const [file, args] = asRoot
+      ? ['bash', ['-c', bootstrap]]
+      : ['sudo', ['-n', '--', 'bash', '-c', bootstrap]];
     const child = execa(file, args, {
       input: stdin,
       buffer: false,
@@ -39,7 +41,10 @@ export class LocalTransport implements Transport {
     out.end();
     err.end();
     if (result.failed && result.exitCode === undefined && !result.timedOut) {
-      throw new TransportError(this.host, `could not run bash on ${this.host}: ${result.shortMessage}`);
+      throw new TransportError(
+        this.host,
+        `could not run bash on ${this.host}: ${result.shortMessage}`,
+      );
     }
     const exitCode = result.exitCode ?? 124;
     return { exitCode, timedOut: result.timedOut || exitCode === 124 };

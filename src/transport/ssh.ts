@@ -70,17 +70,27 @@ export class SshTransport implements Transport {
       try {
         config.privateKey = readFileSync(target.identity);
       } catch (error) {
-        throw new TransportError(host, `cannot read the SSH key ${target.identity} for ${host}: ${(error as Error).message}`);
+        throw new TransportError(
+          host,
+          `cannot read the SSH key ${target.identity} for ${host}: ${(error as Error).message}`,
+        );
       }
     }
     if (process.env.SSH_AUTH_SOCK) config.agent = process.env.SSH_AUTH_SOCK;
     if (target.password) {
-      if (!this.options.askPassword) throw new TransportError(host, `${host} logs in with a password, but nobody can be asked for it`);
+      if (!this.options.askPassword)
+        throw new TransportError(
+          host,
+          `${host} logs in with a password, but nobody can be asked for it`,
+        );
       this.password ??= await this.options.askPassword(host);
       config.password = this.password;
     }
     if (!config.privateKey && !config.agent && !config.password) {
-      throw new TransportError(host, `no way to log in to ${host}: set ssh.identity in the site file or start ssh-agent (SSH_AUTH_SOCK)`);
+      throw new TransportError(
+        host,
+        `no way to log in to ${host}: set ssh.identity in the site file or start ssh-agent (SSH_AUTH_SOCK)`,
+      );
     }
 
     const pattern = hostPattern(target.host, target.port);
@@ -101,8 +111,13 @@ export class SshTransport implements Transport {
       }
       this.options.confirmHostKey(host, seen).then(
         (ok) => {
-          if (ok) recordHostKey(this.options.knownHostsFile, pattern, { type: keyType(key), blob: key });
-          else keyProblem = new HostKeyError(host, `the host key of ${host} (${pattern}, ${seen}) was not accepted`);
+          if (ok)
+            recordHostKey(this.options.knownHostsFile, pattern, { type: keyType(key), blob: key });
+          else
+            keyProblem = new HostKeyError(
+              host,
+              `the host key of ${host} (${pattern}, ${seen}) was not accepted`,
+            );
           verify(ok);
         },
         (error: unknown) => {
@@ -120,11 +135,15 @@ export class SshTransport implements Transport {
         const auth = /authentication methods failed/i.test(error.message)
           ? ' (check ssh.user and ssh.identity in the site file, or the keys in ssh-agent)'
           : '';
-        reject(new TransportError(host, `cannot connect to ${host} (${where}): ${error.message}${auth}`));
+        reject(
+          new TransportError(host, `cannot connect to ${host} (${where}): ${error.message}${auth}`),
+        );
       });
       client.connect(config);
     });
-    client.on('error', (error: Error) => this.lost(`connection to ${host} failed: ${error.message}`));
+    client.on('error', (error: Error) =>
+      this.lost(`connection to ${host} (${where}) was lost: ${error.message}`),
+    );
     client.on('close', () => {
       this.closed = true;
       this.lost(`connection to ${host} (${where}) was closed`);
@@ -157,7 +176,8 @@ export class SshTransport implements Transport {
       };
       this.running.add(fail);
       const backstop = setTimeout(
-        () => fail(`${this.host} did not answer within ${request.timeoutSeconds + BACKSTOP_SECONDS} s`),
+        () =>
+          fail(`${this.host} did not answer within ${request.timeoutSeconds + BACKSTOP_SECONDS} s`),
         (request.timeoutSeconds + BACKSTOP_SECONDS) * 1000,
       );
       client.exec(command, (error, channel) => {
@@ -174,7 +194,10 @@ export class SshTransport implements Transport {
           out.end();
           err.end();
           if (settled) return;
-          if (exit === undefined) return fail(this.lostReason ?? `connection to ${this.host} was lost while a program ran`);
+          if (exit === undefined)
+            return fail(
+              this.lostReason ?? `connection to ${this.host} was lost while a program ran`,
+            );
           settled = true;
           clearTimeout(backstop);
           this.running.delete(fail);

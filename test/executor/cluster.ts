@@ -1,11 +1,25 @@
 // A fake cluster for install tests: a management server and three KVM hosts (real sshd on
 // loopback), a site file pointing at them, and the multi-page test runbook.
 import { execa, type ResultPromise } from 'execa';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, makeClientKey, startHosts, type ClientKey, type FakeHost } from '../helpers/sshd.ts';
+import {
+  freePort,
+  makeClientKey,
+  startHosts,
+  type ClientKey,
+  type FakeHost,
+} from '../helpers/sshd.ts';
 
 export const NODE = fileURLToPath(new URL('../../node_modules/.bin/node', import.meta.url));
 export const ENTRY = fileURLToPath(new URL('../helpers/install-entry.ts', import.meta.url));
@@ -84,7 +98,11 @@ export interface InstallResult {
 }
 
 export function spawnInstall(site: Site, args: string[] = []): ResultPromise<{ reject: false }> {
-  return execa(NODE, [ENTRY, '--site', site.file, '--runbook', RUNBOOK, ...args], { reject: false, cwd: site.dir, timeout: 120_000 });
+  return execa(NODE, [ENTRY, '--site', site.file, '--runbook', RUNBOOK, ...args], {
+    reject: false,
+    cwd: site.dir,
+    timeout: 120_000,
+  });
 }
 
 export async function install(site: Site, args: string[] = []): Promise<InstallResult> {
@@ -93,11 +111,18 @@ export async function install(site: Site, args: string[] = []): Promise<InstallR
 }
 
 export function jsonEvents(stdout: string): Record<string, unknown>[] {
-  return stdout.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Record<string, unknown>);
+  return stdout
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
 /** Every file under a host's folder: path → mode and content (the host's "end state"). */
-export function hostTree(site: Site, host: string, replace: Record<string, string> = {}): Record<string, string> {
+export function hostTree(
+  site: Site,
+  host: string,
+  replace: Record<string, string> = {},
+): Record<string, string> {
   const base = join(site.root, host);
   const out: Record<string, string> = {};
   const walk = (dir: string) => {
@@ -117,6 +142,9 @@ export function hostTree(site: Site, host: string, replace: Record<string, strin
   return out;
 }
 
-export function stateOf(site: Site): { secrets: Record<string, string>; captured: Record<string, string> } {
+export function stateOf(site: Site): {
+  secrets: Record<string, string>;
+  captured: Record<string, string>;
+} {
   return JSON.parse(readFileSync(join(site.dir, '.runbook', 'state.json'), 'utf8'));
 }

@@ -23,7 +23,11 @@ afterAll(() => {
   rmSync(key.dir, { recursive: true, force: true });
 });
 
-async function run(options: Omit<ExecutorOptions, 'confirmHostKey'> & { confirmHostKey?: ExecutorOptions['confirmHostKey'] }) {
+async function run(
+  options: Omit<ExecutorOptions, 'confirmHostKey'> & {
+    confirmHostKey?: ExecutorOptions['confirmHostKey'];
+  },
+) {
   const events: ExecutorEvent[] = [];
   const executor = new Executor({
     confirmHostKey: async () => true,
@@ -42,8 +46,18 @@ describe('executor over real sshd hosts', () => {
     const plan = makePlan(
       machinesFor(hosts, key),
       [
-        step('prepare', names, [sh('mkdir -p "$TEST_ROOT/$HOST_NAME"; echo "$HOST_IP $HOST_ROLE $ZONE" > "$TEST_ROOT/$HOST_NAME/env"')]),
-        step('config', names, [file('${TEST_ROOT}/${HOST_NAME}/app.conf', 'ip=${HOST_IP}\npassword=${DB_PASSWORD}\nkeep=${lower}\n', '0640')]),
+        step('prepare', names, [
+          sh(
+            'mkdir -p "$TEST_ROOT/$HOST_NAME"; echo "$HOST_IP $HOST_ROLE $ZONE" > "$TEST_ROOT/$HOST_NAME/env"',
+          ),
+        ]),
+        step('config', names, [
+          file(
+            '${TEST_ROOT}/${HOST_NAME}/app.conf',
+            'ip=${HOST_IP}\npassword=${DB_PASSWORD}\nkeep=${lower}\n',
+            '0640',
+          ),
+        ]),
       ],
       { TEST_ROOT: root, ZONE: 'Zone1' },
       ['DB_PASSWORD'],
@@ -53,15 +67,21 @@ describe('executor over real sshd hosts', () => {
     expect(first.summary.changed).toBe(6);
     expect(readFileSync(join(root, 'kvm1', 'env'), 'utf8')).toBe('172.16.10.3 kvm Zone1\n');
     const conf = join(root, 'kvm2', 'app.conf');
-    const state = JSON.parse(readFileSync(join(plan.siteFile, '..', '.runbook', 'state.json'), 'utf8'));
+    const state = JSON.parse(
+      readFileSync(join(plan.siteFile, '..', '.runbook', 'state.json'), 'utf8'),
+    );
     expect(state.secrets.DB_PASSWORD).toMatch(/^[A-Za-z0-9]{24,}$/);
-    expect(readFileSync(conf, 'utf8')).toBe(`ip=172.16.10.4\npassword=${state.secrets.DB_PASSWORD}\nkeep=\${lower}\n`);
+    expect(readFileSync(conf, 'utf8')).toBe(
+      `ip=172.16.10.4\npassword=${state.secrets.DB_PASSWORD}\nkeep=\${lower}\n`,
+    );
     expect(statSync(conf).mode & 0o777).toBe(0o640);
 
     const second = await run({ plan });
     expect(second.summary.changed).toBe(0);
     expect(second.summary.skipped).toBe(6);
-    expect(second.ends.every((e) => e.type === 'step-end' && e.reason === 'done in an earlier run')).toBe(true);
+    expect(
+      second.ends.every((e) => e.type === 'step-end' && e.reason === 'done in an earlier run'),
+    ).toBe(true);
 
     // --only forces the named step: the file is rewritten only if it differs.
     const only = await run({ plan, only: 'config' });
@@ -73,25 +93,40 @@ describe('executor over real sshd hosts', () => {
     const marker = join(root, 'fixed');
     const steps = [
       step('one', names, [sh('echo one-$HOST_NAME')]),
-      step('two', names, [sh(`echo "line for $HOST_NAME"; if [ "$HOST_NAME" = kvm1 ] && [ ! -e ${marker} ]; then echo broken >&2; exit 3; fi`)]),
+      step('two', names, [
+        sh(
+          `echo "line for $HOST_NAME"; if [ "$HOST_NAME" = kvm1 ] && [ ! -e ${marker} ]; then echo broken >&2; exit 3; fi`,
+        ),
+      ]),
       step('three', names, [sh('echo three')]),
     ];
     const plan = makePlan(machinesFor(hosts, key), steps);
     const first = await run({ plan });
     expect(first.summary.result).toBe('failed');
     const failure = first.summary.failures[0]!;
-    expect(failure).toMatchObject({ host: 'kvm1', id: 'two', exitCode: 3, url: 'https://cloudstack-runbook.github.io/test/#two' });
+    expect(failure).toMatchObject({
+      host: 'kvm1',
+      id: 'two',
+      exitCode: 3,
+      url: 'https://cloudstack-runbook.github.io/test/#two',
+    });
     expect(failure.lastLines).toEqual(['line for kvm1', 'broken']);
     expect(failure.command).toContain('exit 3');
     expect(readFileSync(failure.log, 'utf8')).toContain('broken');
-    expect(first.ends.some((e) => e.type === 'step-end' && e.id === 'three' && e.host === 'kvm1')).toBe(false);
+    expect(
+      first.ends.some((e) => e.type === 'step-end' && e.id === 'three' && e.host === 'kvm1'),
+    ).toBe(false);
 
     writeFileSync(marker, '');
     const second = await run({ plan });
     expect(second.summary.result).toBe('completed');
-    const kvm1 = second.ends.filter((e) => e.type === 'step-end' && e.host === 'kvm1').map((e) => e.type === 'step-end' && `${e.id}:${e.status}`);
+    const kvm1 = second.ends
+      .filter((e) => e.type === 'step-end' && e.host === 'kvm1')
+      .map((e) => e.type === 'step-end' && `${e.id}:${e.status}`);
     expect(kvm1).toEqual(['one:skipped', 'two:changed', 'three:changed']);
     const journal = readJournal(join(plan.siteFile, '..', '.runbook', 'journal.jsonl'));
-    expect(journal.filter((e) => e.t === 'run-end').map((e) => e.t === 'run-end' && e.result)).toEqual(['failed', 'completed']);
+    expect(
+      journal.filter((e) => e.t === 'run-end').map((e) => e.t === 'run-end' && e.result),
+    ).toEqual(['failed', 'completed']);
   });
 });

@@ -18,7 +18,9 @@ afterAll(() => {
 });
 
 function fingerprintOf(dir: string): string {
-  return execFileSync('ssh-keygen', ['-lf', join(dir, 'ssh_host_ed25519_key.pub')]).toString().split(' ')[1]!;
+  return execFileSync('ssh-keygen', ['-lf', join(dir, 'ssh_host_ed25519_key.pub')])
+    .toString()
+    .split(' ')[1]!;
 }
 
 describe('host keys', () => {
@@ -42,7 +44,9 @@ describe('host keys', () => {
     const after = fingerprintOf(kvm1!.dir);
     const changed = await install(site, ['--yes', '--only', 'host-identity']);
     expect(changed.exitCode).toBe(1);
-    expect(changed.stdout).toContain(`the host key of kvm1 ([${kvm1!.address}]:${kvm1!.port}) has CHANGED: recorded ${before}, now ${after}`);
+    expect(changed.stdout).toContain(
+      `the host key of kvm1 ([${kvm1!.address}]:${kvm1!.port}) has CHANGED: recorded ${before}, now ${after}`,
+    );
     expect(readFileSync(knownHosts, 'utf8')).toBe(recorded);
   });
 });

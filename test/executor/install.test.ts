@@ -5,7 +5,20 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HOST_NAMES, install, jsonEvents, makeSite, spawnInstall, startCluster, stateOf, hostTree, type Cluster, type Site } from './cluster.ts';
+import { run as status } from '../../installer/commands/status.ts';
+import {
+  HOST_NAMES,
+  RUNBOOK,
+  install,
+  jsonEvents,
+  makeSite,
+  spawnInstall,
+  startCluster,
+  stateOf,
+  hostTree,
+  type Cluster,
+  type Site,
+} from './cluster.ts';
 
 let cluster: Cluster;
 const sites: Site[] = [];
@@ -23,6 +36,21 @@ function newSite(): Site {
   return site;
 }
 
+interface StatusJson {
+  lastRun: { result: string };
+  toRun: number;
+  counts: Record<string, number>;
+  steps: { id: string; host: string; status: string }[];
+}
+
+function statusOf(site: Site): StatusJson {
+  let text = '';
+  expect(status({ site: site.file, runbook: RUNBOOK, json: true, out: (t) => (text += t) })).toBe(
+    0,
+  );
+  return JSON.parse(text) as StatusJson;
+}
+
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((e) => {
     const full = join(dir, e);
@@ -31,7 +59,10 @@ function filesUnder(dir: string): string[] {
 }
 
 /** Wait until the running install prints a JSON event matching `match`. */
-function waitForEvent(child: ReturnType<typeof spawnInstall>, match: (e: Record<string, unknown>) => boolean): Promise<void> {
+function waitForEvent(
+  child: ReturnType<typeof spawnInstall>,
+  match: (e: Record<string, unknown>) => boolean,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     let buffer = '';
     const onData = (chunk: Buffer) => {
@@ -56,7 +87,10 @@ describe('runbook install across four hosts', () => {
 
     // Watch `ps` for the secrets during every run.
     const psOutputs: string[] = [];
-    const poll = setInterval(() => psOutputs.push(execFileSync('ps', ['-eww', '-o', 'args']).toString()), 40);
+    const poll = setInterval(
+      () => psOutputs.push(execFileSync('ps', ['-eww', '-o', 'args']).toString()),
+      40,
+    );
 
     const first = await install(site, ['--yes', '--json']);
     expect(first.exitCode).toBe(1);
@@ -65,15 +99,40 @@ describe('runbook install across four hosts', () => {
     const failed = events.filter((e) => e.type === 'step-end' && e.status === 'failed');
     expect(failed).toHaveLength(1);
     const failure = failed[0]!.failure as Record<string, unknown>;
-    expect(failure).toMatchObject({ host: 'kvm2', id: 'break-point', exitCode: 4, url: 'https://cloudstack-runbook.github.io/01-every-machine/#break-point' });
-    expect(failure.lastLines).toEqual(['checking for a break file on kvm2', 'break file present: refusing to go on']);
+    expect(failure).toMatchObject({
+      host: 'kvm2',
+      id: 'break-point',
+      exitCode: 4,
+      url: 'https://cloudstack-runbook.github.io/01-every-machine/#break-point',
+    });
+    expect(failure.lastLines).toEqual([
+      'checking for a break file on kvm2',
+      'break file present: refusing to go on',
+    ]);
     expect(failure.command).toContain('exit 4');
     expect(readFileSync(failure.log as string, 'utf8')).toContain('break file present');
     // kvm2 stopped there; the others ended their current step and started nothing more.
-    expect(events.some((e) => e.type === 'step-start' && e.host === 'kvm2' && e.id !== 'base-dirs' && e.id !== 'hosts-file' && e.id !== 'host-identity' && e.id !== 'break-point')).toBe(false);
+    expect(
+      events.some(
+        (e) =>
+          e.type === 'step-start' &&
+          e.host === 'kvm2' &&
+          e.id !== 'base-dirs' &&
+          e.id !== 'hosts-file' &&
+          e.id !== 'host-identity' &&
+          e.id !== 'break-point',
+      ),
+    ).toBe(false);
     expect(events.some((e) => e.type === 'step-start' && e.id === 'finish')).toBe(false);
     const summary1 = events.at(-1)!;
     expect(summary1).toMatchObject({ type: 'summary', failed: 1, result: 'failed' });
+
+    const status1 = statusOf(site);
+    expect(status1.lastRun).toMatchObject({ result: 'failed' });
+    expect(status1.steps.find((r) => r.id === 'break-point' && r.host === 'kvm2')).toMatchObject({
+      status: 'failed',
+    });
+    expect(status1.steps.find((r) => r.id === 'db-init')).toMatchObject({ status: 'pending' });
 
     // The fix: remove the break file. The resume skips what was done and finishes.
     rmSync(join(site.root, 'break-kvm2'));
@@ -81,14 +140,34 @@ describe('runbook install across four hosts', () => {
     expect(second.stderr).toBe('');
     expect(second.exitCode).toBe(0);
     const ends2 = jsonEvents(second.stdout).filter((e) => e.type === 'step-end');
-    expect(ends2.find((e) => e.id === 'break-point' && e.host === 'kvm2')).toMatchObject({ status: 'changed' });
-    expect(ends2.find((e) => e.id === 'break-point' && e.host === 'kvm1')).toMatchObject({ status: 'skipped', reason: 'done in an earlier run' });
+    expect(ends2.find((e) => e.id === 'break-point' && e.host === 'kvm2')).toMatchObject({
+      status: 'changed',
+    });
+    // Every step that ended in the first run is skipped now, as done.
+    for (const done of events.filter((e) => e.type === 'step-end' && e.status === 'changed')) {
+      expect(ends2.find((e) => e.id === done.id && e.host === done.host)).toMatchObject({
+        status: 'skipped',
+        reason: 'done in an earlier run',
+      });
+    }
+    expect(
+      events.filter((e) => e.type === 'step-end' && e.status === 'changed').length,
+    ).toBeGreaterThanOrEqual(4);
     // The repository is a closed loopback port: the steps needing it, and those requiring them, are blocked; the rest ran.
     for (const host of ['kvm1', 'kvm2', 'kvm3']) {
-      expect(ends2.find((e) => e.id === 'agent-package' && e.host === host)).toMatchObject({ status: 'blocked' });
-      expect(String(ends2.find((e) => e.id === 'agent-package' && e.host === host)!.reason)).toContain(`unreachable from ${host}`);
-      expect(ends2.find((e) => e.id === 'agent-start' && e.host === host)).toMatchObject({ status: 'blocked', reason: `requires agent-package on ${host}, which ended blocked` });
-      expect(['changed', 'ok', 'skipped']).toContain(ends2.find((e) => e.id === 'libvirt-config' && e.host === host)!.status);
+      expect(ends2.find((e) => e.id === 'agent-package' && e.host === host)).toMatchObject({
+        status: 'blocked',
+      });
+      expect(
+        String(ends2.find((e) => e.id === 'agent-package' && e.host === host)!.reason),
+      ).toContain(`unreachable from ${host}`);
+      expect(ends2.find((e) => e.id === 'agent-start' && e.host === host)).toMatchObject({
+        status: 'blocked',
+        reason: `requires agent-package on ${host}, which ended blocked`,
+      });
+      expect(['changed', 'ok', 'skipped']).toContain(
+        ends2.find((e) => e.id === 'libvirt-config' && e.host === host)!.status,
+      );
     }
     const summary2 = jsonEvents(second.stdout).at(-1)!;
     expect(summary2).toMatchObject({ type: 'summary', failed: 0, blocked: 6, result: 'completed' });
@@ -96,21 +175,37 @@ describe('runbook install across four hosts', () => {
 
     // End state on the hosts.
     const secrets = stateOf(site).secrets;
-    expect(Object.keys(secrets).sort()).toEqual(['ADMIN_PASSWORD', 'CLOUD_DB_KEY', 'CLOUD_DB_PASSWORD', 'CLOUD_MGMT_KEY']);
+    expect(Object.keys(secrets).sort()).toEqual([
+      'ADMIN_PASSWORD',
+      'CLOUD_DB_KEY',
+      'CLOUD_DB_PASSWORD',
+      'CLOUD_MGMT_KEY',
+    ]);
     for (const value of Object.values(secrets)) expect(value).toMatch(/^[A-Za-z0-9]{24,}$/);
     expect(hostTree(site, 'kvm3')).toMatchObject({
       'etc/identity': '644 kvm3 172.16.10.5 kvm kvm3.cloud.internal\n',
       'etc/agent.properties': '640 host=172.16.10.2\nzone=Zone1\nname=kvm3.cloud.internal\n',
       'var/finished': '644 finished kvm\n',
     });
-    expect(hostTree(site, 'mgmt')['etc/db.cnf']).toBe(`600 [client]\nuser=cloud\npassword=${secrets.CLOUD_DB_PASSWORD}\nhost=172.16.10.2\n`);
+    expect(hostTree(site, 'mgmt')['etc/db.cnf']).toBe(
+      `600 [client]\nuser=cloud\npassword=${secrets.CLOUD_DB_PASSWORD}\nhost=172.16.10.2\n`,
+    );
     expect(hostTree(site, 'kvm1')['var/agent-package']).toBeUndefined();
 
     // A second complete run changes nothing.
     const third = await install(site, ['--yes', '--json']);
     clearInterval(poll);
     expect(third.exitCode).toBe(0);
-    expect(jsonEvents(third.stdout).at(-1)).toMatchObject({ type: 'summary', changed: 0, failed: 0 });
+    expect(jsonEvents(third.stdout).at(-1)).toMatchObject({
+      type: 'summary',
+      changed: 0,
+      failed: 0,
+    });
+
+    const status3 = statusOf(site);
+    expect(status3.lastRun).toMatchObject({ result: 'completed' });
+    expect(status3.toRun).toBe(6);
+    expect(status3.counts).toMatchObject({ failed: 0, blocked: 6, pending: 0 });
 
     // No secret anywhere but the state file: not in .runbook/, not in any output, not in ps.
     const stateDir = join(site.dir, '.runbook');
@@ -121,13 +216,16 @@ describe('runbook install across four hosts', () => {
       expect(statSync(file).mode & 0o077).toBe(0);
       if (file.endsWith('state.json')) continue;
       const text = readFileSync(file, 'utf8');
-      for (const value of Object.values(secrets)) expect(text.includes(value), `${value} in ${file}`).toBe(false);
+      for (const value of Object.values(secrets))
+        expect(text.includes(value), `${value} in ${file}`).toBe(false);
     }
     for (const value of Object.values(secrets)) {
       expect(outputs.includes(value)).toBe(false);
       expect(psOutputs.some((p) => p.includes(value))).toBe(false);
     }
-    expect(readFileSync(join(stateDir, 'logs', 'mgmt', 'db-init.log'), 'utf8')).toContain('initialising the database with password <secret>');
+    expect(readFileSync(join(stateDir, 'logs', 'mgmt', 'db-init.log'), 'utf8')).toContain(
+      'initialising the database with password <secret>',
+    );
     expect(psOutputs.length).toBeGreaterThan(10);
   });
 
@@ -153,7 +251,9 @@ describe('runbook install across four hosts', () => {
     const result = await running;
     expect(result.exitCode).toBe(130);
     expect(String(result.stdout)).toMatch(/\[mgmt\] changed +db-init/);
-    expect(String(result.stdout)).toContain(`Stopped on request. Resume with: runbook install --site ${site.file}`);
+    expect(String(result.stdout)).toContain(
+      `Stopped on request. Resume with: runbook install --site ${site.file}`,
+    );
     const resumed = await install(site, ['--yes']);
     expect(resumed.exitCode).toBe(0);
     expect(resumed.stdout).toMatch(/\[mgmt\] skipped +db-init in .* \(done in an earlier run\)/);
@@ -167,13 +267,17 @@ describe('runbook install across four hosts', () => {
     mgmt.kill();
     const result = await running;
     expect(result.exitCode).toBe(1);
-    const failure = jsonEvents(String(result.stdout)).find((e) => e.type === 'step-end' && e.status === 'failed')!;
+    const failure = jsonEvents(String(result.stdout)).find(
+      (e) => e.type === 'step-end' && e.status === 'failed',
+    )!;
     expect(failure).toMatchObject({ id: 'db-init', host: 'mgmt' });
     expect(String(failure.reason)).toMatch(/connection to mgmt .*(closed|lost)/);
     await mgmt.start();
     const resumed = await install(site, ['--yes', '--json']);
     expect(resumed.exitCode).toBe(0);
-    expect(jsonEvents(resumed.stdout).find((e) => e.type === 'step-end' && e.id === 'db-init')).toMatchObject({ status: 'changed' });
+    expect(
+      jsonEvents(resumed.stdout).find((e) => e.type === 'step-end' && e.id === 'db-init'),
+    ).toMatchObject({ status: 'changed' });
     expect(hostTree(site, 'mgmt')['var/db-ready']).toBe('644 ready\n');
     expect(existsSync(join(site.dir, '.runbook', 'lock'))).toBe(false);
   });

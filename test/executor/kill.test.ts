@@ -4,7 +4,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readJournal } from '../../src/state/journal.ts';
-import { hostTree, install, makeSite, spawnInstall, startCluster, stateOf, type Cluster, type Site } from './cluster.ts';
+import {
+  hostTree,
+  install,
+  makeSite,
+  spawnInstall,
+  startCluster,
+  stateOf,
+  type Cluster,
+  type Site,
+} from './cluster.ts';
 
 const RUNS = 20;
 const LANES = 2;
@@ -28,7 +37,9 @@ function endState(site: Site): Record<string, Record<string, string>> {
 }
 
 function journalLines(site: Site): string[] {
-  return readFileSync(join(site.dir, '.runbook', 'journal.jsonl'), 'utf8').split('\n').filter(Boolean);
+  return readFileSync(join(site.dir, '.runbook', 'journal.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean);
 }
 
 describe('kill -9 and resume', () => {
@@ -43,7 +54,7 @@ describe('kill -9 and resume', () => {
 
     const seed = Number(process.env.KILL_SEED ?? Date.now() % 100000);
     let state = seed;
-    const random = () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const random = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
 
     const lane = async (lane: number) => {
       for (let i = lane; i < RUNS; i += LANES) {
@@ -70,7 +81,9 @@ describe('kill -9 and resume', () => {
         expect(resumed.stderr, what).toBe('');
         expect(resumed.exitCode, what).toBe(0);
         for (const line of journalLines(site)) expect(() => JSON.parse(line), what).not.toThrow();
-        expect(readJournal(join(site.dir, '.runbook', 'journal.jsonl')).at(-1), what).toMatchObject({ t: 'run-end', result: 'completed' });
+        expect(readJournal(join(site.dir, '.runbook', 'journal.jsonl')).at(-1), what).toMatchObject(
+          { t: 'run-end', result: 'completed' },
+        );
         expect(endState(site), what).toEqual(expected);
         site.cleanup();
       }

@@ -25,7 +25,12 @@ export function file(path: string, content: string, mode?: string): Action {
   return { kind: 'file', path, content, mode, source: src };
 }
 
-export function step(id: string, hosts: string[], actions: Action[], extra: Partial<PlannedStep> = {}): PlannedStep {
+export function step(
+  id: string,
+  hosts: string[],
+  actions: Action[],
+  extra: Partial<PlannedStep> = {},
+): PlannedStep {
   return {
     id,
     title: `Step ${id}`,
@@ -45,7 +50,12 @@ export function step(id: string, hosts: string[], actions: Action[], extra: Part
 }
 
 /** A plan whose site file sits in a fresh directory (so `.runbook/` is fresh too). */
-export function makePlan(machines: Machine[], steps: PlannedStep[], variables: Record<string, string> = {}, secrets: string[] = []): Plan {
+export function makePlan(
+  machines: Machine[],
+  steps: PlannedStep[],
+  variables: Record<string, string> = {},
+  secrets: string[] = [],
+): Plan {
   const dir = mkdtempSync(join(tmpdir(), 'rb-site-'));
   return {
     siteName: 'test',

@@ -1,7 +1,15 @@
 // Real OpenSSH servers on loopback, one per fake host, for the executor's tests and benchmark.
 // Each has its own host key, config and directory; the client key is made once per test run.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+  existsSync,
+} from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +26,17 @@ export interface ClientKey {
 export function makeClientKey(): ClientKey {
   const dir = mkdtempSync(join(tmpdir(), 'rb-client-'));
   const privateKey = join(dir, 'id_ed25519');
-  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'runbook-test', '-f', privateKey]);
+  execFileSync('ssh-keygen', [
+    '-q',
+    '-t',
+    'ed25519',
+    '-N',
+    '',
+    '-C',
+    'runbook-test',
+    '-f',
+    privateKey,
+  ]);
   return { dir, privateKey, publicKey: readFileSync(`${privateKey}.pub`, 'utf8') };
 }
 
@@ -68,10 +86,11 @@ export function descendants(pid: number): number[] {
   }
   const found: number[] = [];
   const walk = (p: number) => {
-    for (const [child, pp] of parent) if (pp === p) {
-      found.push(child);
-      walk(child);
-    }
+    for (const [child, pp] of parent)
+      if (pp === p) {
+        found.push(child);
+        walk(child);
+      }
   };
   walk(pid);
   return found;
@@ -143,7 +162,7 @@ export class FakeHost {
     try {
       await waitForPort(this.address, this.port, 10_000);
     } catch (error) {
-      throw new Error(`${(error as Error).message}: ${stderr}`);
+      throw new Error(`${(error as Error).message}: ${stderr}`, { cause: error });
     }
   }
 
