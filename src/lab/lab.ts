@@ -119,6 +119,9 @@ export async function labUp(options: LabUpOptions = {}): Promise<LabStatus> {
     progress(`accelerator: ${state.accel}`);
     checkpoint();
 
+    // Every `lab up` starts from clean machines, so the installer's journal and secrets for the
+    // lab's site (in .runbook/ beside the site file) would describe machines that no longer exist.
+    rmSync(path.join(layout.dir, '.runbook'), { recursive: true, force: true });
     const identity = await loadIdentity(layout.identityDir, [...machines.map((m) => `ssh:${m.name}`), 'api']);
     rmSync(path.join(layout.identityDir, 'known_hosts'), { force: true });
     const knownHosts: string[] = [];
