@@ -215,10 +215,16 @@ function continuationPrefix(text: string, start: number): string {
   return text.slice(lineStart, start).replace(/[^\s>]/g, ' ');
 }
 
-/** A unit worth translating has words outside its code spans, URLs and expressions. */
+/**
+ * A unit worth translating has at least one word outside its code spans, URLs and expressions:
+ * `eth0`, `cloud.internal` or `Zone1, Pod1` are values a translator would only copy.
+ */
 export function hasWords(id: string): boolean {
-  const bare = id.replace(/`[^`]*`/g, '').replace(/\]\([^)]*\)/g, ']').replace(/\{[^}]*\}/g, '').replace(/<[^>]*>/g, '');
-  return /\p{L}{2,}/u.test(bare);
+  const bare = id.replace(/`[^`]*`/g, ' ').replace(/\]\([^)]*\)/g, ']').replace(/\{[^}]*\}/g, ' ').replace(/<[^>]*>/g, ' ');
+  return bare
+    .split(/[\s,;:()[\]*_"'!?]+/)
+    .map((token) => token.replace(/[.…]+$/, ''))
+    .some((token) => /^\p{L}{2,}$/u.test(token) || /^\p{L}+(-\p{L}+)+$/u.test(token));
 }
 
 function lineOf(node: MdNode): number {
