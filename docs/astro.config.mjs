@@ -1,6 +1,7 @@
 // Astro + Starlight configuration of the runbook site. Root: docs/ (`astro build --root docs`).
 import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
+import { translatedLocales as translatedLocales_ } from './src/lib/locales.mjs';
 import { defineConfig } from 'astro/config';
 import starlight from '@astrojs/starlight';
 import mdx from '@astrojs/mdx';
@@ -10,10 +11,15 @@ import { variableCatalog } from './src/lib/variables.ts';
 import { stepDirectivePlugin } from './src/plugins/step-directive.ts';
 import { inlineVariablesPlugin } from './src/plugins/inline-variables.ts';
 import { runbookCodePlugin } from './src/plugins/ec-runbook.ts';
+import { loadRunbook } from '../src/runbook/load.ts';
 
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 const runbookVersion = JSON.parse(readFileSync(here('../package.json'), 'utf8')).version;
 const catalog = variableCatalog();
+const translatedLocales = translatedLocales_();
+// Sidebar = chapter order, which is the order the installer runs them in: the engine's parser
+// sorts pages by `sidebar.order` (Starlight cannot autogenerate from the collection root).
+const chapterIds = loadRunbook(here('./src/content/docs')).runbook.chapters.map((c) => c.file.replace(/\.mdx?$/, ''));
 
 export default defineConfig({
   site: siteConfig.siteUrl,
@@ -40,6 +46,8 @@ export default defineConfig({
       editLink: { baseUrl: `${siteConfig.repositoryUrl}/edit/${siteConfig.branch}/${siteConfig.docsFolder}/` },
       social: [{ icon: 'github', label: 'GitHub', href: siteConfig.repositoryUrl }],
       lastUpdated: false,
+      defaultLocale: 'root',
+      locales: { root: { label: 'English', lang: 'en' }, ...translatedLocales },
       customCss: ['./src/styles/runbook.css'],
       components: {
         SiteTitle: './src/components/SiteTitle.astro',
@@ -47,7 +55,7 @@ export default defineConfig({
         EditLink: './src/components/EditLink.astro',
       },
       sidebar: [
-        { autogenerate: { directory: '.' } },
+        ...chapterIds,
         { label: 'Downloads (PDF, EPUB)', link: '/downloads/' },
       ],
       expressiveCode: {

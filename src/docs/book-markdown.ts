@@ -96,7 +96,7 @@ function block(node: MdNode, source: string, steps: Map<string, Step>): string {
       return `::: {.${node.name}}\n**${title}:** ${inner}\n:::`;
     }
     default:
-      return slice(node, source);
+      return bookLinks(slice(node, source));
   }
 }
 
@@ -107,7 +107,7 @@ export function stepMarkdown(step: Step): string {
   if (step.verify) facts.push(`**Verified by:** ${inlineCode(step.verify)}`);
   if (step.requires.length > 0) facts.push(`**After:** ${step.requires.map(inlineCode).join(', ')}`);
   lines.push(facts.join('\\\n'), '');
-  if (step.prose.trim()) lines.push(step.prose.trim(), '');
+  if (step.prose.trim()) lines.push(bookLinks(step.prose.trim()), '');
   for (const group of groupApiActions(step.actions)) lines.push(actionMarkdown(group), '');
   return lines.join('\n').trimEnd();
 }
@@ -163,6 +163,13 @@ function variablesAppendix(variables: Record<string, string>, help: Record<strin
     ...rows,
     '',
   ].join('\n');
+}
+
+/** Site links between pages become links inside the book: `/slug/#id` → `#id`, `/slug/` → its chapter. */
+function bookLinks(markdown: string): string {
+  return markdown.replace(/\]\(\/([a-z0-9-]*)\/?(#[^)\s]+)?\)/g, (_whole, slug: string, fragment?: string) =>
+    fragment ? `](${fragment})` : `](#chapter-${slug || 'index'})`,
+  );
 }
 
 function slice(node: MdNode, source: string): string {

@@ -3,7 +3,8 @@
 //                                    └pandoc─▶ book.html ─chromium --print-to-pdf─▶ book.pdf
 // PDF goes through Chromium's print engine rather than LaTeX: Chromium is already needed for
 // the site's browser tests, while texlive-xetex would add about a gigabyte for one file.
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -22,6 +23,8 @@ export interface BuildBookOptions extends Omit<BookOptions, 'readPage'> {
   baseName: string;
   /** Chromium binary (Debian's). */
   chromium?: string;
+  /** Keep the intermediate markdown/HTML (for debugging); they are deleted otherwise. */
+  keepWork?: boolean;
 }
 
 export interface BuiltBook {
@@ -34,7 +37,9 @@ export interface BuiltBook {
 export async function buildBook(options: BuildBookOptions): Promise<BuiltBook> {
   const outDir = resolve(options.outDir);
   mkdirSync(outDir, { recursive: true });
-  const file = (ext: string) => join(outDir, `${options.baseName}.${ext}`);
+  // Intermediate files (markdown, HTML, CSS) stay out of the published folder.
+  const work = mkdtempSync(join(tmpdir(), 'runbook-book-'));
+  const file = (ext: string) => join(['pdf', 'epub'].includes(ext) ? outDir : work, `${options.baseName}.${ext}`);
   const markdown = bookMarkdown(options.runbook, {
     ...options,
     readPage: (page) => readFileSync(join(options.runbook.dir, page), 'utf8'),
@@ -42,10 +47,11 @@ export async function buildBook(options: BuildBookOptions): Promise<BuiltBook> {
   writeFileSync(file('md'), markdown);
   writeFileSync(file('css'), BOOK_CSS);
 
-  const common = ['--from=commonmark_x+yaml_metadata_block', '--toc', '--toc-depth=2', `--css=${file('css')}`];
+  const common = ['--from=commonmark_x+yaml_metadata_block-smart', '--toc', '--toc-depth=2', `--css=${file('css')}`];
   await runPandoc(file('md'), [...common, '--to=epub3', '--split-level=1', `--output=${file('epub')}`].filter(notLegacy), file('epub'));
   await runPandoc(file('md'), [...common, '--to=html5', '--standalone', '--self-contained', `--output=${file('html')}`], file('html'));
   await printToPdf(options.chromium ?? '/usr/bin/chromium', file('html'), file('pdf'));
+  if (!options.keepWork) rmSync(work, { recursive: true, force: true });
   return { markdown: file('md'), html: file('html'), pdf: file('pdf'), epub: file('epub') };
 }
 

@@ -25,9 +25,12 @@ export const ADDRESS_FIELDS: AddressField[] = [
   { path: 'zone.guestVlans', label: 'Guest VLANs', hint: 'first-last' },
 ];
 
-/** Form values (strings keyed by path) → a partial site object for siteSchema. Empty fields keep the default. */
-export function siteFromFields(values: Record<string, string>): Record<string, unknown> {
-  const site: Record<string, Record<string, unknown> | unknown[]> = {};
+/**
+ * Form values (strings keyed by path) over the default site → a site object for siteSchema.
+ * Empty fields keep the default.
+ */
+export function siteFromFields(values: Record<string, string>, defaults: object): Record<string, unknown> {
+  const site = JSON.parse(JSON.stringify(defaults)) as Record<string, Record<string, unknown> | unknown[]>;
   for (const field of ADDRESS_FIELDS) {
     const raw = (values[field.path] ?? '').trim();
     if (field.shape === 'hosts') {

@@ -1,6 +1,7 @@
 // Where "Edit page" points. English pages: their MDX source (Starlight's editLink.baseUrl +
 // the page's file). Translated pages: the page's PO catalog `locales/<lang>/<slug>.po`, because
-// translators edit catalogs, never the generated pages. This is the hook the translation
+// translators edit catalogs, never the generated pages (locales/<lang>/, lang as in the Starlight
+// locale config, e.g. zh-CN for the zh-cn folder). This is the hook the translation
 // build uses: a page is a translation when it is served under a non-default locale and is not
 // Starlight's fallback to the English page.
 import { siteConfig } from '../../site.config.mjs';
@@ -8,8 +9,10 @@ import { siteConfig } from '../../site.config.mjs';
 export interface EditLinkInput {
   /** Starlight's URL for the source file (undefined when edit links are off). */
   sourceEditUrl: string | undefined;
-  /** The page's locale folder (`fr`), undefined for the English root. */
+  /** The page's locale folder (`zh-cn`), undefined for the English root. */
   locale: string | undefined;
+  /** The locale's language tag (`zh-CN`): the folder name under locales/. */
+  lang: string;
   /** The page id, e.g. `fr/database` or `database`. */
   id: string;
   /** True when the page is the English page shown because no translation exists. */
@@ -19,5 +22,5 @@ export interface EditLinkInput {
 export function editUrlFor(page: EditLinkInput): string | undefined {
   if (!page.locale || page.isFallback) return page.sourceEditUrl;
   const slug = page.id.startsWith(`${page.locale}/`) ? page.id.slice(page.locale.length + 1) : page.id;
-  return `${siteConfig.repositoryUrl}/edit/${siteConfig.branch}/locales/${page.locale}/${slug || 'index'}.po`;
+  return `${siteConfig.repositoryUrl}/edit/${siteConfig.branch}/locales/${page.lang}/${slug || 'index'}.po`;
 }

@@ -5,6 +5,7 @@
 // it, and the step shows in the on-page table of contents. Code blocks stay ordinary code
 // blocks, so Expressive Code renders them (copy button, file-path titles).
 import type { MdastPluginDefinition, MdastVisitorContext } from 'satteri';
+import { directiveAttributesAt } from './directive-attributes.ts';
 
 export interface StepDirectiveOptions {
   /** Absolute path of StepCard.astro. */
@@ -27,6 +28,7 @@ export function stepDirectivePlugin(options: StepDirectiveOptions) {
     if (!source.includes(':::step')) return undefined;
     return {
       name: 'runbook-step-cards',
+      options: { position: true },
       before(root, ctx) {
         if (sourceFormat !== 'mdx') return;
         ctx.prependChild(root, {
@@ -36,7 +38,8 @@ export function stepDirectivePlugin(options: StepDirectiveOptions) {
       },
       containerDirective(node, ctx: MdastVisitorContext) {
         if (node.name !== 'step') return undefined;
-        const attributes = node.attributes ?? {};
+        const start = node.position?.start.offset;
+        const attributes = (start !== undefined ? directiveAttributesAt(ctx.source, start) : undefined) ?? node.attributes ?? {};
         const id = attributes.id ?? '';
         if (!id) ctx.report({ message: 'step without an id: write :::step[Title]{#my-step on="management"}', node, severity: 'warning' });
         if (sourceFormat !== 'mdx') {

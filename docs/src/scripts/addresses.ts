@@ -32,8 +32,9 @@ function save(stored: Stored): void {
 
 /** The variables for the reader's values, or the problem that stops them (then defaults apply). */
 function variablesFor(values: Record<string, string>): { variables: Record<string, string>; error?: string } {
-  const defaults = siteVariables(siteSchema.parse({}));
-  const parsed = siteSchema.safeParse(siteFromFields(values));
+  const defaultSite = siteSchema.parse({});
+  const defaults = siteVariables(defaultSite);
+  const parsed = siteSchema.safeParse(siteFromFields(values, defaultSite));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     return { variables: defaults, error: `${issue?.path.join('.') ?? 'value'}: ${issue?.message ?? 'not valid'}` };

@@ -1,0 +1,197 @@
+// The docs site as a reader and the installer see it. The site is built ONCE here (the same
+// code as `npm run docs:build`) and every check below reads that output.
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execa } from 'execa';
+import type { Browser, Page } from 'playwright-core';
+import { buildSite, DOCS_DIST, type SiteBuild } from '../../src/docs/build-site.ts';
+import { checkLinks } from '../../src/docs/check-links.ts';
+import { allSteps, type Step } from '../../src/runbook/model.ts';
+import { siteConfig } from '../../docs/site.config.mjs';
+import { serveStatic, type StaticSite } from './support/static-server.ts';
+import { launchChromium, VIEWPORTS } from './support/browser.ts';
+import { bundledRunbook, commandLines, pageOf, plannedSteps, type PlannedStepRef } from './support/runbook-facts.ts';
+
+const repository = fileURLToPath(new URL('../../', import.meta.url));
+const screenshots = `${repository}test/.artifacts/screenshots`;
+const runbook = bundledRunbook();
+const steps = allSteps(runbook);
+const version = (JSON.parse(readFileSync(`${repository}package.json`, 'utf8')) as { version: string }).version;
+
+let build: SiteBuild;
+let plan: PlannedStepRef[];
+let site: StaticSite;
+let browser: Browser;
+
+beforeAll(async () => {
+  build = await buildSite({ quiet: true });
+  const times = build.times;
+  console.log(`docs site build: ${(times.totalMs / 1000).toFixed(1)} s (astro ${(times.astroMs / 1000).toFixed(1)} s, PDF+EPUB ${(times.downloadsMs / 1000).toFixed(1)} s)`);
+  plan = await plannedSteps(repository);
+  site = await serveStatic(DOCS_DIST);
+  browser = await launchChromium();
+  mkdirSync(screenshots, { recursive: true });
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await site?.close();
+});
+
+function html(path: string): string {
+  const file = `${DOCS_DIST}${path}${path.endsWith('/') ? 'index.html' : ''}`;
+  return readFileSync(file, 'utf8');
+}
+
+/** A step whose shell script uses ${MGMT_IP}: it shows the reader's management address. */
+function stepUsingMgmtIp(): Step {
+  const step = steps.find((s) => s.actions.some((a) => a.kind === 'sh' && a.script.includes('${MGMT_IP}')));
+  if (!step) throw new Error('no runbook step runs a script with ${MGMT_IP}: the address form cannot be tested');
+  return step;
+}
+
+describe('built pages', () => {
+  it('has an anchor with exactly the step id for every step of the plan, on the page the installer links to', () => {
+    expect(plan.length).toBeGreaterThan(0);
+    expect(plan.map((s) => s.id).sort()).toEqual(steps.map((s) => s.id).sort());
+    for (const planned of plan) {
+      const [page, id] = planned.url.split('#') as [string, string];
+      expect(html(page), `${planned.url}`).toContain(`id="${id}"`);
+    }
+  });
+
+  it('has no broken internal link or anchor on any page', () => {
+    expect(build.broken).toEqual([]);
+    expect(checkLinks(DOCS_DIST)).toEqual([]);
+  });
+
+  it('shows where each step runs and its check command in the step card', () => {
+    for (const step of steps) {
+      const page = html(pageOf(step));
+      const card = page.slice(page.indexOf(`data-step="${step.id}"`));
+      expect(card, step.id).toMatch(/class="rb-badge rb-badge--(management|kvm|all|api)"/);
+      if (step.check) expect(card, step.id).toContain('Already done if');
+    }
+  });
+
+  it('names the release in the header, has a 404 page and a sitemap listing the chapters', () => {
+    expect(html('/')).toContain(`CloudStack ${siteConfig.cloudstackVersion} · runbook ${version}`);
+    expect(existsSync(`${DOCS_DIST}/404.html`)).toBe(true);
+    const sitemap = readFileSync(`${DOCS_DIST}/sitemap-0.xml`, 'utf8');
+    for (const chapter of runbook.chapters) expect(sitemap).toContain(`${siteConfig.siteUrl}/${chapter.slug ? `${chapter.slug}/` : ''}<`);
+  });
+});
+
+describe('PDF and EPUB downloads', () => {
+  const pdf = `${DOCS_DIST}/downloads/cloudstack-runbook.pdf`;
+  const epub = `${DOCS_DIST}/downloads/cloudstack-runbook.epub`;
+  const squash = (text: string) => text.replace(/\s+/g, '');
+
+  it('the PDF opens and holds every chapter and every command of every step', async () => {
+    const { stdout } = await execa('pdftotext', ['-raw', '-enc', 'UTF-8', pdf, '-']);
+    const text = squash(stdout);
+    for (const chapter of runbook.chapters.filter((c) => c.slug !== 'index')) expect(text.includes(squash(chapter.title)), `chapter "${chapter.title}"`).toBe(true);
+    for (const step of steps) {
+      expect(text.includes(squash(step.title)), `title of ${step.id}`).toBe(true);
+      for (const line of commandLines(step)) expect(text.includes(squash(line)), `${step.id}: ${line}`).toBe(true);
+    }
+  });
+
+  it('the EPUB opens and holds every chapter and every command of every step', async () => {
+    const { stdout: listing } = await execa('unzip', ['-Z1', epub]);
+    expect(listing.split('\n')).toContain('mimetype');
+    const { stdout } = await execa('unzip', ['-p', epub, '*.xhtml']);
+    const text = squash(stdout.replace(/<[^>]+>/g, '').replace(/&quot;/g, '"').replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#39;/g, "'"));
+    for (const chapter of runbook.chapters.filter((c) => c.slug !== 'index')) expect(text.includes(squash(chapter.title)), `chapter "${chapter.title}"`).toBe(true);
+    for (const step of steps) {
+      for (const line of commandLines(step)) expect(text.includes(squash(line)), `${step.id}: ${line}`).toBe(true);
+    }
+  });
+});
+
+describe('in the browser', () => {
+  async function open(path: string, viewport: keyof typeof VIEWPORTS, javaScriptEnabled = true) {
+    const context = await browser.newContext({ viewport: VIEWPORTS[viewport], javaScriptEnabled });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text());
+    });
+    page.on('pageerror', (error) => errors.push(error.message));
+    const response = await page.goto(site.url + path, { waitUntil: 'networkidle' });
+    expect(response?.status(), path).toBe(200);
+    return { page, context, errors };
+  }
+
+  for (const viewport of ['desktop', 'phone'] as const) {
+    it(`renders the home page and a runbook page without console errors (${viewport})`, async () => {
+      const runbookPage = pageOf(stepUsingMgmtIp());
+      for (const [name, path] of [['home', '/'], ['runbook', runbookPage]] as const) {
+        const { page, context, errors } = await open(path, viewport);
+        await expect(page.locator('h1').first().isVisible()).resolves.toBe(true);
+        await page.screenshot({ path: `${screenshots}/${name}-${viewport}.png`, fullPage: name === 'home' });
+        expect(errors, `${path} (${viewport})`).toEqual([]);
+        await context.close();
+      }
+    });
+  }
+
+  it('search finds a step by a word of its command', async () => {
+    const step = steps.find((s) => s.actions.some((a) => a.kind === 'sh'))!;
+    const words = commandLines(step).join(' ').match(/[a-z][a-z-]{5,}/g) ?? [];
+    const word = words.find((w) => !['install', 'systemctl', 'apt-get', 'enable', 'restart'].includes(w)) ?? words[0]!;
+    const { page, context, errors } = await open('/', 'desktop');
+    await page.locator('button[data-open-modal]').first().click();
+    await page.locator('.pagefind-ui__search-input').fill(word);
+    const links = page.locator('.pagefind-ui__result-link');
+    await links.first().waitFor({ timeout: 15_000 });
+    const hrefs = await links.evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).getAttribute('href') ?? ''));
+    await page.screenshot({ path: `${screenshots}/search-desktop.png` });
+    expect(hrefs.some((href) => href.startsWith(pageOf(step))), `"${word}" → ${hrefs.join(', ')}`).toBe(true);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('the address form puts the reader’s address into commands and copy buttons; without JavaScript the defaults show', async () => {
+    const step = stepUsingMgmtIp();
+    const { page, context, errors } = await open(pageOf(step), 'desktop');
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: site.url });
+    const card = page.locator(`section[data-step="${step.id}"]`);
+    const block = card.locator('.expressive-code').filter({ has: page.locator('[data-var="MGMT_IP"]') }).first();
+    const marker = block.locator('[data-var="MGMT_IP"]').first();
+    await expect(marker.textContent()).resolves.toBe('172.16.10.2');
+
+    await page.locator('[data-rb-open]').click();
+    await page.locator('input[name="management.address"]').fill('10.99.0.7');
+    await page.screenshot({ path: `${screenshots}/address-form-desktop.png` });
+    await page.locator('[data-rb-form] button[type="submit"]').click();
+    await expect(marker.textContent()).resolves.toBe('10.99.0.7');
+    const copyButton = block.locator('.copy button');
+    const copied = (await copyButton.getAttribute('data-code')) ?? '';
+    expect(copied).toContain('10.99.0.7');
+    expect(copied).not.toContain('${MGMT_IP}');
+    await copyButton.click({ force: true });
+    const clipboard = await page.evaluate(() => navigator.clipboard.readText());
+    expect(clipboard).toContain('10.99.0.7');
+    await page.screenshot({ path: `${screenshots}/personalised-desktop.png` });
+
+    // Remembered on the next page load.
+    await page.reload({ waitUntil: 'networkidle' });
+    await expect(block.locator('[data-var="MGMT_IP"]').first().textContent()).resolves.toBe('10.99.0.7');
+    expect(errors).toEqual([]);
+    await context.close();
+
+    const noScript = await open(pageOf(step), 'desktop', false);
+    await expect(noScript.page.locator(`section[data-step="${step.id}"] [data-var="MGMT_IP"]`).first().textContent()).resolves.toBe('172.16.10.2');
+    await noScript.context.close();
+  });
+
+  it('the edit link of a runbook page points at its source file', async () => {
+    const step = stepUsingMgmtIp();
+    const { page, context } = await open(pageOf(step), 'desktop');
+    const href = await page.locator('a[data-rb-edit]').getAttribute('href');
+    expect(href).toBe(`${siteConfig.repositoryUrl}/edit/${siteConfig.branch}/docs/src/content/docs/${step.source.file}`);
+    await context.close();
+  });
+});
