@@ -4,13 +4,21 @@ import { Command, Option } from 'commander';
 import { runCommand } from './run-command.ts';
 
 const program = new Command('runbook')
-  .description('Install Apache CloudStack 4.22 on Debian 12 + KVM by running the runbook, step by step.')
+  .description('Install Apache CloudStack 4.22 on Debian 12 + KVM by running the runbook, step by step.\nOn a terminal, `runbook` alone opens the installer wizard.')
   .version(process.env.npm_package_version ?? '0.1.0', '-V, --version')
+  .enablePositionalOptions()
   .showHelpAfterError('(run `runbook --help` for usage)')
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
 const site = () => new Option('--site <file>', 'site file').default('site.yaml');
 const runbook = () => new Option('--runbook <dir>', 'runbook folder (default: the bundled runbook)');
+const json = (what: string) => new Option('--json', what);
+const connection = (cmd: Command) =>
+  cmd
+    .option('--endpoint <url>', 'CloudStack API URL (default: from the site file)')
+    .option('--api-key <key>', 'API key (default: from the state file)')
+    .option('--secret-key <key>', 'secret key (default: from the state file)')
+    .option('--ca-file <file>', 'CA certificate to trust for an https endpoint');
 
 program
   .command('init')
@@ -32,13 +40,92 @@ program
   .description('show what runs where, by chapter and machine')
   .addOption(site())
   .addOption(runbook())
-  .option('--json', 'print the plan as JSON (secrets as <secret>)')
+  .addOption(json('print the plan as JSON (secrets as <secret>)'))
   .option('-v, --verbose', 'list every action of every step')
   .action((opts) => runCommand(() => import('./commands/plan.ts'), opts));
 
-program.action(() => {
-  // The wizard opens here on a terminal once it exists; otherwise help.
-  program.outputHelp();
-});
+program
+  .command('preflight')
+  .description("connect to every machine and run the runbook's preflight checks; changes nothing")
+  .addOption(site())
+  .addOption(runbook())
+  .option('--yes', 'accept host keys on first contact (a changed key is always refused)')
+  .addOption(json('one JSON object per check'))
+  .action((opts) => runCommand(() => import('./commands/preflight.ts'), opts));
+
+program
+  .command('install')
+  .description('run the plan on the machines, resuming from the journal')
+  .addOption(site())
+  .addOption(runbook())
+  .option('--yes', 'accept host keys on first contact (a changed key is always refused)')
+  .addOption(json('print one JSON event per line'))
+  .option('--from <id>', 'start at this step (earlier steps count as done)')
+  .option('--only <id>', 'run only this step')
+  .option('--dry-run', 'say what would run or be skipped; change nothing')
+  .option('--parallel <n>', 'machines worked on at once (default: all)')
+  .action((opts) => runCommand(() => import('./commands/install.ts'), opts));
+
+program
+  .command('status')
+  .description('what the journal says about each step on each machine')
+  .addOption(site())
+  .addOption(runbook())
+  .addOption(json('print the status as JSON'))
+  .action((opts) => runCommand(() => import('./commands/status.ts'), opts));
+
+connection(
+  program
+    .command('verify')
+    .description('check the running cloud: zone enabled, hosts and storage Up, system VMs running')
+    .addOption(site())
+    .addOption(json('print the checks as JSON')),
+).action((opts) => runCommand(() => import('./commands/verify.ts'), opts));
+
+connection(
+  program
+    .command('api')
+    .description('one signed CloudStack API call, printed as JSON (e.g. runbook api list zones)')
+    .argument('<command...>', 'API name or cmk words, then key=value parameters')
+    .addOption(site()),
+).action((args: string[], opts) => runCommand(() => import('./commands/api.ts'), { ...opts, args }));
+
+program
+  .command('export')
+  .description('write the plan as a shell script per role or as an Ansible playbook')
+  .addOption(site())
+  .addOption(runbook())
+  .requiredOption('--format <format>', 'bash or ansible')
+  .requiredOption('--out <dir>', 'folder to write into (new, empty, or an earlier export)')
+  .action((opts) => runCommand(() => import('./commands/export.ts'), opts));
+
+program
+  .command('lab')
+  .description('local Debian 12 test machines under qemu on this computer')
+  .argument('<action>', 'up, down or status')
+  .option('--hosts <n>', 'KVM hosts besides the management server (up; 0 = all-in-one)')
+  .option('--memory <mb>', 'memory per machine in MiB (up)')
+  .option('--dir <dir>', 'lab folder (default ./.runbook-lab)')
+  .addOption(json('print the status as JSON'))
+  .action((action: string, opts) =>
+    runCommand(async () => {
+      const { labCommand } = await import('./commands/lab.ts');
+      return { run: (o: typeof opts) => labCommand(action, o) };
+    }, opts),
+  );
+
+program
+  .addOption(site())
+  .addOption(runbook())
+  .action((opts: { site: string; runbook?: string }) => {
+    if (!process.stdin.isTTY || !process.stdout.isTTY) {
+      program.outputHelp();
+      return;
+    }
+    return runCommand(async () => {
+      const { runWizard } = await import('./wizard/index.ts');
+      return { run: runWizard };
+    }, opts);
+  });
 
 await program.parseAsync(process.argv);

@@ -88,3 +88,25 @@ describe('runbook CLI', () => {
     expect(existsSync(join(dir, 'site.yaml'))).toBe(false);
   });
 });
+
+describe('runbook CLI options', () => {
+  it('takes --site and --runbook after the command, from any folder', async () => {
+    await runbookCli(['init', '--site', join(dir, 'mine.yaml')], { cwd: dir });
+    const r = await runbookCli(['check', '--site', join(dir, 'mine.yaml'), '--runbook', GOOD_RUNBOOK], { cwd: tmpdir() });
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain('runbook: 3 chapters, 7 steps');
+  });
+
+  it('lists every contract command in --help', async () => {
+    const r = await runbookCli(['--help']);
+    for (const command of ['init', 'check', 'plan', 'preflight', 'install', 'status', 'verify', 'api', 'export', 'lab']) {
+      expect(r.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
+    }
+  });
+
+  it('without a terminal, runbook alone prints help instead of opening the wizard', async () => {
+    const r = await runbookCli([]);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain('Usage: runbook');
+  });
+});
