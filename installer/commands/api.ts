@@ -61,6 +61,8 @@ export async function run(options: ApiOptions): Promise<number> {
     endpoint: conn.endpoint,
     keys: conn.keys,
     caFile: conn.caFile,
+    // one quick second try: someone is waiting at the terminal
+    retry: { attempts: 2, initialMs: 1000, maxMs: 1000 },
   });
   try {
     const result = await client.call(api, params);

@@ -21,6 +21,8 @@ export async function run(options: VerifyOptions): Promise<number> {
     endpoint: conn.endpoint,
     keys: conn.keys,
     caFile: conn.caFile,
+    // one quick second try: someone is waiting at the terminal
+    retry: { attempts: 2, initialMs: 1000, maxMs: 1000 },
   });
   try {
     const report = await verifyCloud(client, { zoneName: options.zone ?? conn.zoneName });

@@ -3,6 +3,7 @@
 // ADMIN_PASSWORD from the step's variables.
 import { join } from 'node:path';
 import type { ApiRunner } from '../executor/api-runner.ts';
+import { docsUrl } from '../executor/docs-url.ts';
 import { runApiStep, type ApiStepContext } from './api-step.ts';
 import type { CredentialStore } from './first-contact.ts';
 import { stateFileCredentials } from './state-credentials.ts';
@@ -31,7 +32,8 @@ export function createApiRunner(opts: ApiRunnerOptions = {}): ApiRunner {
         variables: ctx.variables,
         log: ctx.log,
         signal: ctx.signal,
-        docsBaseUrl: opts.docsBaseUrl,
+        // the published docs site (RUNBOOK_DOCS_URL for forks), as the executor links failures
+        docsBaseUrl: opts.docsBaseUrl ?? docsUrl('/').replace(/\/$/, ''),
         secretNames: ctx.plan.secrets,
         timing: opts.timing,
       });

@@ -167,3 +167,27 @@ describe('keys in the state file', () => {
     expect(sim.requests.length).toBe(before);
   });
 });
+
+describe('an endpoint that does not answer', () => {
+  it('makes verify exit 1 saying it cannot reach the API', async () => {
+    const { createServer } = await import('node:net');
+    const port = await new Promise<number>((resolve) => {
+      const s = createServer().listen(0, '127.0.0.1', () => {
+        const p = (s.address() as { port: number }).port;
+        s.close(() => resolve(p));
+      });
+    });
+    const err: string[] = [];
+    const code = await verifyCommand({
+      endpoint: `http://127.0.0.1:${port}/client/api`,
+      apiKey: 'k',
+      secretKey: 's',
+      out: () => {},
+      err: (t) => err.push(t),
+    });
+    expect(code).toBe(1);
+    expect(err.join('')).toMatch(
+      /runbook verify: cannot reach 127\.0\.0\.1:\d+: .*ECONNREFUSED.*is cloudstack-management running/,
+    );
+  });
+});

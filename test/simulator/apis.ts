@@ -2,11 +2,23 @@
 // discovery APIs here, the rest in apis-network.ts and apis-infra.ts. Each handler checks
 // what CloudStack checks and moves the simulated cloud's state.
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { ApiFault, type Handler } from './handler-kit.ts';
 import { NETWORK_HANDLERS } from './apis-network.ts';
 import { INFRA_HANDLERS } from './apis-infra.ts';
 
 export { ApiFault, type Answer, type CallContext } from './handler-kit.ts';
+
+interface ApiSpec {
+  async: boolean;
+  required: string[];
+  optional: string[];
+}
+
+/** The API reference snapshot the installer validates against: the simulator uses the same. */
+export const REFERENCE = JSON.parse(
+  readFileSync(new URL('../../src/cloudstack/api-reference.json', import.meta.url), 'utf8'),
+) as { apis: Record<string, ApiSpec> };
 
 const ACCOUNT_HANDLERS: Record<string, Handler> = {
   listCapabilities: () => ({
@@ -23,17 +35,21 @@ const ACCOUNT_HANDLERS: Record<string, Handler> = {
     },
   }),
   listApis: (ctx) => {
+    // API discovery, from the same reference the simulator validates against.
     const names = Object.keys(HANDLERS).filter((n) => !ctx.params.name || n === ctx.params.name);
     return {
       kind: 'list',
       key: 'api',
-      items: names.map((name) => ({
-        name,
-        isasync: false,
-        description: '',
-        params: [],
-        response: [],
-      })),
+      items: names.map((name) => {
+        const spec = REFERENCE.apis[name];
+        const params = spec
+          ? [
+              ...spec.required.map((p) => ({ name: p, required: true })),
+              ...spec.optional.map((p) => ({ name: p, required: false })),
+            ]
+          : [];
+        return { name, isasync: spec?.async ?? false, description: '', params, response: [] };
+      }),
     };
   },
   logout: () => ({ kind: 'flat', value: { description: 'success' } }),

@@ -5,23 +5,12 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { Cloud, type Delays } from './model.ts';
 import { Sessions, authenticate, cookieValue } from './auth.ts';
-import { ApiFault, HANDLERS, type Answer } from './apis.ts';
+import { ApiFault, HANDLERS, REFERENCE, type Answer } from './apis.ts';
 
 export const SIMULATOR_HEADER = 'X-Simulator';
 export const SIMULATOR_NAME = 'cloudstack-runbook';
-
-interface ApiSpec {
-  async: boolean;
-  required: string[];
-  optional: string[];
-}
-
-const REFERENCE = JSON.parse(
-  readFileSync(new URL('../../src/cloudstack/api-reference.json', import.meta.url), 'utf8'),
-) as { apis: Record<string, ApiSpec> };
 
 /** Parameters every API takes besides its own. */
 const TRANSPORT_PARAMS = new Set([
