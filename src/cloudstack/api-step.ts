@@ -10,7 +10,7 @@ import { DEFAULT_ADMIN, ensureApiKeys, type CredentialStore } from './first-cont
 import { evaluatePath } from './json-path.ts';
 import { LOOKUPS, differences } from './lookups.ts';
 import { isObject, type Json } from './response.ts';
-import { SECRET_VARIABLES } from '../site/variables.ts';
+import { SECRET_VARIABLES, knownVariableNames } from '../site/variables.ts';
 
 export type ApiStepStatus = 'ok' | 'changed' | 'failed' | 'blocked';
 
@@ -69,7 +69,8 @@ function substitute(text: string, vars: Record<string, string>, line: string): s
   return text.replace(VAR, (_, name: string) => {
     const value = vars[name];
     if (value === undefined) {
-      const captured = !(name in SECRET_VARIABLES) && /_ID$/.test(name);
+      // Not a site, host or secret name: an earlier api step's capture.
+      const captured = !knownVariableNames().has(name);
       throw new StepInputError(
         captured
           ? `\${${name}} has no value: it is captured by an earlier api step that has not run (line: ${line})`
