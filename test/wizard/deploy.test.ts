@@ -84,7 +84,7 @@ describe('wizard deploy over SSH', () => {
       // 5. Plan: chapters with step counts per machine.
       await wizard.press(KEY.enter);
       frame = await wizard.waitFor('Estimated time');
-      expect(frame).toMatch(/Prepare\s+4\s+4\s+2/);
+      expect(frame).toMatch(/Prepare\s+5\s+5\s+3/);
 
       // 6-7. Run, a failure with everything needed, then retry after the fix.
       writeFileSync(join(site.work, 'fail-kvm1'), '');

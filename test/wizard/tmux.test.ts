@@ -2,7 +2,7 @@
 // with send-keys, the screen comes back with capture-pane. A preview, then a deploy against
 // loopback sshd hosts. Every screen must fit: its title line is the first line on screen.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,21 +15,25 @@ const SOCKET = `rb-wizard-${process.pid}`;
 /** Until `runbook` with no command opens the wizard, the development entry stands in for it. */
 const WIRED = readFileSync(join(ROOT, 'installer/cli.ts'), 'utf8').includes('runWizard');
 
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
+const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 class Terminal {
   readonly name: string;
-  constructor(name: string, siteFile: string) {
+  constructor(name: string, siteFile: string, env = '') {
     this.name = name;
     const args = WIRED
       ? ['installer/bin/runbook.js', '--site', siteFile, '--runbook', FIXTURE_RUNBOOK]
       : ['installer/wizard/dev-entry.ts', '--site', siteFile, '--runbook', FIXTURE_RUNBOOK];
-    const command = `cd ${ROOT} && ${NODE} ${args.join(' ')}; echo "EXIT=$?"; sleep 600`;
+    const command = `cd ${ROOT} && ${env} ${NODE} ${args.join(' ')}; echo "EXIT=$?"; sleep 600`;
     tmux('new-session', '-d', '-s', name, '-x', '80', '-y', '24', command);
   }
   screen(): string {
     return tmux('capture-pane', '-p', '-t', this.name);
+  }
+  /** The screen with its escape sequences (colours, bold) kept. */
+  styled(): string {
+    return tmux('capture-pane', '-p', '-e', '-t', this.name);
   }
   keys(...keys: string[]): void {
     for (const k of keys) tmux('send-keys', '-t', this.name, k);
@@ -77,12 +81,14 @@ afterAll(() => {
 });
 
 describe('wizard in tmux (80×24)', () => {
-  it('previews the plan, fitting the screen', async () => {
+  it('previews the plan, fitting the screen, without colours under NO_COLOR', async () => {
     const site = writeLoopbackSite(hosts, key);
-    const term = new Terminal('preview', site.siteFile);
+    const term = new Terminal('preview', site.siteFile, 'NO_COLOR=1');
     try {
       let screen = await term.waitFor('│ kvm1');
       term.fits(screen, 'Welcome');
+      // Foreground colours are SGR 30-37/90-97 (or 38;...): none of them under NO_COLOR.
+      expect(term.styled()).not.toMatch(/\u001B\[(?:[0-9;]*;)?(?:3[0-8]|9[0-7])(?:;[0-9;]*)?m/);
       expect(screen).toContain('How do you want to go on?');
       term.keys('Down', 'Down', 'Enter');
       screen = await term.waitFor('Site file:');
@@ -90,7 +96,7 @@ describe('wizard in tmux (80×24)', () => {
       term.keys('C-s');
       screen = await term.waitFor('Plan (preview)');
       term.fits(screen, 'Plan (preview)');
-      expect(screen).toMatch(/Prepare\s+4\s+4\s+2/);
+      expect(screen).toMatch(/Prepare\s+5\s+5\s+3/);
       term.keys('q');
       await term.waitFor('EXIT=0');
       expect(existsSync(join(site.dir, '.runbook'))).toBe(false);
@@ -131,6 +137,43 @@ describe('wizard in tmux (80×24)', () => {
       expect(existsSync(join(site.work, 'kvm1', 'done'))).toBe(true);
       term.keys('q');
       await term.waitFor('EXIT=0');
+    } finally {
+      term.kill();
+      rmSync(site.work, { recursive: true, force: true });
+    }
+  });
+
+  it('asks before stopping on Ctrl-C and stops cleanly, leaving the journal resumable', async () => {
+    const site = writeLoopbackSite(hosts, key);
+    writeFileSync(join(site.work, 'slow'), '');
+    const term = new Terminal('stop', site.siteFile);
+    try {
+      await term.waitFor('How do you want to go on?');
+      term.keys('Enter');
+      await term.waitFor('Site file:');
+      term.keys('C-s');
+      for (let i = 0; i < 2; i++) {
+        await term.waitFor('First contact with');
+        term.keys('y');
+        await pause(300);
+      }
+      await term.waitFor('All 2 machine(s) answered');
+      term.keys('Enter');
+      await term.waitFor('All checks passed');
+      term.keys('Enter');
+      await term.waitFor('Estimated time');
+      term.keys('Enter');
+      await term.waitFor('slow tick 1');
+      term.keys('C-c');
+      let screen = await term.waitFor('Stop the installation?');
+      term.fits(screen, 'Installing');
+      term.keys('y');
+      screen = await term.waitFor('Stopped. Resume later with', 30_000);
+      expect(screen).toContain('npx runbook install --site');
+      const journal = readFileSync(join(site.dir, '.runbook', 'journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      expect(journal.at(-1)).toMatchObject({ t: 'run-end', result: 'interrupted' });
+      term.keys('q');
+      await term.waitFor('EXIT=1');
     } finally {
       term.kill();
       rmSync(site.work, { recursive: true, force: true });

@@ -86,9 +86,9 @@ describe('skip rule and progress', () => {
     p = applyEvent(p, { type: 'step-end', id: 'preflight-second', host: 'kvm1', status: 'failed', ms: 1 }, plan);
     expect(chapterCounts(plan!, p)).toEqual([
       { name: 'Preflight checks', done: 2, total: 4, failed: 1, running: false },
-      { name: 'Prepare', done: 0, total: 6, failed: 0, running: true },
+      { name: 'Prepare', done: 0, total: 8, failed: 0, running: true },
     ]);
-    expect(machineCounts(plan!, p).find((m) => m.name === 'kvm1')).toEqual({ name: 'kvm1', done: 2, total: 4, failed: 1, running: true });
+    expect(machineCounts(plan!, p).find((m) => m.name === 'kvm1')).toEqual({ name: 'kvm1', done: 2, total: 5, failed: 1, running: true });
   });
 });
 
@@ -103,7 +103,7 @@ describe('without a terminal', () => {
     const code = await runWizard({ site: file, runbook: FIXTURE_RUNBOOK, stdin: new PassThrough() as unknown as NodeJS.ReadStream, stdout: out as unknown as NodeJS.WriteStream });
     expect(code).toBe(0);
     expect(text).toContain('│ kvm1');
-    expect(text).toContain('Prepare: 4 steps (mgmt 4, kvm1 2)');
+    expect(text).toContain('Prepare: 5 steps (mgmt 5, kvm1 3)');
     expect(text).toContain('This is not a terminal');
     expect(text).not.toMatch(/\u001B\[/);
   });

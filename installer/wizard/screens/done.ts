@@ -38,6 +38,9 @@ export function DoneScreen(props: DoneProps): React.ReactElement {
       ? h(Text, { color: colour('yellow') }, t('! {count} step(s) were blocked (see `runbook status`).', { count: summary.blocked }))
       : null,
     h(Text, { dimColor: true }, counts),
+    state.skipped.length > 0
+      ? h(Text, { color: colour('yellow') }, t('! You skipped {steps} in this session; the next install runs them again.', { steps: state.skipped.join(', ') }))
+      : null,
     !info
       ? h(Spinner, { label: t('Checking the cloud (runbook verify)…') })
       : h(
@@ -46,7 +49,7 @@ export function DoneScreen(props: DoneProps): React.ReactElement {
           field(t('CloudStack UI'), info.uiUrl, true),
           field(t('User'), info.adminUser),
           field(t('Password'), info.adminPassword ?? t('(not generated yet)'), true),
-          h(Text, { dimColor: true }, fit(t('The password is shown only here; it is kept in {file} (mode 0600).', { file: info.stateFile }), width)),
+          h(Text, { dimColor: true }, t('The password is shown only here; it is kept in {file} (mode 0600).', { file: info.stateFile })),
           h(Box, { flexDirection: 'column', marginTop: 1 },
             h(Text, { bold: true }, info.verify?.simulated ? t('runbook verify [simulated: answers come from the API simulator]') : t('runbook verify')),
             ...checks.slice(0, verifyRoom).map((c, i) =>
@@ -57,8 +60,8 @@ export function DoneScreen(props: DoneProps): React.ReactElement {
           ),
           h(Box, { flexDirection: 'column', marginTop: 1 },
             h(Text, { bold: true }, t('Next')),
-            h(Text, null, fit(t('Log in, change the password, register an ISO or template, and start a first instance.'), width)),
-            h(Text, null, fit(t('`runbook verify` checks the cloud again; `runbook status` shows what ran.'), width)),
+            h(Text, null, t('Log in, change the password, register an ISO or template, and start a first instance.')),
+            h(Text, null, t('`runbook verify` checks the cloud again; `runbook status` shows what ran.')),
           ),
         ),
   );

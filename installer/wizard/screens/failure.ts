@@ -55,6 +55,6 @@ export function FailureScreen(props: FailureProps): React.ReactElement {
       options,
       onSelect: (value: string) => (value === 'retry' ? props.onRetry() : value === 'skip' ? props.onSkip() : props.onQuit()),
     }),
-    h(Text, { dimColor: true }, fit(t('To resume later: {command}', { command: props.resumeCommand }), width)),
+    h(Text, { dimColor: true }, t('To resume later: {command}', { command: props.resumeCommand })),
   );
 }

@@ -53,8 +53,22 @@ export function RunScreen(props: RunProps): React.ReactElement {
   const percent = Math.round((run.finished / total) * 100);
   const tailLine = (l: { host: string; line: string }, i: number) => h(Text, { key: i, wrap: 'truncate-end' }, `${l.host.padEnd(10)} ${l.line}`);
 
+  const stopDialog = state.stopAsked
+    ? h(
+        Box,
+        { borderStyle: 'round', paddingX: 1, flexDirection: 'column' },
+        h(Text, null, t('Running steps finish first; Ctrl-C again cuts them off.')),
+        h(
+          Box,
+          null,
+          h(Text, { bold: true }, t('Stop the installation? ')),
+          h(ConfirmInput, { defaultChoice: 'cancel', onConfirm: () => props.onStopAnswer(true), onCancel: () => props.onStopAnswer(false) }),
+        ),
+      )
+    : null;
+
   if (fullLog) {
-    const room = Math.max(4, rows - 6);
+    const room = Math.max(4, rows - 7 - (state.stopAsked ? 4 : 0));
     const end = run.tail.length - scroll;
     const lines = run.tail.slice(Math.max(0, end - room), end);
     return h(
@@ -63,6 +77,7 @@ export function RunScreen(props: RunProps): React.ReactElement {
       ...lines.map(tailLine),
       lines.length === 0 ? h(Text, { dimColor: true }, t('(no output yet)')) : null,
       h(Text, { dimColor: true }, fit(t('Every step\'s full log: {dir}', { dir: `${plan.siteFile.replace(/[^/]*$/, '')}.runbook/logs/` }), width)),
+      stopDialog,
     );
   }
 
@@ -109,14 +124,7 @@ export function RunScreen(props: RunProps): React.ReactElement {
     h(Box, { flexDirection: 'column', marginTop: 1 }, ...chapters.slice(chapterStart, chapterStart + chapterRoom).map(chapterLine)),
     h(Box, { flexDirection: 'column', marginTop: 1 }, ...run.tail.slice(-tailRoom).map(tailLine)),
     state.hostKeyQuestion ? h(HostKeyQuestion, { ...state.hostKeyQuestion, onAnswer: props.onAnswer }) : null,
-    state.stopAsked
-      ? h(
-          Box,
-          { borderStyle: 'round', paddingX: 1 },
-          h(Text, null, t('Stop the installation? Running steps finish first; Ctrl-C again cuts them off. ')),
-          h(ConfirmInput, { defaultChoice: 'cancel', onConfirm: () => props.onStopAnswer(true), onCancel: () => props.onStopAnswer(false) }),
-        )
-      : null,
+    stopDialog,
     state.runError ? h(Text, { color: colour('red') }, `✖ ${state.runError}`) : null,
     stopped
       ? h(

@@ -71,12 +71,16 @@ export function SiteScreen(props: SiteScreenProps): React.ReactElement {
     { isActive: !props.busy },
   );
 
-  const visible = Math.max(4, Math.min(FIELDS.length, rows - 11));
-  const start = Math.min(Math.max(0, focus - Math.floor(visible / 2)), FIELDS.length - visible);
-  const valueWidth = Math.max(10, Math.min(columns, 120) - LABEL - 6);
   const field = FIELDS[focus]!;
   const here = fieldErrors(focus);
   const hereWarnings = problemsFor(field.key, warnings);
+  // Rows left for fields once the messages below them are counted (a problem takes two).
+  const messageLines =
+    1 + (here.length > 0 ? 2 : hereWarnings.length > 0 ? 1 : 0) + (tried && errors.length > 0 ? 1 : 0) +
+    (here.length === 0 && errors.length > 0 ? 2 : 0) + Math.min(2, props.planProblems.length) * 2 + (props.busy ? 1 : 0);
+  const visible = Math.max(4, Math.min(FIELDS.length, rows - 7 - messageLines));
+  const start = Math.min(Math.max(0, focus - Math.floor(visible / 2)), FIELDS.length - visible);
+  const valueWidth = Math.max(10, Math.min(columns, 120) - LABEL - 6);
 
   const rowsShown = FIELDS.slice(start, start + visible).map((f, offset) => {
     const i = start + offset;
