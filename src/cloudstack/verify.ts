@@ -60,7 +60,7 @@ export async function verifyCloud(
     if (hosts.length === 0)
       checks.push({
         check: 'host Up',
-        object: `${zoneName}: no KVM host`,
+        object: `no KVM host in ${zoneName}`,
         state: 'missing',
         ok: false,
         hint: "add the KVM hosts (the zone chapter's host step)",
@@ -82,7 +82,7 @@ export async function verifyCloud(
     if (pools.length === 0)
       checks.push({
         check: 'primary storage Up',
-        object: `${zoneName}: none`,
+        object: `none in ${zoneName}`,
         state: 'missing',
         ok: false,
         hint: 'add primary storage (createStoragePool)',
@@ -111,7 +111,7 @@ export async function verifyCloud(
           }
         : {
             check: 'secondary storage',
-            object: `${zoneName}: none`,
+            object: `none in ${zoneName}`,
             state: 'missing',
             ok: false,
             hint: 'add secondary storage (addImageStore provider=NFS url=nfs://...)',
@@ -125,7 +125,7 @@ export async function verifyCloud(
       if (found.length === 0) {
         checks.push({
           check: `${label} Running`,
-          object: `${zoneName}: none yet`,
+          object: `none yet in ${zoneName}`,
           state: 'missing',
           ok: false,
           hint: 'system VMs start once the zone is enabled with primary and secondary storage and a host Up; is the systemvm template seeded into secondary storage? see /var/log/cloudstack/management/management-server.log',
@@ -184,7 +184,8 @@ export function formatReport(report: VerifyReport): string {
   else {
     lines.push(`${bad.length} check${bad.length === 1 ? '' : 's'} not ok:`);
     for (const c of bad)
-      lines.push(`- ${c.check}: ${c.object} is ${c.state}${c.hint ? `; ${c.hint}` : ''}`);
+      const what = c.state === 'missing' ? c.object : `${c.object} is ${c.state}`;
+    lines.push(`- ${c.check}: ${what}${c.hint ? `; ${c.hint}` : ''}`);
   }
   return lines.join('\n') + '\n';
 }
