@@ -183,9 +183,10 @@ export function formatReport(report: VerifyReport): string {
   if (bad.length === 0) lines.push('all checks passed');
   else {
     lines.push(`${bad.length} check${bad.length === 1 ? '' : 's'} not ok:`);
-    for (const c of bad)
+    for (const c of bad) {
       const what = c.state === 'missing' ? c.object : `${c.object} is ${c.state}`;
-    lines.push(`- ${c.check}: ${what}${c.hint ? `; ${c.hint}` : ''}`);
+      lines.push(`- ${c.check}: ${what}${c.hint ? `; ${c.hint}` : ''}`);
+    }
   }
   return lines.join('\n') + '\n';
 }
