@@ -180,6 +180,22 @@ describe('api step failures', () => {
     );
   });
 
+  it('stops waiting for a job when the run is aborted', async () => {
+    sim.cloud.delays.jobMs = 10_000;
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error('Ctrl-C')), 200);
+    const result = await runApiStep(stepById(plan, 'zone-traffic-types'), {
+      endpoint: sim.endpoint,
+      credentials: creds,
+      variables: { ...plan.variables, ...creds.secrets, ...captured },
+      log: () => {},
+      signal: controller.signal,
+      timing: FAST,
+    });
+    expect(result.status).toBe('failed');
+    expect(result.message).toContain('step zone-traffic-types stopped: Error: Ctrl-C');
+  });
+
   it('answers a slow API late but correctly', async () => {
     sim.faults.slow.listPods = 300;
     const result = await run(sim, stepById(plan, 'zone-pod'), creds, captured);
