@@ -9,7 +9,7 @@ import type { Plan, PlannedStep } from '../plan/model.ts';
 import type { FileAction } from '../runbook/model.ts';
 import { ansibleCfg, ansibleReadme, groupVars, inventory, secretsYaml } from './ansible-files.ts';
 import { apiStepSpec, needsDoneMarker, runtimeNames, secretsMentioned, stepFingerprint, type ExportFile } from './shared.ts';
-import { jinjaLiteral, noqa, toYaml, unsafe } from './yaml-out.ts';
+import { jinjaLiteral, noqa, taskName, toYaml, unsafe } from './yaml-out.ts';
 
 type Task = Record<string, unknown>;
 
@@ -27,7 +27,7 @@ function group(step: PlannedStep): string | undefined {
 function scriptTask(name: string, script: string, secrets: boolean): Task {
   const argv = secrets ? ['bash', '-c', WITH_SECRETS, 'runbook-env', unsafe(script)] : ['bash', '-euo', 'pipefail', '-c', unsafe(script)];
   return {
-    name,
+    name: taskName(name, script),
     'ansible.builtin.command': {
       argv,
       chdir: '/',
@@ -56,7 +56,7 @@ function fileTask(name: string, action: FileAction, plan: Plan): Task {
   const [owner, groupName] = (action.owner ?? '').split(':');
   const secret = plan.secrets.some((s) => action.content.includes(`\${${s}}`));
   return {
-    name,
+    name: taskName(name, action.content, action.path),
     'ansible.builtin.copy': {
       // Without a mode, a new file gets 0644 and an existing one keeps its own, as the installer does.
       dest: action.mode ? templated(action.path, plan) : noqa(templated(action.path, plan), 'risky-file-permissions'),
@@ -163,12 +163,20 @@ export function playbook(plan: Plan): string {
   return toYaml(plays, ` CloudStack Runbook for site "${plan.siteName}": one play per chapter, one block per step.\n Exported by \`runbook export --format ansible\`; the runbook pages are the source, edit those.\n Run: ansible-playbook site.yml (add --ask-vault-pass once secrets.yml is encrypted).`);
 }
 
+const LINT_CONFIG = `---
+# The scripts and file contents in site.yml are the runbook's, verbatim: their lines stay as
+# long as the runbook writes them.
+skip_list:
+  - yaml[line-length]
+`;
+
 const MODULE = () => readFileSync(new URL('./assets/cloudstack_api.py', import.meta.url), 'utf8');
 
 /** Every file of the Ansible export. */
 export function ansibleExport(plan: Plan, secrets: Record<string, string>): ExportFile[] {
   return [
     { path: 'ansible.cfg', content: ansibleCfg(plan), mode: 0o644 },
+    { path: '.ansible-lint', content: LINT_CONFIG, mode: 0o644 },
     { path: 'inventory.yml', content: inventory(plan), mode: 0o644 },
     { path: 'group_vars/all/runbook.yml', content: groupVars(plan), mode: 0o644 },
     { path: 'secrets.yml', content: secretsYaml(plan, secrets), mode: 0o600 },

@@ -11,7 +11,7 @@ export function unsafe(text: string): string {
 
 /** Jinja text that yields `text` as written (for mixing literal text with variables). */
 export function jinjaLiteral(text: string): string {
-  if (text === '') return '';
+  if (!/[{}%#]/.test(text)) return text;
   return `{% raw %}${text.replaceAll('{%', "{% endraw %}{{ '{%' }}{% raw %}")}{% endraw %}`;
 }
 
@@ -20,6 +20,14 @@ const NOQA = '\u0000noqa\u0000';
 /** A value with an ansible-lint `# noqa: RULE` comment on its line (say why where it is used). */
 export function noqa(text: string, rule: string): string {
   return `${NOQA}${rule}${NOQA}${text}`;
+}
+
+/**
+ * A task name that tells ansible-lint to leave the task's template syntax alone when its
+ * `!unsafe` text merely looks like Jinja (ansible-lint reads it as a template; Ansible never does).
+ */
+export function taskName(name: string, ...texts: string[]): string {
+  return texts.some((t) => /\{[{%#]/.test(t)) ? noqa(name, 'jinja[invalid]') : name;
 }
 
 export function toYaml(value: unknown, comment?: string): string {
