@@ -1,7 +1,6 @@
 // How a program travels to a host without its environment (secrets included) ever showing
 // on a command line: the command line carries only a fixed bootstrap with byte counts; the
-// environment, the script and its input arrive on stdin and land in a 0700 temp directory
-// that the bootstrap removes when the program ends.
+// environment, the script and its input arrive on stdin and stay in the shell's memory.
 import type { ExecRequest } from './types.ts';
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -27,19 +26,24 @@ export interface Payload {
   stdin: Buffer;
 }
 
+/**
+ * The bootstrap reads the environment and the script with bash's own `read -N` (byte counts in
+ * the C locale, so no helper processes and no temp files), then replaces itself with
+ * `timeout ... bash -euo pipefail` reading the script from a here-string. Whatever follows on
+ * stdin is the program's own input (a file's content); for scripts that is nothing (EOF).
+ */
 export function buildPayload(request: ExecRequest): Payload {
   const env = Buffer.from(envFileText(request.env));
   const script = Buffer.from(request.script);
   const input = Buffer.from(request.input ?? '');
   const timeout = Math.max(1, Math.ceil(request.timeoutSeconds));
-  // `timeout` stops the whole process group of the step: TERM first, KILL 10 s later.
   const bootstrap = [
-    'set -u; umask 077',
-    'd=$(mktemp -d "${TMPDIR:-/tmp}/runbook.XXXXXXXX") || exit 120',
-    `trap 'rm -rf "$d"' EXIT; trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM`,
-    `head -c ${env.length} > "$d/env" && head -c ${script.length} > "$d/script" && cat > "$d/input" || exit 120`,
-    // The temp files are private (umask 077); the step itself gets the usual umask back.
-    `(set -a; . "$d/env"; set +a; cd /; umask 022; exec timeout -k 10 ${timeout} bash -euo pipefail "$d/script" < "$d/input")`,
+    'set -u; export LC_ALL=C',
+    `IFS= read -r -N ${env.length} __rb_env && IFS= read -r -N ${script.length} __rb_script || exit 120`,
+    'unset LC_ALL',
+    'set -a; eval "$__rb_env"; set +a; unset __rb_env',
+    // `timeout` stops the whole process group of the step: TERM first, KILL 10 s later.
+    `cd /; umask 022; exec timeout -k 10 ${timeout} bash -euo pipefail /dev/fd/3 3<<<"$__rb_script"`,
   ].join('\n');
   return { bootstrap, stdin: Buffer.concat([env, script, input]) };
 }
