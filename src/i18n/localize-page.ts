@@ -73,7 +73,11 @@ function render(unit: ProseUnit, translation: string): string {
   switch (unit.format) {
     case 'block':
       return translation.replace(/\n/g, `\n${unit.prefix}`);
-    case 'line':
+    case 'line': {
+      const line = translation.replace(/\s*\n\s*/g, ' ');
+      // The translated heading gets its own id from the site; the English id stays reachable.
+      return unit.anchor ? `<span id="${unit.anchor}"></span>${line}` : line;
+    }
     case 'cell':
       return translation.replace(/\s*\n\s*/g, ' ');
     case 'alt':

@@ -37,6 +37,8 @@ export interface ProseUnit {
   format: SpliceFormat;
   /** Characters to put after each newline of a multi-line translation (list indentation, `> `). */
   prefix: string;
+  /** Headings: the id the site gives the English heading, kept as an anchor on the translation. */
+  anchor?: string;
 }
 
 interface Point { line: number; offset?: number }
@@ -73,6 +75,7 @@ export function proseUnits(text: string): ProseUnit[] {
     units.push({ ...unit, prefix: unit.prefix ?? continuationPrefix(text, unit.start) });
   };
 
+  const slugger = headingSlugger();
   const visit = (node: MdNode, step: string | undefined, parent: MdNode | undefined, quoted: boolean) => {
     switch (node.type) {
       case 'yaml':
@@ -89,7 +92,8 @@ export function proseUnits(text: string): ProseUnit[] {
         return;
       case 'heading': {
         const range = childRange(node);
-        if (range) add({ context: step, id: inlineId(text, range, false), kind: 'heading', line: lineOf(node), ...range, format: 'line' });
+        const anchor = slugger(plainText(node));
+        if (range) add({ context: step, id: inlineId(text, range, false), kind: 'heading', line: lineOf(node), ...range, format: 'line', anchor });
         return;
       }
       case 'tableCell': {
@@ -225,6 +229,26 @@ export function hasWords(id: string): boolean {
     .split(/[\s,;:()[\]*_"'!?]+/)
     .map((token) => token.replace(/[.…]+$/, ''))
     .some((token) => /^\p{L}{2,}$/u.test(token) || /^\p{L}+(-\p{L}+)+$/u.test(token));
+}
+
+function plainText(node: MdNode): string {
+  if ((node.type === 'text' || node.type === 'inlineCode') && typeof node.value === 'string') return node.value;
+  return (node.children ?? []).map(plainText).join('');
+}
+
+/**
+ * The ids the site gives headings (github-slugger's rule, as Astro applies it: lower case,
+ * punctuation dropped, spaces to hyphens, repeats numbered), so links to `#the-addresses`
+ * keep working on translated pages.
+ */
+export function headingSlugger(): (text: string) => string {
+  const seen = new Map<string, number>();
+  return (text) => {
+    const base = text.toLowerCase().replace(/[^\p{L}\p{M}\p{N}\p{Pc} -]/gu, '').replace(/ /g, '-');
+    const count = seen.get(base) ?? 0;
+    seen.set(base, count + 1);
+    return count === 0 ? base : `${base}-${count}`;
+  };
 }
 
 function lineOf(node: MdNode): number {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildLocalizedPages, buildWarnings, type PageReport } from '../../src/i18n/build-pages.ts';
 import { catalogPath } from '../../src/i18n/catalog-tools.ts';
+import { translatorFor } from '../../src/i18n/installer-catalog.ts';
 import { LANGUAGES } from '../../src/i18n/languages.ts';
 import { readPo, writePo } from '../../src/i18n/po-file.ts';
 import { parseMdx, proseUnits } from '../../src/i18n/prose-units.ts';
@@ -98,7 +99,7 @@ describe('fallbacks and the banner', () => {
   it('a fully translated page has no banner and carries the translations', () => {
     const { report, text } = build((id) => ({ str: id === 'Install the database server' ? 'データベースサーバーのインストール' : `【${id}】` }));
     expect(report.translated).toBe(report.total);
-    expect(text).not.toContain('This page is not fully translated');
+    expect(text).not.toMatch(/^---\n[\s\S]*?\n---\n\n:::note/);
     expect(text).toContain(':::step[データベースサーバーのインストール]{#database-install on="management" check="systemctl is-active --quiet mariadb"}');
     expect(text).toContain('title: "【Sample chapter】"');
     expect(text).toContain('[link](/ja/overview/)');
@@ -111,7 +112,13 @@ describe('fallbacks and the banner', () => {
       id === 'Second item.' ? undefined : id === 'Creates the zone.' ? { str: 'ゾーンを作成します。', fuzzy: true } : { str: `【${id}】` },
     );
     expect(report.translated).toBe(report.total - 2);
-    expect(text).toMatch(/^---\n[\s\S]*?\n---\n\n:::note\[This page is not fully translated\]\n.*`locales\/ja\/sample\.po`/);
+    // The banner is in the page's language (from locales/ja/installer.po) and names the catalog.
+    const banner = translatorFor('ja', ws.localesDir)('This page is not fully translated');
+    expect(banner).not.toBe('This page is not fully translated');
+    const at = text.indexOf(`\n---\n\n:::note[${banner}]\n`);
+    expect(at).toBeGreaterThan(0);
+    expect(at).toBe(text.indexOf('\n---\n')); // right after the frontmatter
+    expect(text).toMatch(/^:::note.*\n.*`locales\/ja\/sample\.po`/m);
     expect(text).toContain('- Second item.');
     expect(text).toContain('\nCreates the zone.\n');
     expect(text).not.toContain('ゾーンを作成します。');

@@ -13,12 +13,20 @@ const root = join(REPO_ROOT, 'test/.artifacts/i18n-site');
 const docs = join(root, 'docs');
 const dist = join(root, 'dist');
 
-/** The lines the lead adds to docs/astro.config.mjs (see the i18n report), applied to a copy. */
-export function withTranslations(config: string, integrationArgs = ''): string {
-  const out = config
-    .replace("import starlight from '@astrojs/starlight';", "import starlight from '@astrojs/starlight';\nimport { runbookTranslations, starlightLocales } from './src/i18n/integration.ts';")
-    .replace(/integrations: \[\n(\s*)starlight\(\{\n/, (_m, indent: string) => `integrations: [\n${indent}runbookTranslations(${integrationArgs}),\n${indent}starlight({\n${indent}  defaultLocale: 'root',\n${indent}  locales: starlightLocales,\n`);
-  if (!out.includes('runbookTranslations(') || !out.includes('locales: starlightLocales')) throw new Error('docs/astro.config.mjs changed shape: update withTranslations()');
+/**
+ * The lines the lead adds to docs/astro.config.mjs (see the i18n report), applied to a copy:
+ * the pages are written before the config looks for locale folders, and the integration
+ * serves /translations/ and regenerates in dev.
+ */
+export function withTranslations(config: string, pathsArg = ''): string {
+  let out = config.replace(
+    "import starlight from '@astrojs/starlight';",
+    `import starlight from '@astrojs/starlight';\nimport { prepareTranslations, runbookTranslations } from './src/i18n/integration.ts';\nprepareTranslations(${pathsArg});`,
+  );
+  out = out.replace(/integrations: \[\n(\s*)starlight\(\{\n/, (_m, indent: string) => `integrations: [\n${indent}runbookTranslations(${pathsArg}),\n${indent}starlight({\n`);
+  if (!/prepareTranslations\(/.test(out) || !out.includes('runbookTranslations(') || !/locales:/.test(out)) {
+    throw new Error('docs/astro.config.mjs changed shape (no starlight import, integrations list or locales): update withTranslations()');
+  }
   return out;
 }
 
@@ -49,6 +57,23 @@ describe('docs site with translations', () => {
       expect(html).toContain(`<title>${title!.str}`);
     }
     expect(existsSync(join(dist, 'overview/index.html'))).toBe(true);
+  });
+
+  it('renders every code block of a page exactly as on the English page', () => {
+    const pre = (html: string) => [...html.matchAll(/<pre[\s\S]*?<\/pre>/g)].map((m) => m[0]);
+    for (const page of ['every-machine', 'zone']) {
+      const english = pre(readFileSync(join(dist, page, 'index.html'), 'utf8'));
+      expect(english.length, page).toBeGreaterThan(0);
+      for (const l of LANGUAGES) expect(pre(readFileSync(join(dist, l.locale, page, 'index.html'), 'utf8')), `${l.lang} ${page}`).toEqual(english);
+    }
+  });
+
+  it('keeps the English heading anchors and points "Edit page" at the catalog', () => {
+    for (const l of LANGUAGES) {
+      const html = readFileSync(join(dist, l.locale, 'reference/index.html'), 'utf8');
+      expect(html).toContain('id="ports"');
+      expect(html).toContain(`locales/${l.lang}/reference.po`);
+    }
   });
 
   it('serves /translations/ with a row per language and catalog', () => {

@@ -3,7 +3,7 @@
 // generated and gitignored), and it serves /translations/, the table of what is translated.
 // In dev, a change to a catalog or an English page regenerates the localized pages.
 import type { AstroIntegration } from 'astro';
-import { buildLocalizedPages, buildWarnings } from '../../../src/i18n/build-pages.ts';
+import { buildLocalizedPages, buildWarnings, type PageReport } from '../../../src/i18n/build-pages.ts';
 import { DEFAULT_PATHS, type CatalogPaths } from '../../../src/i18n/catalog-tools.ts';
 import { LANGUAGES } from '../../../src/i18n/languages.ts';
 import { languageTotals, translationStatus } from '../../../src/i18n/status.ts';
@@ -28,11 +28,23 @@ function statusModule(paths: CatalogPaths) {
   };
 }
 
+let prepared: PageReport[] | undefined;
+
+/**
+ * Writes the localized pages now. Call it at the top of astro.config.mjs, before anything that
+ * looks at which locale folders exist; the integration then does not write them a second time.
+ */
+export function prepareTranslations(options: Partial<CatalogPaths> = {}): PageReport[] {
+  prepared = buildLocalizedPages({ ...DEFAULT_PATHS, ...options });
+  return prepared;
+}
+
 /** `paths` defaults to this repository (tests build a copy of the site elsewhere). */
 export function runbookTranslations(options: Partial<CatalogPaths> = {}): AstroIntegration {
   const paths: CatalogPaths = { ...DEFAULT_PATHS, ...options };
-  const generate = (warn: (message: string) => void) => {
-    const reports = buildLocalizedPages(paths);
+  const generate = (warn: (message: string) => void, reuse = false) => {
+    const reports = reuse && prepared ? prepared : buildLocalizedPages(paths);
+    prepared = undefined;
     for (const warning of buildWarnings(reports)) warn(warning);
     return reports;
   };
@@ -40,7 +52,7 @@ export function runbookTranslations(options: Partial<CatalogPaths> = {}): AstroI
     name: 'runbook-translations',
     hooks: {
       'astro:config:setup': ({ injectRoute, updateConfig, logger }) => {
-        const reports = generate((m) => logger.warn(m));
+        const reports = generate((m) => logger.warn(m), true);
         const full = reports.filter((r) => r.translated === r.total).length;
         logger.info(`${reports.length} localized pages written (${full} fully translated)`);
         // The status table is computed here, where the repository's paths are known, and handed
