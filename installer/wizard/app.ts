@@ -6,18 +6,16 @@ import type { ExecutorEvent } from '../../src/executor/events.ts';
 import type { Plan } from '../../src/plan/model.ts';
 import type { Languages, RunHandle, WizardServices } from './services.ts';
 import { initialState, reducer, hostKey, type Mode } from './state.ts';
-import { startingText, valuesFromText } from './site-form.ts';
-import { planWithout } from './skip.ts';
 import { h } from './ui.ts';
 import { Welcome } from './screens/welcome.ts';
-import { SiteScreen } from './screens/site.ts';
-import { LabScreen } from './screens/lab.ts';
-import { ConnectScreen } from './screens/connect.ts';
-import { PreflightScreen } from './screens/preflight.ts';
-import { PlanScreen } from './screens/plan.ts';
-import { RunScreen } from './screens/run.ts';
-import { FailureScreen } from './screens/failure.ts';
-import { DoneScreen } from './screens/done.ts';
+
+type Later = typeof import('./later.ts');
+let later: Later | undefined;
+/** The rest of the wizard, loaded after the first frame (see later.ts). */
+export async function loadLater(): Promise<Later> {
+  later ??= await import('./later.ts');
+  return later;
+}
 
 export interface AppProps {
   siteFile: string;
@@ -62,6 +60,7 @@ export function App(props: AppProps): React.ReactElement {
   }, [state.exitCode]);
 
   const readSite = async (file: string) => {
+    const { startingText } = await loadLater();
     const text = startingText(services.readSiteText(file));
     const checked = await services.checkSiteText(text, file);
     dispatch({ type: 'site-read', text, site: checked.site, problems: checked.errors });
@@ -112,7 +111,7 @@ export function App(props: AppProps): React.ReactElement {
   const startRun = (skipped: string[]) => {
     const plan = state.plan!;
     dispatch({ type: 'run-start' });
-    const run = services.install(planWithout(plan, skipped), (event: ExecutorEvent) => dispatch({ type: 'event', event }), confirmHostKey);
+    const run = services.install(later!.planWithout(plan, skipped), (event: ExecutorEvent) => dispatch({ type: 'event', event }), confirmHostKey);
     handle.current = run;
     run.done.then(
       async (summary) => {
@@ -175,6 +174,11 @@ export function App(props: AppProps): React.ReactElement {
   });
 
   const resume = resumeCommand(state.siteFile, state.runbookDir);
+  // Until the rest of the wizard and the site text are in (a few ms after the first frame),
+  // an early choice keeps the welcome screen up, inert.
+  const waiting = !later || (state.screen === 'site' && state.siteText === undefined);
+  if (state.screen !== 'welcome' && waiting) return h(Welcome, { state, languages, onChoose: () => {}, onLanguage: () => {} });
+  const { SiteScreen, LabScreen, ConnectScreen, PreflightScreen, PlanScreen, RunScreen, FailureScreen, DoneScreen, valuesFromText } = later ?? ({} as Later);
   switch (state.screen) {
     case 'welcome':
       return h(Welcome, {
@@ -186,12 +190,11 @@ export function App(props: AppProps): React.ReactElement {
     case 'lab':
       return h(LabScreen, { state, onBack: () => dispatch({ type: 'go', screen: 'welcome' }) });
     case 'site':
-      if (state.siteText === undefined) return h(LabScreen, { state, onBack: () => dispatch({ type: 'go', screen: 'welcome' }) });
       return h(SiteScreen, {
         key: state.siteFile,
         file: state.siteFile,
-        baseText: state.siteText,
-        initial: valuesFromText(state.siteText),
+        baseText: state.siteText!,
+        initial: valuesFromText(state.siteText!),
         planProblems: state.planProblems,
         busy,
         check: (text: string) => services.checkSiteText(text, state.siteFile),

@@ -1,6 +1,7 @@
 // Measures the wizard's first frame: time from spawning `node dev-entry.ts` on a pseudo
-// terminal (util-linux `script`) until the welcome title is on the screen, beside the time
-// `runbook --help` takes to print, as the peer. Run: node test/wizard/first-frame.ts [runs]
+// terminal (util-linux `script`) until the welcome title is on the screen, beside two peers:
+// the smallest Ink program (ink-hello.ts) and `runbook --help`.
+// Run: node test/wizard/first-frame.ts [runs]
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,10 +37,14 @@ const node = join(root, 'node_modules/.bin/node');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const wizard: number[] = [];
 const help: number[] = [];
+const hello: number[] = [];
 for (let i = 0; i < runs; i++) {
   wizard.push(await timeUntil(`${node} installer/wizard/dev-entry.ts --site ${site}`, /Welcome/));
+  hello.push(await timeUntil(`${node} test/wizard/ink-hello.ts`, /Welcome/));
   help.push(await timeUntil(`${node} installer/bin/runbook.js --help`, /Usage/));
 }
 console.log(`wizard first frame: median ${median(wizard).toFixed(0)} ms (${wizard.map((x) => x.toFixed(0)).join(', ')})`);
+console.log(`smallest Ink app:   median ${median(hello).toFixed(0)} ms`);
 console.log(`runbook --help:     median ${median(help).toFixed(0)} ms`);
+console.log(`ratio wizard/ink:   ${(median(wizard) / median(hello)).toFixed(2)}`);
 console.log(`ratio wizard/help:  ${(median(wizard) / median(help)).toFixed(2)}`);

@@ -88,6 +88,7 @@ describe('wizard in tmux (80×24)', () => {
       let screen = await term.waitFor('│ kvm1');
       term.fits(screen, 'Welcome');
       // Foreground colours are SGR 30-37/90-97 (or 38;...): none of them under NO_COLOR.
+      // eslint-disable-next-line no-control-regex
       expect(term.styled()).not.toMatch(/\u001B\[(?:[0-9;]*;)?(?:3[0-8]|9[0-7])(?:;[0-9;]*)?m/);
       expect(screen).toContain('How do you want to go on?');
       term.keys('Down', 'Down', 'Enter');

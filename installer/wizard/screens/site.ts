@@ -27,7 +27,9 @@ export function SiteScreen(props: SiteScreenProps): React.ReactElement {
   const { columns, rows } = useTerminalSize();
   const [values, setValues] = React.useState<FormValues>(props.initial);
   const [focus, setFocus] = React.useState(0);
-  const [checked, setChecked] = React.useState<{ errors: Problem[]; warnings: Problem[] } | undefined>();
+  const [checked, setChecked] = React.useState<{ text: string; errors: Problem[]; warnings: Problem[] } | undefined>();
+  /** Ctrl-S pressed while the check of the latest text was still running: save when it lands. */
+  const [saveWanted, setSaveWanted] = React.useState(false);
   const [tried, setTried] = React.useState(false);
   const sequence = React.useRef(0);
 
@@ -42,9 +44,10 @@ export function SiteScreen(props: SiteScreenProps): React.ReactElement {
   React.useEffect(() => {
     const mine = ++sequence.current;
     void props.check(text).then((result) => {
-      if (mine === sequence.current) setChecked(result);
+      if (mine === sequence.current) setChecked({ text, ...result });
     });
   }, [text]);
+  const current = checked?.text === text;
 
   const errors = [...(checked?.errors ?? []), ...formProblems(values, props.file)];
   const warnings = checked?.warnings ?? [];
@@ -52,7 +55,8 @@ export function SiteScreen(props: SiteScreenProps): React.ReactElement {
 
   const save = () => {
     setTried(true);
-    if (!checked) return;
+    if (!current) return setSaveWanted(true);
+    setSaveWanted(false);
     if (errors.length > 0) {
       const first = FIELDS.findIndex((_, i) => fieldErrors(i).length > 0);
       if (first >= 0) setFocus(first);
@@ -60,6 +64,10 @@ export function SiteScreen(props: SiteScreenProps): React.ReactElement {
     }
     props.onSave(text);
   };
+
+  React.useEffect(() => {
+    if (saveWanted && current) save();
+  }, [saveWanted, current]);
 
   useInput(
     (input, key) => {
