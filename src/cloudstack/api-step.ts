@@ -2,7 +2,6 @@
 // anything is sent, `${VAR}`s filled in, each create looked up first (so a re-run changes
 // nothing), captures taken from the last call's result.
 import type { PlannedStep } from '../plan/model.ts';
-import type { ApiAction } from '../runbook/model.ts';
 import { apiReference, paramBase } from './api-reference.ts';
 import { CloudStackClient, type Backoff } from './client.ts';
 import { CloudStackError, TransportError, redact } from './errors.ts';
@@ -104,38 +103,18 @@ export function validateCall(api: string, params: Record<string, string>, text: 
     );
 }
 
-/** Lines using ${HOST_IP}/${HOST_NAME} run once per KVM host (KVM_HOST_IPS / KVM_HOSTNAMES). */
-function perHostVariables(
-  action: ApiAction,
-  vars: Record<string, string>,
-): Record<string, string>[] {
-  const uses = Object.values(action.params).some((v) => /\$\{HOST_(IP|NAME|FQDN)\}/.test(v));
-  if (!uses || vars.HOST_IP !== undefined) return [vars];
-  const ips = (vars.KVM_HOST_IPS ?? '').split(/\s+/).filter(Boolean);
-  const names = (vars.KVM_HOSTNAMES ?? '').split(/\s+/).filter(Boolean);
-  if (ips.length === 0)
-    throw new StepInputError(`${action.text} uses \${HOST_IP} but KVM_HOST_IPS is empty`);
-  return ips.map((ip, i) => ({
-    ...vars,
-    HOST_IP: ip,
-    HOST_NAME: names[i] ?? ip,
-    HOST_FQDN: vars.DOMAIN && names[i] ? `${names[i]}.${vars.DOMAIN}` : (names[i] ?? ip),
-  }));
-}
-
 /** Resolve and validate every line of the step before anything is sent. */
 export function prepareCalls(step: PlannedStep, vars: Record<string, string>): PreparedCall[] {
   const calls: PreparedCall[] = [];
   for (const action of step.actions) {
     if (action.kind !== 'api')
       throw new StepInputError(`step ${step.id} runs on the API but holds a ${action.kind} action`);
-    for (const v of perHostVariables(action, vars)) {
-      const params: Record<string, string> = {};
-      for (const [k, raw] of Object.entries(action.params))
-        params[k] = substitute(raw, v, action.text);
-      validateCall(action.command, params, action.text);
-      calls.push({ api: action.command, params, text: action.text });
-    }
+    // Lines about each KVM host (`${HOST_IP}`) were already made one per host by the plan.
+    const params: Record<string, string> = {};
+    for (const [k, raw] of Object.entries(action.params))
+      params[k] = substitute(raw, vars, action.text);
+    validateCall(action.command, params, action.text);
+    calls.push({ api: action.command, params, text: action.text });
   }
   return calls;
 }
