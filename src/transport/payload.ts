@@ -48,10 +48,17 @@ export function buildPayload(request: ExecRequest): Payload {
   return { bootstrap, stdin: Buffer.concat([env, script, input]) };
 }
 
-/** The command a remote login shell runs: the bootstrap through bash, via sudo unless root. */
+/**
+ * The command a remote login shell runs: the bootstrap through bash, via sudo unless root.
+ * With a password, its first stdin line is the password: the login shell reads it with the
+ * `read` builtin and validates sudo with it (consuming it whether or not sudo asks), so
+ * the bootstrap's input is the same either way and the password is never an argument.
+ */
 export function remoteCommand(bootstrap: string, user: string, sudoWithPassword: boolean): string {
   const bash = `bash -c ${shellQuote(bootstrap)}`;
   if (user === 'root') return `exec ${bash}`;
-  // -n: never wait on a prompt nobody sees; -S -p '': read the password as the first stdin line.
-  return sudoWithPassword ? `exec sudo -S -p '' -- ${bash}` : `exec sudo -n -- ${bash}`;
+  if (!sudoWithPassword) return `exec sudo -n -- ${bash}`;
+  // sudo's cached credential is per parent process: both sudos must be children of this shell,
+  // so the trailing `exit` keeps the shell from exec'ing the last command in its place.
+  return `IFS= read -r p; printf '%s\\n' "$p" | sudo -S -p '' -v 2>/dev/null; unset p; sudo -n -- ${bash}; exit $?`;
 }

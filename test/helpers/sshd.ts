@@ -2,6 +2,7 @@
 // Each has its own host key, config and directory; the client key is made once per test run.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import {
+  chmodSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
@@ -104,14 +105,20 @@ export class FakeHost {
   private process: ChildProcess | undefined;
   private readonly authorizedKey: string;
 
-  constructor(name: string, address: string, authorizedKey: string) {
+  /** Extra sshd_config lines (e.g. `PasswordAuthentication yes`). */
+  readonly extraConfig: string[];
+
+  constructor(name: string, address: string, authorizedKey: string, extraConfig: string[] = []) {
+    this.extraConfig = extraConfig;
     this.name = name;
     this.address = address;
     this.authorizedKey = authorizedKey;
     this.dir = mkdtempSync(join(tmpdir(), `rb-sshd-${name}-`));
     this.newHostKey();
-    writeFileSync(join(this.dir, 'authorized_keys'), authorizedKey, { mode: 0o600 });
-    mkdirSync(join(this.dir, 'root'), { mode: 0o700 });
+    // sshd reads authorized keys as the logging-in user: readable by all (public keys only).
+    chmodSync(this.dir, 0o755);
+    writeFileSync(join(this.dir, 'authorized_keys'), authorizedKey, { mode: 0o644 });
+    mkdirSync(join(this.dir, 'root'), { mode: 0o755 });
   }
 
   /** Replace the host key (as a reinstalled machine, or an impostor, would have). */
@@ -133,7 +140,6 @@ export class FakeHost {
         `PidFile ${join(this.dir, 'sshd.pid')}`,
         `AuthorizedKeysFile ${join(this.dir, 'authorized_keys')}`,
         'PermitRootLogin prohibit-password',
-        'PasswordAuthentication no',
         'KbdInteractiveAuthentication no',
         'UsePAM no',
         'MaxSessions 50',
@@ -142,6 +148,10 @@ export class FakeHost {
         // Each fake host has its own home for root, like a fresh Debian install, instead of
         // whatever the machine running the tests keeps in /root/.bashrc.
         `SetEnv HOME=${join(this.dir, 'root')}`,
+        ...(this.extraConfig.some((l) => l.startsWith('PasswordAuthentication'))
+          ? []
+          : ['PasswordAuthentication no']),
+        ...this.extraConfig,
         '',
       ].join('\n'),
     );
