@@ -1,12 +1,12 @@
 // Astro + Starlight configuration of the runbook site. Root: docs/ (`astro build --root docs`).
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, URL } from 'node:url';
 import { readFileSync } from 'node:fs';
-import { translatedLocales as translatedLocales_ } from './src/lib/locales.mjs';
+import { translatedLocales as translatedLocales_ } from './src/lib/locales.ts';
 import { defineConfig } from 'astro/config';
 import starlight from '@astrojs/starlight';
 import mdx from '@astrojs/mdx';
 import { satteri } from '@astrojs/markdown-satteri';
-import { siteConfig } from './site.config.mjs';
+import { siteConfig } from './site.config.ts';
 import { variableCatalog } from './src/lib/variables.ts';
 import { stepDirectivePlugin } from './src/plugins/step-directive.ts';
 import { inlineVariablesPlugin } from './src/plugins/inline-variables.ts';
@@ -19,7 +19,9 @@ const catalog = variableCatalog();
 const translatedLocales = translatedLocales_();
 // Sidebar = chapter order, which is the order the installer runs them in: the engine's parser
 // sorts pages by `sidebar.order` (Starlight cannot autogenerate from the collection root).
-const chapterIds = loadRunbook(here('./src/content/docs')).runbook.chapters.map((c) => c.file.replace(/\.mdx?$/, ''));
+const chapterIds = loadRunbook(here('./src/content/docs')).runbook.chapters.map((c) =>
+  c.file.replace(/\.mdx?$/, ''),
+);
 
 export default defineConfig({
   site: siteConfig.siteUrl,
@@ -34,7 +36,10 @@ export default defineConfig({
   markdown: {
     processor: satteri({
       mdastPlugins: [
-        stepDirectivePlugin({ stepCard: here('./src/components/StepCard.astro'), stepMeta: here('./src/components/StepMeta.astro') }),
+        stepDirectivePlugin({
+          stepCard: here('./src/components/StepCard.astro'),
+          stepMeta: here('./src/components/StepMeta.astro'),
+        }),
         inlineVariablesPlugin(catalog),
       ],
     }),
@@ -42,8 +47,11 @@ export default defineConfig({
   integrations: [
     starlight({
       title: 'CloudStack Runbook',
-      description: 'One tested path from bare Debian 12 machines to a working Apache CloudStack cloud with KVM, NFS and an advanced zone.',
-      editLink: { baseUrl: `${siteConfig.repositoryUrl}/edit/${siteConfig.branch}/${siteConfig.docsFolder}/` },
+      description:
+        'One tested path from bare Debian 12 machines to a working Apache CloudStack cloud with KVM, NFS and an advanced zone.',
+      editLink: {
+        baseUrl: `${siteConfig.repositoryUrl}/edit/${siteConfig.branch}/${siteConfig.docsFolder}/`,
+      },
       social: [{ icon: 'github', label: 'GitHub', href: siteConfig.repositoryUrl }],
       lastUpdated: false,
       defaultLocale: 'root',
@@ -54,10 +62,7 @@ export default defineConfig({
         PageTitle: './src/components/PageTitle.astro',
         EditLink: './src/components/EditLink.astro',
       },
-      sidebar: [
-        ...chapterIds,
-        { label: 'Downloads (PDF, EPUB)', link: '/downloads/' },
-      ],
+      sidebar: [...chapterIds, { label: 'Downloads (PDF, EPUB)', link: '/downloads/' }],
       expressiveCode: {
         plugins: [runbookCodePlugin(catalog)],
         shiki: { langAlias: { cmk: 'sh' } },

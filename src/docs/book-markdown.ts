@@ -31,7 +31,11 @@ interface MdNode {
   position?: { start: { offset?: number }; end: { offset?: number } };
 }
 
-const pageParser = unified().use(remarkParse).use(remarkFrontmatter, ['yaml']).use(remarkMdx).use(remarkDirective);
+const pageParser = unified()
+  .use(remarkParse)
+  .use(remarkFrontmatter, ['yaml'])
+  .use(remarkMdx)
+  .use(remarkDirective);
 
 const ROLE_TEXT: Record<string, string> = {
   management: 'the management server',
@@ -90,7 +94,11 @@ function block(node: MdNode, source: string, steps: Map<string, Step>): string {
       }
       const children = node.children ?? [];
       const label = children.find((c) => c.data?.directiveLabel);
-      const inner = blocks(children.filter((c) => c !== label), source, steps);
+      const inner = blocks(
+        children.filter((c) => c !== label),
+        source,
+        steps,
+      );
       if (!ASIDES.has(node.name ?? '')) return inner;
       const title = label ? slice(label, source) : capitalise(node.name!);
       return `::: {.${node.name}}\n**${title}:** ${inner}\n:::`;
@@ -105,7 +113,8 @@ export function stepMarkdown(step: Step): string {
   const facts = [`**Runs on:** ${ROLE_TEXT[step.on] ?? step.on}.`];
   if (step.check) facts.push(`**Already done if this succeeds:** ${inlineCode(step.check)}`);
   if (step.verify) facts.push(`**Verified by:** ${inlineCode(step.verify)}`);
-  if (step.requires.length > 0) facts.push(`**After:** ${step.requires.map(inlineCode).join(', ')}`);
+  if (step.requires.length > 0)
+    facts.push(`**After:** ${step.requires.map(inlineCode).join(', ')}`);
   lines.push(facts.join('\\\n'), '');
   if (step.prose.trim()) lines.push(bookLinks(step.prose.trim()), '');
   for (const group of groupApiActions(step.actions)) lines.push(actionMarkdown(group), '');
@@ -127,7 +136,9 @@ function actionMarkdown(group: Action[]): string {
   const first = group[0]!;
   if (first.kind === 'sh') return fenced(first.script, 'bash');
   if (first.kind === 'file') {
-    const details = [first.mode && `mode ${first.mode}`, first.owner && `owner ${first.owner}`].filter(Boolean).join(', ');
+    const details = [first.mode && `mode ${first.mode}`, first.owner && `owner ${first.owner}`]
+      .filter(Boolean)
+      .join(', ');
     return `File ${inlineCode(first.path)}${details ? ` (${details})` : ''}:\n\n${fenced(first.content, '')}`;
   }
   return fenced(group.map((a) => (a.kind === 'api' ? a.text : '')).join('\n'), '');
@@ -146,10 +157,16 @@ function inlineCode(text: string): string {
   return `${ticks}${pad}${text}${pad}${ticks}`;
 }
 
-function variablesAppendix(variables: Record<string, string>, help: Record<string, string>): string {
+function variablesAppendix(
+  variables: Record<string, string>,
+  help: Record<string, string>,
+): string {
   const rows = Object.entries(variables)
     .filter(([, value]) => !value.includes('\n'))
-    .map(([name, value]) => `| ${inlineCode(`\${${name}}`)} | ${value ? inlineCode(value) : '(empty)'} | ${escapeInline(help[name] ?? '')} |`);
+    .map(
+      ([name, value]) =>
+        `| ${inlineCode(`\${${name}}`)} | ${value ? inlineCode(value) : '(empty)'} | ${escapeInline(help[name] ?? '')} |`,
+    );
   return [
     '# Variables {#chapter-variables}',
     '',
@@ -167,8 +184,10 @@ function variablesAppendix(variables: Record<string, string>, help: Record<strin
 
 /** Site links between pages become links inside the book: `/slug/#id` → `#id`, `/slug/` → its chapter. */
 function bookLinks(markdown: string): string {
-  return markdown.replace(/\]\(\/([a-z0-9-]*)\/?(#[^)\s]+)?\)/g, (_whole, slug: string, fragment?: string) =>
-    fragment ? `](${fragment})` : `](#chapter-${slug || 'index'})`,
+  return markdown.replace(
+    /\]\(\/([a-z0-9-]*)\/?(#[^)\s]+)?\)/g,
+    (_whole, slug: string, fragment?: string) =>
+      fragment ? `](${fragment})` : `](#chapter-${slug || 'index'})`,
   );
 }
 

@@ -3,7 +3,15 @@
 //                                    └pandoc─▶ book.html ─chromium --print-to-pdf─▶ book.pdf
 // PDF goes through Chromium's print engine rather than LaTeX: Chromium is already needed for
 // the site's browser tests, while texlive-xetex would add about a gigabyte for one file.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
@@ -14,7 +22,11 @@ import { bookMarkdown, type BookOptions } from './book-markdown.ts';
 import { BOOK_CSS } from './book-style.ts';
 
 type PandocCallback = (error: Error | null, result?: string | boolean) => void;
-const nodePandoc = createRequire(import.meta.url)('node-pandoc') as (src: string, args: string[], callback: PandocCallback) => void;
+const nodePandoc = createRequire(import.meta.url)('node-pandoc') as (
+  src: string,
+  args: string[],
+  callback: PandocCallback,
+) => void;
 
 export interface BuildBookOptions extends Omit<BookOptions, 'readPage'> {
   runbook: Runbook;
@@ -39,7 +51,8 @@ export async function buildBook(options: BuildBookOptions): Promise<BuiltBook> {
   mkdirSync(outDir, { recursive: true });
   // Intermediate files (markdown, HTML, CSS) stay out of the published folder.
   const work = mkdtempSync(join(tmpdir(), 'runbook-book-'));
-  const file = (ext: string) => join(['pdf', 'epub'].includes(ext) ? outDir : work, `${options.baseName}.${ext}`);
+  const file = (ext: string) =>
+    join(['pdf', 'epub'].includes(ext) ? outDir : work, `${options.baseName}.${ext}`);
   const markdown = bookMarkdown(options.runbook, {
     ...options,
     readPage: (page) => readFileSync(join(options.runbook.dir, page), 'utf8'),
@@ -47,9 +60,22 @@ export async function buildBook(options: BuildBookOptions): Promise<BuiltBook> {
   writeFileSync(file('md'), markdown);
   writeFileSync(file('css'), BOOK_CSS);
 
-  const common = ['--from=commonmark_x+yaml_metadata_block-smart', '--toc', '--toc-depth=2', `--css=${file('css')}`];
-  await runPandoc(file('md'), [...common, '--to=epub3', '--split-level=1', `--output=${file('epub')}`].filter(notLegacy), file('epub'));
-  await runPandoc(file('md'), [...common, '--to=html5', '--standalone', '--self-contained', `--output=${file('html')}`], file('html'));
+  const common = [
+    '--from=commonmark_x+yaml_metadata_block-smart',
+    '--toc',
+    '--toc-depth=2',
+    `--css=${file('css')}`,
+  ];
+  await runPandoc(
+    file('md'),
+    [...common, '--to=epub3', '--split-level=1', `--output=${file('epub')}`].filter(notLegacy),
+    file('epub'),
+  );
+  await runPandoc(
+    file('md'),
+    [...common, '--to=html5', '--standalone', '--self-contained', `--output=${file('html')}`],
+    file('html'),
+  );
   await printToPdf(options.chromium ?? '/usr/bin/chromium', file('html'), file('pdf'));
   if (!options.keepWork) rmSync(work, { recursive: true, force: true });
   return { markdown: file('md'), html: file('html'), pdf: file('pdf'), epub: file('epub') };
@@ -73,24 +99,35 @@ function runPandoc(input: string, args: string[], output: string): Promise<void>
       if (settled) return;
       settled = true;
       if (existsSync(output) && statSync(output).size > 0) done();
-      else fail(new Error(`pandoc did not write ${output}: ${messages.join('').trim() || 'no message'} (is the Debian package "pandoc" installed?)`));
+      else
+        fail(
+          new Error(
+            `pandoc did not write ${output}: ${messages.join('').trim() || 'no message'} (is the Debian package "pandoc" installed?)`,
+          ),
+        );
     });
   });
 }
 
 async function printToPdf(chromium: string, html: string, pdf: string): Promise<void> {
-  if (!existsSync(chromium)) throw new Error(`${chromium} not found: install Debian's "chromium" package to build the PDF`);
-  await execa(chromium, [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-    '--no-pdf-header-footer',
-    `--print-to-pdf=${pdf}`,
-    pathToFileURL(html).href,
-  ], { timeout: 120_000, env: { HOME: process.env.HOME ?? '/tmp' } });
-  if (!existsSync(pdf) || statSync(pdf).size === 0) throw new Error(`chromium did not write ${pdf}`);
+  if (!existsSync(chromium))
+    throw new Error(`${chromium} not found: install Debian's "chromium" package to build the PDF`);
+  await execa(
+    chromium,
+    [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--no-pdf-header-footer',
+      `--print-to-pdf=${pdf}`,
+      pathToFileURL(html).href,
+    ],
+    { timeout: 120_000, env: { HOME: process.env.HOME ?? '/tmp' } },
+  );
+  if (!existsSync(pdf) || statSync(pdf).size === 0)
+    throw new Error(`chromium did not write ${pdf}`);
 }

@@ -31,7 +31,12 @@ export async function buildSite(options: { quiet?: boolean } = {}): Promise<Site
     // A clean environment: under a test runner NODE_ENV/VITE_* variables would make Astro build a
     // dev-mode site (no search).
     extendEnv: false,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ASTRO_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' },
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: process.env.HOME ?? '/tmp',
+      ASTRO_TELEMETRY_DISABLED: '1',
+      NODE_ENV: 'production',
+    },
   });
   const astroDone = performance.now();
   await buildDownloads(`${DOCS_DIST}/downloads`);
@@ -54,11 +59,15 @@ if (import.meta.main) {
     ({ times: t, broken }) => {
       for (const b of broken) console.error(`broken link on ${b.page}: ${b.href} (${b.reason})`);
       if (broken.length > 0) {
-        console.error(`docs: ${broken.length} broken internal link(s); fix them or the pages they point to`);
+        console.error(
+          `docs: ${broken.length} broken internal link(s); fix them or the pages they point to`,
+        );
         process.exitCode = 1;
         return;
       }
-      console.log(`docs: built in ${(t.totalMs / 1000).toFixed(1)} s (astro ${(t.astroMs / 1000).toFixed(1)} s, PDF+EPUB ${(t.downloadsMs / 1000).toFixed(1)} s, link check ${(t.checkMs / 1000).toFixed(1)} s)`);
+      console.log(
+        `docs: built in ${(t.totalMs / 1000).toFixed(1)} s (astro ${(t.astroMs / 1000).toFixed(1)} s, PDF+EPUB ${(t.downloadsMs / 1000).toFixed(1)} s, link check ${(t.checkMs / 1000).toFixed(1)} s)`,
+      );
     },
     (error: Error) => {
       console.error(`docs: ${error.message}`);

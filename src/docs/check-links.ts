@@ -26,13 +26,20 @@ function sitePathOf(dist: string, file: string): string {
 }
 
 function decodeEntities(text: string): string {
-  return text.replace(/&amp;/g, '&').replace(/&#38;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'");
+  return text
+    .replace(/&amp;/g, '&')
+    .replace(/&#38;/g, '&')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'");
 }
 
 /** The file a site path is served from, or undefined. */
 function fileFor(dist: string, path: string): string | undefined {
   const clean = decodeURIComponent(path).replace(/^\/+/, '');
-  const candidates = clean === '' || clean.endsWith('/') ? [join(dist, clean, 'index.html')] : [join(dist, clean), join(dist, clean, 'index.html'), join(dist, `${clean}.html`)];
+  const candidates =
+    clean === '' || clean.endsWith('/')
+      ? [join(dist, clean, 'index.html')]
+      : [join(dist, clean), join(dist, clean, 'index.html'), join(dist, `${clean}.html`)];
   return candidates.find((c) => existsSync(c) && statSync(c).isFile());
 }
 
@@ -78,7 +85,8 @@ if (import.meta.main) {
     process.exit(1);
   }
   const broken = checkLinks(dist);
-  for (const link of broken) console.error(`broken link on ${link.page}: ${link.href} (${link.reason})`);
+  for (const link of broken)
+    console.error(`broken link on ${link.page}: ${link.href} (${link.reason})`);
   const pages = htmlFiles(dist).length;
   if (broken.length > 0) {
     console.error(`check-links: ${broken.length} broken link(s) in ${pages} pages`);

@@ -6,11 +6,21 @@ import { loadRunbook, BUNDLED_RUNBOOK } from '../runbook/load.ts';
 import { defaultVariables, SITE_VARIABLE_HELP } from '../site/variables.ts';
 import { buildBook } from './book.ts';
 
-export async function buildDownloads(outDir: string, runbookDir: string = BUNDLED_RUNBOOK): Promise<{ pdf: string; epub: string }> {
+export async function buildDownloads(
+  outDir: string,
+  runbookDir: string = BUNDLED_RUNBOOK,
+): Promise<{ pdf: string; epub: string }> {
   const { runbook, problems } = loadRunbook(runbookDir);
   const errors = problems.filter((p) => (p as { severity?: string }).severity !== 'warning');
-  if (runbook.chapters.length === 0) throw new Error(`no runbook pages in ${runbookDir}: ${errors.map((p) => p.message).join('; ')}`);
-  const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  if (runbook.chapters.length === 0)
+    throw new Error(
+      `no runbook pages in ${runbookDir}: ${errors.map((p) => p.message).join('; ')}`,
+    );
+  const version = (
+    JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    }
+  ).version;
   const book = await buildBook({
     runbook,
     outDir,
@@ -24,10 +34,18 @@ export async function buildDownloads(outDir: string, runbookDir: string = BUNDLE
 }
 
 if (import.meta.main) {
-  const { values } = parseArgs({ options: { out: { type: 'string', default: 'docs/dist/downloads' }, runbook: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: {
+      out: { type: 'string', default: 'docs/dist/downloads' },
+      runbook: { type: 'string' },
+    },
+  });
   const started = Date.now();
   buildDownloads(values.out!, values.runbook).then(
-    (files) => console.log(`downloads: ${files.pdf}, ${files.epub} (${((Date.now() - started) / 1000).toFixed(1)} s)`),
+    (files) =>
+      console.log(
+        `downloads: ${files.pdf}, ${files.epub} (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+      ),
     (error: Error) => {
       console.error(`downloads: ${error.message}`);
       process.exitCode = 1;

@@ -3,7 +3,11 @@
 import { createRequire } from 'node:module';
 
 type PandocCallback = (error: Error | null, result?: string | boolean) => void;
-const nodePandoc = createRequire(import.meta.url)('node-pandoc') as (src: string, args: string[], callback: PandocCallback) => void;
+const nodePandoc = createRequire(import.meta.url)('node-pandoc') as (
+  src: string,
+  args: string[],
+  callback: PandocCallback,
+) => void;
 
 export interface PandocResult {
   /** Standard output ('' when pandoc wrote a file or nothing). */
@@ -24,7 +28,10 @@ export function pandoc(input: string, args: string[]): Promise<PandocResult> {
       }
       if (settled) return;
       settled = true;
-      done({ output: typeof result === 'string' ? result : '', messages: messages.join('').trim() });
+      done({
+        output: typeof result === 'string' ? result : '',
+        messages: messages.join('').trim(),
+      });
     });
   });
 }

@@ -17,23 +17,38 @@ const squashSpaces = (text: string) => text.replace(/ +/g, ' ');
 
 beforeAll(async () => {
   out = mkdtempSync(join(tmpdir(), 'import-'));
-  pages = await importLegacyDocs([`${fixtures}install-guide.xml`, `${fixtures}networking.rst`], out);
+  pages = await importLegacyDocs(
+    [`${fixtures}install-guide.xml`, `${fixtures}networking.rst`],
+    out,
+  );
 });
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 describe('importLegacyDocs', () => {
   it('writes one page per document, titled from the document, ordered after the runbook', () => {
-    expect(pages.map((p) => p.output)).toEqual([join(out, 'install-guide.mdx'), join(out, 'networking.mdx')]);
-    const front = (name: string) => parseYaml(page(name).split('---\n')[1]!) as { title: string; sidebar: { order: number } };
-    expect(front('install-guide.mdx')).toMatchObject({ title: 'Legacy Management Server Installation', sidebar: { order: 1000 } });
-    expect(front('networking.mdx')).toMatchObject({ title: 'Networking for KVM Hosts', sidebar: { order: 1001 } });
+    expect(pages.map((p) => p.output)).toEqual([
+      join(out, 'install-guide.mdx'),
+      join(out, 'networking.mdx'),
+    ]);
+    const front = (name: string) =>
+      parseYaml(page(name).split('---\n')[1]!) as { title: string; sidebar: { order: number } };
+    expect(front('install-guide.mdx')).toMatchObject({
+      title: 'Legacy Management Server Installation',
+      sidebar: { order: 1000 },
+    });
+    expect(front('networking.mdx')).toMatchObject({
+      title: 'Networking for KVM Hosts',
+      sidebar: { order: 1001 },
+    });
   });
 
   it('produces pages the runbook parser and the site’s MDX engine accept without a problem', () => {
     for (const imported of pages) {
       const text = readFileSync(imported.output, 'utf8');
       expect(parsePage(text, 'imported.mdx').problems).toEqual([]);
-      expect(() => mdxToJs(text, { features: { directive: true, gfm: true, frontmatter: true } })).not.toThrow();
+      expect(() =>
+        mdxToJs(text, { features: { directive: true, gfm: true, frontmatter: true } }),
+      ).not.toThrow();
     }
   });
 
@@ -47,9 +62,15 @@ describe('importLegacyDocs', () => {
   });
 
   it('keeps code blocks verbatim with their language, as samples that never run', () => {
-    expect(page('install-guide.mdx')).toContain('```bash norun\napt-get update\napt-get install -y chrony openntpd\n```');
-    expect(page('install-guide.mdx')).toContain('```ini norun\n[mysqld]\ninnodb_rollback_on_timeout=1\nmax_connections=350\n```');
-    expect(page('networking.mdx')).toContain('```text norun\nauto cloudbr0\niface cloudbr0 inet static\n    address 192.168.42.11/24\n    bridge_ports eth0\n```');
+    expect(page('install-guide.mdx')).toContain(
+      '```bash norun\napt-get update\napt-get install -y chrony openntpd\n```',
+    );
+    expect(page('install-guide.mdx')).toContain(
+      '```ini norun\n[mysqld]\ninnodb_rollback_on_timeout=1\nmax_connections=350\n```',
+    );
+    expect(page('networking.mdx')).toContain(
+      '```text norun\nauto cloudbr0\niface cloudbr0 inet static\n    address 192.168.42.11/24\n    bridge_ports eth0\n```',
+    );
     expect(page('networking.mdx')).toContain('systemctl restart networking');
   });
 
@@ -67,7 +88,9 @@ describe('importLegacyDocs', () => {
     const docbook = squashSpaces(page('install-guide.mdx'));
     expect(docbook).toContain('| Port | Used by |');
     expect(docbook).toContain('| 3306 | MariaDB (local only) |');
-    expect(squashSpaces(page('networking.mdx'))).toContain('| Guest | cloudbr0, VLAN 100-200 (tagged) |');
+    expect(squashSpaces(page('networking.mdx'))).toContain(
+      '| Guest | cloudbr0, VLAN 100-200 (tagged) |',
+    );
     expect(page('install-guide.mdx')).not.toContain('<table');
   });
 
@@ -80,11 +103,19 @@ describe('importLegacyDocs', () => {
   it('refuses bad inputs with one problem each, before writing anything', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'import-bad-'));
     writeFileSync(join(dir, 'notes.txt'), 'plain text');
-    const attempt = importLegacyDocs([join(dir, 'missing.rst'), join(dir, 'notes.txt')], join(dir, 'out'));
+    const attempt = importLegacyDocs(
+      [join(dir, 'missing.rst'), join(dir, 'notes.txt')],
+      join(dir, 'out'),
+    );
     await expect(attempt).rejects.toBeInstanceOf(InputError);
     const error = (await attempt.catch((e: unknown) => e)) as InputError;
-    expect(error.problems.map((p) => p.message)).toEqual(['the file does not exist', '".txt" is neither DocBook nor reStructuredText']);
-    await expect(importLegacyDocs([`${fixtures}networking.rst`], out)).rejects.toThrow(/already exists/);
+    expect(error.problems.map((p) => p.message)).toEqual([
+      'the file does not exist',
+      '".txt" is neither DocBook nor reStructuredText',
+    ]);
+    await expect(importLegacyDocs([`${fixtures}networking.rst`], out)).rejects.toThrow(
+      /already exists/,
+    );
     rmSync(dir, { recursive: true, force: true });
   });
 });

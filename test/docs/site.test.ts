@@ -4,20 +4,29 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { buildSite, DOCS_DIST, type SiteBuild } from '../../src/docs/build-site.ts';
 import { checkLinks } from '../../src/docs/check-links.ts';
 import { allSteps, type Step } from '../../src/runbook/model.ts';
-import { siteConfig } from '../../docs/site.config.mjs';
+import { siteConfig } from '../../docs/site.config.ts';
+import { splitVariables, variableCatalog } from '../../docs/src/lib/variables.ts';
 import { serveStatic, type StaticSite } from './support/static-server.ts';
 import { launchChromium, VIEWPORTS } from './support/browser.ts';
-import { bundledRunbook, commandLines, pageOf, plannedSteps, type PlannedStepRef } from './support/runbook-facts.ts';
+import {
+  bundledRunbook,
+  commandLines,
+  pageOf,
+  plannedSteps,
+  type PlannedStepRef,
+} from './support/runbook-facts.ts';
 
 const repository = fileURLToPath(new URL('../../', import.meta.url));
 const screenshots = `${repository}test/.artifacts/screenshots`;
 const runbook = bundledRunbook();
 const steps = allSteps(runbook);
-const version = (JSON.parse(readFileSync(`${repository}package.json`, 'utf8')) as { version: string }).version;
+const version = (
+  JSON.parse(readFileSync(`${repository}package.json`, 'utf8')) as { version: string }
+).version;
 
 let build: SiteBuild;
 let plan: PlannedStepRef[];
@@ -27,7 +36,9 @@ let browser: Browser;
 beforeAll(async () => {
   build = await buildSite({ quiet: true });
   const times = build.times;
-  console.log(`docs site build: ${(times.totalMs / 1000).toFixed(1)} s (astro ${(times.astroMs / 1000).toFixed(1)} s, PDF+EPUB ${(times.downloadsMs / 1000).toFixed(1)} s)`);
+  console.log(
+    `docs site build: ${(times.totalMs / 1000).toFixed(1)} s (astro ${(times.astroMs / 1000).toFixed(1)} s, PDF+EPUB ${(times.downloadsMs / 1000).toFixed(1)} s)`,
+  );
   plan = await plannedSteps(repository);
   site = await serveStatic(DOCS_DIST);
   browser = await launchChromium();
@@ -44,10 +55,33 @@ function html(path: string): string {
   return readFileSync(file, 'utf8');
 }
 
+const catalog = variableCatalog();
+/** Text as the pages show it before JavaScript: site variables as their default values. */
+function asShown(text: string): string {
+  return splitVariables(text, catalog)
+    .map((piece) => (piece.kind === 'text' ? piece.text : piece.shown))
+    .join('');
+}
+
+function decodeHtml(text: string): string {
+  return text
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&#x27;/g, "'")
+    .replace(/&amp;/g, '&');
+}
+
 /** A step whose shell script uses ${MGMT_IP}: it shows the reader's management address. */
 function stepUsingMgmtIp(): Step {
-  const step = steps.find((s) => s.actions.some((a) => a.kind === 'sh' && a.script.includes('${MGMT_IP}')));
-  if (!step) throw new Error('no runbook step runs a script with ${MGMT_IP}: the address form cannot be tested');
+  const step = steps.find((s) =>
+    s.actions.some((a) => a.kind === 'sh' && a.script.includes('${MGMT_IP}')),
+  );
+  if (!step)
+    throw new Error(
+      'no runbook step runs a script with ${MGMT_IP}: the address form cannot be tested',
+    );
   return step;
 }
 
@@ -70,8 +104,13 @@ describe('built pages', () => {
     for (const step of steps) {
       const page = html(pageOf(step));
       const card = page.slice(page.indexOf(`data-step="${step.id}"`));
-      expect(card, step.id).toMatch(/class="rb-badge rb-badge--(management|kvm|all|api)"/);
-      if (step.check) expect(card, step.id).toContain('Already done if');
+      expect(card, step.id).toMatch(new RegExp(`class="rb-badge rb-badge--${step.on}"`));
+      if (step.check) {
+        // The card shows the parser's check command whole, site variables as their defaults.
+        const shown =
+          /Already done if<\/dt><dd><code>([\s\S]*?)<\/code><\/dd>/.exec(card)?.[1] ?? '';
+        expect(decodeHtml(shown.replace(/<[^>]+>/g, '')), step.id).toBe(asShown(step.check));
+      }
     }
   });
 
@@ -79,7 +118,8 @@ describe('built pages', () => {
     expect(html('/')).toContain(`CloudStack ${siteConfig.cloudstackVersion} · runbook ${version}`);
     expect(existsSync(`${DOCS_DIST}/404.html`)).toBe(true);
     const sitemap = readFileSync(`${DOCS_DIST}/sitemap-0.xml`, 'utf8');
-    for (const chapter of runbook.chapters) expect(sitemap).toContain(`${siteConfig.siteUrl}/${chapter.slug ? `${chapter.slug}/` : ''}<`);
+    for (const chapter of runbook.chapters)
+      expect(sitemap).toContain(`${siteConfig.siteUrl}/${chapter.slug ? `${chapter.slug}/` : ''}<`);
   });
 });
 
@@ -91,10 +131,12 @@ describe('PDF and EPUB downloads', () => {
   it('the PDF opens and holds every chapter and every command of every step', async () => {
     const { stdout } = await execa('pdftotext', ['-raw', '-enc', 'UTF-8', pdf, '-']);
     const text = squash(stdout);
-    for (const chapter of runbook.chapters.filter((c) => c.slug !== 'index')) expect(text.includes(squash(chapter.title)), `chapter "${chapter.title}"`).toBe(true);
+    for (const chapter of runbook.chapters.filter((c) => c.slug !== 'index'))
+      expect(text.includes(squash(chapter.title)), `chapter "${chapter.title}"`).toBe(true);
     for (const step of steps) {
       expect(text.includes(squash(step.title)), `title of ${step.id}`).toBe(true);
-      for (const line of commandLines(step)) expect(text.includes(squash(line)), `${step.id}: ${line}`).toBe(true);
+      for (const line of commandLines(step))
+        expect(text.includes(squash(line)), `${step.id}: ${line}`).toBe(true);
     }
   });
 
@@ -102,17 +144,36 @@ describe('PDF and EPUB downloads', () => {
     const { stdout: listing } = await execa('unzip', ['-Z1', epub]);
     expect(listing.split('\n')).toContain('mimetype');
     const { stdout } = await execa('unzip', ['-p', epub, '*.xhtml']);
-    const text = squash(stdout.replace(/<[^>]+>/g, '').replace(/&quot;/g, '"').replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#39;/g, "'"));
-    for (const chapter of runbook.chapters.filter((c) => c.slug !== 'index')) expect(text.includes(squash(chapter.title)), `chapter "${chapter.title}"`).toBe(true);
+    const text = squash(
+      stdout
+        .replace(/<[^>]+>/g, '')
+        .replace(/&quot;/g, '"')
+        .replace(/&amp;/g, '&')
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&#39;/g, "'"),
+    );
+    for (const chapter of runbook.chapters.filter((c) => c.slug !== 'index'))
+      expect(text.includes(squash(chapter.title)), `chapter "${chapter.title}"`).toBe(true);
     for (const step of steps) {
-      for (const line of commandLines(step)) expect(text.includes(squash(line)), `${step.id}: ${line}`).toBe(true);
+      for (const line of commandLines(step))
+        expect(text.includes(squash(line)), `${step.id}: ${line}`).toBe(true);
     }
   });
 });
 
 describe('in the browser', () => {
-  async function open(path: string, viewport: keyof typeof VIEWPORTS, javaScriptEnabled = true) {
-    const context = await browser.newContext({ viewport: VIEWPORTS[viewport], javaScriptEnabled });
+  async function open(
+    path: string,
+    viewport: keyof typeof VIEWPORTS,
+    javaScriptEnabled = true,
+    colorScheme: 'light' | 'dark' = 'light',
+  ) {
+    const context = await browser.newContext({
+      viewport: VIEWPORTS[viewport],
+      javaScriptEnabled,
+      colorScheme,
+    });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('console', (message) => {
@@ -127,28 +188,61 @@ describe('in the browser', () => {
   for (const viewport of ['desktop', 'phone'] as const) {
     it(`renders the home page and a runbook page without console errors (${viewport})`, async () => {
       const runbookPage = pageOf(stepUsingMgmtIp());
-      for (const [name, path] of [['home', '/'], ['runbook', runbookPage]] as const) {
+      for (const [name, path] of [
+        ['home', '/'],
+        ['runbook', runbookPage],
+      ] as const) {
         const { page, context, errors } = await open(path, viewport);
         await expect(page.locator('h1').first().isVisible()).resolves.toBe(true);
-        await page.screenshot({ path: `${screenshots}/${name}-${viewport}.png`, fullPage: name === 'home' });
+        await page.screenshot({
+          path: `${screenshots}/${name}-${viewport}.png`,
+          fullPage: name === 'home',
+        });
         expect(errors, `${path} (${viewport})`).toEqual([]);
         await context.close();
       }
     });
   }
 
+  it('follows the reader’s dark colour scheme', async () => {
+    const { page, context, errors } = await open(
+      pageOf(stepUsingMgmtIp()),
+      'desktop',
+      true,
+      'dark',
+    );
+    await expect(page.locator('html').getAttribute('data-theme')).resolves.toBe('dark');
+    await page.screenshot({ path: `${screenshots}/runbook-desktop-dark.png` });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('search finds a step by a word of its command', async () => {
     const step = steps.find((s) => s.actions.some((a) => a.kind === 'sh'))!;
-    const words = commandLines(step).join(' ').match(/[a-z][a-z-]{5,}/g) ?? [];
-    const word = words.find((w) => !['install', 'systemctl', 'apt-get', 'enable', 'restart'].includes(w)) ?? words[0]!;
+    const words =
+      commandLines(step)
+        .join(' ')
+        .match(/[a-z][a-z-]{5,}/g) ?? [];
+    const word =
+      words.find((w) => !['install', 'systemctl', 'apt-get', 'enable', 'restart'].includes(w)) ??
+      words[0]!;
     const { page, context, errors } = await open('/', 'desktop');
     await page.locator('button[data-open-modal]').first().click();
     await page.locator('.pagefind-ui__search-input').fill(word);
     const links = page.locator('.pagefind-ui__result-link');
     await links.first().waitFor({ timeout: 15_000 });
-    const hrefs = await links.evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).getAttribute('href') ?? ''));
+    const hrefs = await links.evaluateAll((as) =>
+      as.map(
+        (a) =>
+          (a as unknown as { getAttribute(name: string): string | null }).getAttribute('href') ??
+          '',
+      ),
+    );
     await page.screenshot({ path: `${screenshots}/search-desktop.png` });
-    expect(hrefs.some((href) => href.startsWith(pageOf(step))), `"${word}" → ${hrefs.join(', ')}`).toBe(true);
+    expect(
+      hrefs.some((href) => href.startsWith(pageOf(step))),
+      `"${word}" → ${hrefs.join(', ')}`,
+    ).toBe(true);
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -158,7 +252,10 @@ describe('in the browser', () => {
     const { page, context, errors } = await open(pageOf(step), 'desktop');
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: site.url });
     const card = page.locator(`section[data-step="${step.id}"]`);
-    const block = card.locator('.expressive-code').filter({ has: page.locator('[data-var="MGMT_IP"]') }).first();
+    const block = card
+      .locator('.expressive-code')
+      .filter({ has: page.locator('[data-var="MGMT_IP"]') })
+      .first();
     const marker = block.locator('[data-var="MGMT_IP"]').first();
     await expect(marker.textContent()).resolves.toBe('172.16.10.2');
 
@@ -172,18 +269,25 @@ describe('in the browser', () => {
     expect(copied).toContain('10.99.0.7');
     expect(copied).not.toContain('${MGMT_IP}');
     await copyButton.click({ force: true });
-    const clipboard = await page.evaluate(() => navigator.clipboard.readText());
+    const clipboard = String(await page.evaluate('navigator.clipboard.readText()'));
     expect(clipboard).toContain('10.99.0.7');
     await page.screenshot({ path: `${screenshots}/personalised-desktop.png` });
 
     // Remembered on the next page load.
     await page.reload({ waitUntil: 'networkidle' });
-    await expect(block.locator('[data-var="MGMT_IP"]').first().textContent()).resolves.toBe('10.99.0.7');
+    await expect(block.locator('[data-var="MGMT_IP"]').first().textContent()).resolves.toBe(
+      '10.99.0.7',
+    );
     expect(errors).toEqual([]);
     await context.close();
 
     const noScript = await open(pageOf(step), 'desktop', false);
-    await expect(noScript.page.locator(`section[data-step="${step.id}"] [data-var="MGMT_IP"]`).first().textContent()).resolves.toBe('172.16.10.2');
+    await expect(
+      noScript.page
+        .locator(`section[data-step="${step.id}"] [data-var="MGMT_IP"]`)
+        .first()
+        .textContent(),
+    ).resolves.toBe('172.16.10.2');
     await noScript.context.close();
   });
 
@@ -191,7 +295,9 @@ describe('in the browser', () => {
     const step = stepUsingMgmtIp();
     const { page, context } = await open(pageOf(step), 'desktop');
     const href = await page.locator('a[data-rb-edit]').getAttribute('href');
-    expect(href).toBe(`${siteConfig.repositoryUrl}/edit/${siteConfig.branch}/docs/src/content/docs/${step.source.file}`);
+    expect(href).toBe(
+      `${siteConfig.repositoryUrl}/edit/${siteConfig.branch}/docs/src/content/docs/${step.source.file}`,
+    );
     await context.close();
   });
 });

@@ -13,8 +13,17 @@ export interface AddressField {
 export const ADDRESS_FIELDS: AddressField[] = [
   { path: 'management.address', label: 'Management server address' },
   { path: 'management.hostname', label: 'Management server host name' },
-  { path: 'hosts', label: 'KVM hosts', hint: 'one "address hostname" per line; empty for an all-in-one cloud', shape: 'hosts' },
-  { path: 'network.interface', label: 'Network interface', hint: 'the NIC the bridge cloudbr0 takes over' },
+  {
+    path: 'hosts',
+    label: 'KVM hosts',
+    hint: 'one "address hostname" per line; empty for an all-in-one cloud',
+    shape: 'hosts',
+  },
+  {
+    path: 'network.interface',
+    label: 'Network interface',
+    hint: 'the NIC the bridge cloudbr0 takes over',
+  },
   { path: 'network.cidr', label: 'Network (CIDR)' },
   { path: 'network.gateway', label: 'Gateway' },
   { path: 'network.dns', label: 'DNS servers', hint: 'one or two, comma separated', shape: 'list' },
@@ -29,8 +38,14 @@ export const ADDRESS_FIELDS: AddressField[] = [
  * Form values (strings keyed by path) over the default site → a site object for siteSchema.
  * Empty fields keep the default.
  */
-export function siteFromFields(values: Record<string, string>, defaults: object): Record<string, unknown> {
-  const site = JSON.parse(JSON.stringify(defaults)) as Record<string, Record<string, unknown> | unknown[]>;
+export function siteFromFields(
+  values: Record<string, string>,
+  defaults: object,
+): Record<string, unknown> {
+  const site = JSON.parse(JSON.stringify(defaults)) as Record<
+    string,
+    Record<string, unknown> | unknown[]
+  >;
   for (const field of ADDRESS_FIELDS) {
     const raw = (values[field.path] ?? '').trim();
     if (field.shape === 'hosts') {

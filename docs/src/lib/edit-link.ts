@@ -4,7 +4,7 @@
 // locale config, e.g. zh-CN for the zh-cn folder). This is the hook the translation
 // build uses: a page is a translation when it is served under a non-default locale and is not
 // Starlight's fallback to the English page.
-import { siteConfig } from '../../site.config.mjs';
+import { siteConfig } from '../../site.config.ts';
 
 export interface EditLinkInput {
   /** Starlight's URL for the source file (undefined when edit links are off). */
@@ -21,6 +21,12 @@ export interface EditLinkInput {
 
 export function editUrlFor(page: EditLinkInput): string | undefined {
   if (!page.locale || page.isFallback) return page.sourceEditUrl;
-  const slug = page.id.startsWith(`${page.locale}/`) ? page.id.slice(page.locale.length + 1) : page.id;
+  const id = page.id.replace(/\/$/, '');
+  const slug =
+    id === page.locale
+      ? ''
+      : id.startsWith(`${page.locale}/`)
+        ? id.slice(page.locale.length + 1)
+        : id;
   return `${siteConfig.repositoryUrl}/edit/${siteConfig.branch}/locales/${page.lang}/${slug || 'index'}.po`;
 }

@@ -2,10 +2,14 @@
 // Why: Sätteri (Astro 7's Markdown engine, 0.10) ends a quoted attribute value at the first `}`,
 // so `check="test -d ${PRIMARY_EXPORT}"` arrives cut short. The engine's parser (remark-directive)
 // reads it whole; the site must show the same command, so it re-reads the opening line itself.
-const TOKEN = /#([^\s#.{}"'=]+)|\.([^\s#.{}"'=]+)|([A-Za-z_:][\w:.-]*)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`{}]+)))?/gy;
+const TOKEN =
+  /#([^\s#.{}"'=]+)|\.([^\s#.{}"'=]+)|([A-Za-z_:][\w:.-]*)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`{}]+)))?/gy;
 
 /** Attributes of the directive whose opening line starts at `offset`, or undefined when it has none. */
-export function directiveAttributesAt(source: string, offset: number): Record<string, string> | undefined {
+export function directiveAttributesAt(
+  source: string,
+  offset: number,
+): Record<string, string> | undefined {
   const lineEnd = source.indexOf('\n', offset);
   const line = source.slice(offset, lineEnd === -1 ? undefined : lineEnd);
   const open = attributeBlockStart(line);
@@ -27,7 +31,8 @@ export function directiveAttributesAt(source: string, offset: number): Record<st
     if (!match) return undefined;
     position = TOKEN.lastIndex;
     if (match[1] !== undefined) attributes.id = match[1];
-    else if (match[2] !== undefined) attributes.class = attributes.class ? `${attributes.class} ${match[2]}` : match[2];
+    else if (match[2] !== undefined)
+      attributes.class = attributes.class ? `${attributes.class} ${match[2]}` : match[2];
     else attributes[match[3]!] = match[4] ?? match[5] ?? match[6] ?? '';
   }
   return attributes;

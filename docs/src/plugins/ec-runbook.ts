@@ -7,7 +7,13 @@
 import { ExpressiveCodeAnnotation, definePlugin } from '@expressive-code/core';
 import type { AnnotationRenderOptions } from '@expressive-code/core';
 import { h } from '@expressive-code/core/hast';
-import { markerClass, splitVariables, variableTitle, type TextPiece, type VariableCatalog } from '../lib/variables.ts';
+import {
+  markerClass,
+  splitVariables,
+  variableTitle,
+  type TextPiece,
+  type VariableCatalog,
+} from '../lib/variables.ts';
 
 type VariablePiece = Exclude<TextPiece, { kind: 'text' }>;
 
@@ -28,10 +34,36 @@ class VariableAnnotation extends ExpressiveCodeAnnotation {
     // become empty (EC expects as many nodes back as it gave).
     return nodesToTransform.map((_node, index) =>
       index === 0
-        ? h('span', { className: markerClass(this.piece.kind).split(' '), 'data-var': this.piece.name, title: this.title }, this.piece.shown)
+        ? h(
+            'span',
+            {
+              className: markerClass(this.piece.kind).split(' '),
+              'data-var': this.piece.name,
+              title: this.title,
+            },
+            this.piece.shown,
+          )
         : h('span', {}),
     );
   }
+}
+
+type HastNode = {
+  type: string;
+  tagName?: string;
+  properties?: Record<string, unknown>;
+  children?: HastNode[];
+};
+
+function findTitle(node: HastNode): { children: unknown[] } | undefined {
+  const classes = node.properties?.className;
+  if (node.tagName === 'span' && Array.isArray(classes) && classes.includes('title'))
+    return node as { children: unknown[] };
+  for (const child of node.children ?? []) {
+    const found = findTitle(child);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 export function runbookCodePlugin(catalog: VariableCatalog) {
@@ -44,13 +76,30 @@ export function runbookCodePlugin(catalog: VariableCatalog) {
           for (const piece of splitVariables(line.text, catalog)) {
             const width = piece.kind === 'text' ? piece.text.length : piece.name.length + 3;
             if (piece.kind !== 'text') {
-              line.addAnnotation(new VariableAnnotation(piece, variableTitle(piece, catalog), column, column + width));
+              line.addAnnotation(
+                new VariableAnnotation(
+                  piece,
+                  variableTitle(piece, catalog),
+                  column,
+                  column + width,
+                ),
+              );
             }
             column += width;
           }
         }
       },
       postprocessRenderedBlock: ({ codeBlock, renderData }) => {
+        // File blocks: the path is the frame title (Expressive Code); add the mode and owner the installer sets.
+        const fileFacts = ['mode', 'owner']
+          .map((key) => [key, codeBlock.metaOptions.getString(key)] as const)
+          .filter(([, value]) => value)
+          .map(([key, value]) => `${key} ${value}`);
+        const title = fileFacts.length > 0 ? findTitle(renderData.blockAst) : undefined;
+        if (title)
+          title.children.push(
+            h('span', { className: ['rb-file-facts'] }, ` (${fileFacts.join(', ')})`),
+          );
         const classes: string[] = [];
         if (codeBlock.metaOptions.getBoolean('norun')) classes.push('rb-norun');
         if (codeBlock.language === 'cmk') classes.push('rb-cmk');

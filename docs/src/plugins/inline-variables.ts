@@ -1,7 +1,12 @@
 // Sätteri mdast plugin: `${NAME}` inside inline code in prose gets the same variable markers as
 // code blocks (Expressive Code handles those), so the reader's addresses show everywhere.
 import type { MdastPluginDefinition } from 'satteri';
-import { markerClass, splitVariables, variableTitle, type VariableCatalog } from '../lib/variables.ts';
+import {
+  markerClass,
+  splitVariables,
+  variableTitle,
+  type VariableCatalog,
+} from '../lib/variables.ts';
 
 export function inlineVariablesPlugin(catalog: VariableCatalog): MdastPluginDefinition {
   return {
@@ -14,7 +19,14 @@ export function inlineVariablesPlugin(catalog: VariableCatalog): MdastPluginDefi
           ? { type: 'text', value: piece.text }
           : {
               type: 'emphasis',
-              data: { hName: 'span', hProperties: { class: markerClass(piece.kind), 'data-var': piece.name, title: variableTitle(piece, catalog) } },
+              data: {
+                hName: 'span',
+                hProperties: {
+                  class: markerClass(piece.kind),
+                  'data-var': piece.name,
+                  title: variableTitle(piece, catalog),
+                },
+              },
               children: [{ type: 'text', value: piece.shown }],
             },
       );

@@ -15,16 +15,36 @@ export interface StepDirectiveOptions {
 }
 
 /** Attributes shown by StepMeta; `id` goes on the heading. */
-const META_ATTRIBUTES = ['on', 'check', 'verify', 'requires', 'needs', 'timeout', 'retries', 'capture'] as const;
+const META_ATTRIBUTES = [
+  'on',
+  'check',
+  'verify',
+  'requires',
+  'needs',
+  'timeout',
+  'retries',
+  'capture',
+] as const;
 
-type AnyNode = { type: string; children?: AnyNode[]; data?: Record<string, unknown>; [key: string]: unknown };
+type AnyNode = {
+  type: string;
+  children?: AnyNode[];
+  data?: Record<string, unknown>;
+  [key: string]: unknown;
+};
 
 function jsxAttribute(name: string, value: string) {
   return { type: 'mdxJsxAttribute', name, value };
 }
 
 export function stepDirectivePlugin(options: StepDirectiveOptions) {
-  return ({ source, sourceFormat }: { source: string; sourceFormat: string }): MdastPluginDefinition | undefined => {
+  return ({
+    source,
+    sourceFormat,
+  }: {
+    source: string;
+    sourceFormat: string;
+  }): MdastPluginDefinition | undefined => {
     if (!source.includes(':::step')) return undefined;
     return {
       name: 'runbook-step-cards',
@@ -39,9 +59,17 @@ export function stepDirectivePlugin(options: StepDirectiveOptions) {
       containerDirective(node, ctx: MdastVisitorContext) {
         if (node.name !== 'step') return undefined;
         const start = node.position?.start.offset;
-        const attributes = (start !== undefined ? directiveAttributesAt(ctx.source, start) : undefined) ?? node.attributes ?? {};
+        const attributes =
+          (start !== undefined ? directiveAttributesAt(ctx.source, start) : undefined) ??
+          node.attributes ??
+          {};
         const id = attributes.id ?? '';
-        if (!id) ctx.report({ message: 'step without an id: write :::step[Title]{#my-step on="management"}', node, severity: 'warning' });
+        if (!id)
+          ctx.report({
+            message: 'step without an id: write :::step[Title]{#my-step on="management"}',
+            node,
+            severity: 'warning',
+          });
         if (sourceFormat !== 'mdx') {
           ctx.report({ message: 'step cards need an .mdx page', node, severity: 'warning' });
           return undefined;
@@ -49,15 +77,25 @@ export function stepDirectivePlugin(options: StepDirectiveOptions) {
         const children = [...node.children] as unknown as AnyNode[];
         const first = children[0];
         let titleChildren: AnyNode[] = [{ type: 'text', value: id }];
-        if (first?.type === 'paragraph' && (first.data as { directiveLabel?: boolean } | undefined)?.directiveLabel) {
+        if (
+          first?.type === 'paragraph' &&
+          (first.data as { directiveLabel?: boolean } | undefined)?.directiveLabel
+        ) {
           titleChildren = first.children ?? titleChildren;
           children.shift();
         }
-        const heading = { type: 'heading', depth: 3, data: { hProperties: { id, class: 'rb-step__title' } }, children: titleChildren };
+        const heading = {
+          type: 'heading',
+          depth: 3,
+          data: { hProperties: { id, class: 'rb-step__title' } },
+          children: titleChildren,
+        };
         const meta = {
           type: 'mdxJsxFlowElement',
           name: '__RunbookStepMeta',
-          attributes: META_ATTRIBUTES.filter((name) => attributes[name] != null).map((name) => jsxAttribute(name, String(attributes[name]))),
+          attributes: META_ATTRIBUTES.filter((name) => attributes[name] != null).map((name) =>
+            jsxAttribute(name, String(attributes[name])),
+          ),
           children: [],
         };
         return {

@@ -31,17 +31,29 @@ function save(stored: Stored): void {
 }
 
 /** The variables for the reader's values, or the problem that stops them (then defaults apply). */
-function variablesFor(values: Record<string, string>): { variables: Record<string, string>; error?: string } {
+function variablesFor(values: Record<string, string>): {
+  variables: Record<string, string>;
+  error?: string;
+} {
   const defaultSite = siteSchema.parse({});
   const defaults = siteVariables(defaultSite);
   const parsed = siteSchema.safeParse(siteFromFields(values, defaultSite));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return { variables: defaults, error: `${issue?.path.join('.') ?? 'value'}: ${issue?.message ?? 'not valid'}` };
+    return {
+      variables: defaults,
+      error: `${issue?.path.join('.') ?? 'value'}: ${issue?.message ?? 'not valid'}`,
+    };
   }
   const variables = siteVariables(parsed.data);
-  const empty = Object.entries(variables).find(([name, value]) => value === '' && defaults[name] !== '');
-  if (empty) return { variables: defaults, error: `${empty[0]} would be empty: check the ranges (first-last)` };
+  const empty = Object.entries(variables).find(
+    ([name, value]) => value === '' && defaults[name] !== '',
+  );
+  if (empty)
+    return {
+      variables: defaults,
+      error: `${empty[0]} would be empty: check the ranges (first-last)`,
+    };
   return { variables };
 }
 
@@ -53,12 +65,18 @@ function apply(stored: Stored): string | undefined {
   const { variables, error } = variablesFor(stored.values);
   for (const marker of document.querySelectorAll<HTMLElement>('.rb-var--site[data-var]')) {
     const name = marker.dataset.var!;
-    marker.textContent = stored.showVariables ? `\${${name}}` : (variables[name] ?? marker.textContent);
+    marker.textContent = stored.showVariables
+      ? `\${${name}}`
+      : (variables[name] ?? marker.textContent);
   }
   // Expressive Code's copy buttons copy `data-code` (newlines as U+007F). Keep the raw text once.
-  for (const button of document.querySelectorAll<HTMLButtonElement>('.expressive-code .copy button')) {
+  for (const button of document.querySelectorAll<HTMLButtonElement>(
+    '.expressive-code .copy button',
+  )) {
     const template = (button.dataset.rbTemplate ??= button.dataset.code ?? '');
-    button.dataset.code = stored.showVariables ? template : substitute(template, variables).replace(/\n/g, '\u007f');
+    button.dataset.code = stored.showVariables
+      ? template
+      : substitute(template, variables).replace(/\n/g, '\u007f');
   }
   const status = document.querySelector<HTMLElement>('[data-rb-status]');
   if (status) {
@@ -83,7 +101,8 @@ export function startAddresses(): void {
   if (!root || !form || !dialog || !open || !errorBox) return;
 
   for (const field of ADDRESS_FIELDS) {
-    const input = form.elements.namedItem(field.path) as HTMLInputElement | HTMLTextAreaElement | null;
+    const input = form.elements.namedItem(field.path) as
+      HTMLInputElement | HTMLTextAreaElement | null;
     if (input) input.value = stored.values[field.path] ?? '';
   }
   const toggle = form.elements.namedItem('showVariables') as HTMLInputElement;
@@ -92,7 +111,8 @@ export function startAddresses(): void {
   const update = () => {
     const values: Record<string, string> = {};
     for (const field of ADDRESS_FIELDS) {
-      const input = form.elements.namedItem(field.path) as HTMLInputElement | HTMLTextAreaElement | null;
+      const input = form.elements.namedItem(field.path) as
+        HTMLInputElement | HTMLTextAreaElement | null;
       if (input && input.value.trim() !== '') values[field.path] = input.value;
     }
     stored = { values, showVariables: toggle.checked };

@@ -25,13 +25,16 @@ export async function plannedSteps(repository: string): Promise<PlannedStepRef[]
     const site = join(dir, 'site.yaml');
     const cli = join(repository, 'installer/bin/runbook.js');
     await execa(process.execPath, [cli, 'init', '--site', site], { cwd: dir });
-    const { stdout } = await execa(process.execPath, [cli, 'plan', '--site', site, '--json'], { cwd: dir });
+    const { stdout } = await execa(process.execPath, [cli, 'plan', '--site', site, '--json'], {
+      cwd: dir,
+    });
     const plan = stdout
       .split('\n')
       .filter((line) => line.trim().startsWith('{'))
       .map((line) => JSON.parse(line) as { type?: string; steps?: PlannedStepRef[] })
       .find((event) => Array.isArray(event.steps));
-    if (!plan?.steps) throw new Error(`runbook plan --json printed no steps:\n${stdout.slice(0, 500)}`);
+    if (!plan?.steps)
+      throw new Error(`runbook plan --json printed no steps:\n${stdout.slice(0, 500)}`);
     return plan.steps;
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -46,7 +49,9 @@ export function pageOf(step: Step): string {
 /** The non-empty lines of every command a step runs, as shown to the reader. */
 export function commandLines(step: Step): string[] {
   return step.actions
-    .flatMap((a) => (a.kind === 'sh' ? a.script : a.kind === 'file' ? a.content : a.text).split('\n'))
+    .flatMap((a) =>
+      (a.kind === 'sh' ? a.script : a.kind === 'file' ? a.content : a.text).split('\n'),
+    )
     .map((line) => line.trim())
     .filter((line) => line !== '');
 }

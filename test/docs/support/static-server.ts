@@ -31,7 +31,9 @@ export async function serveStatic(root: string): Promise<StaticSite> {
     if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
     const found = existsSync(file) && statSync(file).isFile();
     const served = found ? file : join(root, '404.html');
-    response.writeHead(found ? 200 : 404, { 'content-type': TYPES[extname(served)] ?? 'application/octet-stream' });
+    response.writeHead(found ? 200 : 404, {
+      'content-type': TYPES[extname(served)] ?? 'application/octet-stream',
+    });
     response.end(readFileSync(served));
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
