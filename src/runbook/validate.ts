@@ -3,10 +3,10 @@
 import type { Problem } from '../diagnostics.ts';
 import { apiReference, paramBase } from '../cloudstack/api-reference.ts';
 import { allSteps, type Runbook, type Step } from './model.ts';
+import { NEEDS } from './needs.ts';
 
 /** `${NAME}` with an upper-case name: the variables the engine provides. Lower-case names are script-local. */
 const VARIABLE = /\$\{([A-Z][A-Z0-9_]*)\}/g;
-export const KNOWN_NEEDS = ['cloudstack-repo'] as const;
 
 export function variablesIn(text: string): string[] {
   return [...text.matchAll(VARIABLE)].map((m) => m[1]!);
@@ -35,8 +35,8 @@ export function validateRunbook(runbook: Runbook, known: Set<string>): Problem[]
       }
     }
     for (const need of step.needs) {
-      if (!(KNOWN_NEEDS as readonly string[]).includes(need)) {
-        problems.push({ ...where(), message: `needs "${need}", which the installer cannot probe`, fix: `use one of ${KNOWN_NEEDS.join(', ')}` });
+      if (!(need in NEEDS)) {
+        problems.push({ ...where(), message: `needs "${need}", which the installer cannot probe`, fix: `use one of ${Object.keys(NEEDS).join(', ')}` });
       }
     }
     const unknownVars = (text: string | undefined, line: number, what: string) => {

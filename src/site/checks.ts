@@ -146,6 +146,7 @@ export function checkSite(site: Site): { errors: SiteIssue[]; warnings: SiteIssu
     bad(['cloudstack', 'version'], `CloudStack ${site.cloudstack.version} is not a version this runbook covers`, `use "${SUPPORTED_CLOUDSTACK_VERSIONS.join('" or "')}" (quoted, so YAML keeps it text)`);
   }
   checkUrl(['cloudstack', 'repository'], site.cloudstack.repository, bad);
+  checkUrl(['cloudstack', 'mysqlRepository'], site.cloudstack.mysqlRepository, bad);
   if (site.cloudstack.endpoint !== undefined) checkUrl(['cloudstack', 'endpoint'], site.cloudstack.endpoint, bad);
   if (site.cloudstack.ca !== undefined && !existsSync(expandHome(site.cloudstack.ca))) {
     bad(['cloudstack', 'ca'], `the CA file ${site.cloudstack.ca} does not exist`, 'name a PEM file holding the CA that signed the API endpoint certificate');

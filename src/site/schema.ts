@@ -60,6 +60,8 @@ export const siteSchema = z.strictObject({
     .strictObject({
       version: z.string().default('4.22'),
       repository: z.string().default('https://download.cloudstack.org/debian'),
+      /** MySQL's APT repository (or a mirror): the Python connector Debian 12 lacks comes from it. */
+      mysqlRepository: z.string().default('https://repo.mysql.com/apt/debian'),
       /** The API the api steps talk to; defaults to the management server's. */
       endpoint: z.string().optional(),
       /** CA file to trust for an https endpoint (TLS verification is never turned off). */

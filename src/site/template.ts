@@ -38,5 +38,6 @@ zone:
 cloudstack:
   version: "4.22"
   repository: https://download.cloudstack.org/debian   # or a mirror of it
+  mysqlRepository: https://repo.mysql.com/apt/debian   # the Python MySQL connector (see the management server chapter)
 `;
 }

@@ -35,7 +35,7 @@ export const SITE_VARIABLE_HELP: Record<string, string> = {
   PHYSICAL_NETWORK_NAME: 'zone.physicalNetworkName', PUBLIC_START: 'zone.public (first)', PUBLIC_END: 'zone.public (last)',
   POD_START: 'zone.pod (first)', POD_END: 'zone.pod (last)', GUEST_VLAN_START: 'zone.guestVlans (first)',
   GUEST_VLAN_END: 'zone.guestVlans (last)', GUEST_VLAN_RANGE: 'zone.guestVlans', CLOUDSTACK_VERSION: 'cloudstack.version',
-  CLOUDSTACK_REPOSITORY: 'cloudstack.repository', PRIMARY_EXPORT: 'storage.primary', SECONDARY_EXPORT: 'storage.secondary',
+  CLOUDSTACK_REPOSITORY: 'cloudstack.repository', MYSQL_REPOSITORY: 'cloudstack.mysqlRepository', MYSQL_REPOSITORY_HOST: 'host name in cloudstack.mysqlRepository (for the APT pin)', PRIMARY_EXPORT: 'storage.primary', SECONDARY_EXPORT: 'storage.secondary',
   PRIMARY_STORAGE_URL: 'nfs:// URL of the primary export', SECONDARY_STORAGE_URL: 'nfs:// URL of the secondary export',
   API_URL: 'the CloudStack API endpoint',
 };
@@ -47,6 +47,14 @@ export function kvmMachines(site: Site): { address: string; hostname: string }[]
 
 export function apiEndpoint(site: Site): string {
   return site.cloudstack.endpoint ?? `http://${site.management.address}:8080/client/api`;
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return '';
+  }
 }
 
 /** Site → variables. Assumes a site that passed checkSite (ranges parse). */
@@ -96,6 +104,8 @@ export function siteVariables(site: Site): Record<string, string> {
     GUEST_VLAN_RANGE: site.zone.guestVlans,
     CLOUDSTACK_VERSION: site.cloudstack.version,
     CLOUDSTACK_REPOSITORY: site.cloudstack.repository,
+    MYSQL_REPOSITORY: site.cloudstack.mysqlRepository,
+    MYSQL_REPOSITORY_HOST: hostOf(site.cloudstack.mysqlRepository),
     PRIMARY_EXPORT: site.storage.primary,
     SECONDARY_EXPORT: site.storage.secondary,
     PRIMARY_STORAGE_URL: `nfs://${site.management.address}${site.storage.primary}`,
