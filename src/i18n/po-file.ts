@@ -2,8 +2,17 @@
 // gettext-parser. Entry order is kept as given (template order), so diffs of a catalog stay small.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { po } from 'gettext-parser';
+import { createRequire } from 'node:module';
 import type { GetTextTranslation, GetTextTranslations } from 'gettext-parser';
+
+// Loaded on first use: the installer reads a catalog only when it runs in another language,
+// and gettext-parser costs ~100 ms to import, which an English `runbook --help` should not pay.
+const requireModule = createRequire(import.meta.url);
+let gettextParser: typeof import('gettext-parser') | undefined;
+function po(): (typeof import('gettext-parser'))['po'] {
+  gettextParser ??= requireModule('gettext-parser') as typeof import('gettext-parser');
+  return gettextParser.po;
+}
 
 export interface PoMessage {
   context?: string;
@@ -37,7 +46,7 @@ export function readPo(file: string): PoCatalog | undefined {
 }
 
 export function parsePo(source: Buffer | string): PoCatalog {
-  const parsed = po.parse(source, { defaultCharset: 'utf-8' });
+  const parsed = po().parse(source, { defaultCharset: 'utf-8' });
   const messages: PoMessage[] = [];
   const take = (record: GetTextTranslations['translations'] | undefined, obsolete: boolean) => {
     for (const [context, byId] of Object.entries(record ?? {})) {
@@ -121,7 +130,7 @@ export function serializePo(catalog: PoCatalog): string {
     (target[m.context ?? ''] ??= {})[m.id] = entry;
   });
   const table: GetTextTranslations = { charset: 'utf-8', headers: catalog.headers, translations, obsolete };
-  return po.compile(table, { foldLength: 78, sort: (a: GetTextTranslation, b: GetTextTranslation) => (order.get(a) ?? 0) - (order.get(b) ?? 0) }).toString('utf8') + '\n';
+  return po().compile(table, { foldLength: 78, sort: (a: GetTextTranslation, b: GetTextTranslation) => (order.get(a) ?? 0) - (order.get(b) ?? 0) }).toString('utf8') + '\n';
 }
 
 export function writePo(file: string, catalog: PoCatalog): void {
