@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DOCS_CONTENT_DIR, LANGUAGES, REPO_ROOT } from '../../src/i18n/languages.ts';
 import { readPo } from '../../src/i18n/po-file.ts';
 import { catalogPath, DEFAULT_PATHS } from '../../src/i18n/catalog-tools.ts';
+import { checkLinks } from '../../src/docs/check-links.ts';
 
 const root = join(REPO_ROOT, 'test/.artifacts/i18n-site');
 const docs = join(root, 'docs');
@@ -74,6 +75,12 @@ describe('docs site with translations', () => {
       expect(html).toContain('id="ports"');
       expect(html).toContain(`locales/${l.lang}/reference.po`);
     }
+  });
+
+  it('has no broken internal link or anchor on any page, translated or not', () => {
+    // The PDF/EPUB files are made after the site build (npm run docs:build), not here.
+    const broken = checkLinks(dist).filter((b) => !/^\/downloads\/cloudstack-runbook\.(pdf|epub)$/.test(b.href));
+    expect(broken).toEqual([]);
   });
 
   it('serves /translations/ with a row per language and catalog', () => {
