@@ -1,7 +1,6 @@
 // Astro + Starlight configuration of the runbook site. Root: docs/ (`astro build --root docs`).
 import { fileURLToPath, URL } from 'node:url';
 import { readFileSync } from 'node:fs';
-import { translatedLocales as translatedLocales_ } from './src/lib/locales.ts';
 import { defineConfig } from 'astro/config';
 import starlight from '@astrojs/starlight';
 import mdx from '@astrojs/mdx';
@@ -12,11 +11,18 @@ import { stepDirectivePlugin } from './src/plugins/step-directive.ts';
 import { inlineVariablesPlugin } from './src/plugins/inline-variables.ts';
 import { runbookCodePlugin } from './src/plugins/ec-runbook.ts';
 import { loadRunbook } from '../src/runbook/load.ts';
+import {
+  prepareTranslations,
+  runbookTranslations,
+  starlightLocales,
+} from './src/i18n/integration.ts';
 
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 const runbookVersion = JSON.parse(readFileSync(here('../package.json'), 'utf8')).version;
 const catalog = variableCatalog();
-const translatedLocales = translatedLocales_();
+// Translations (issue #8): write the localized pages from locales/<lang>/*.po before anything
+// looks at the content folders.
+prepareTranslations();
 // Sidebar = chapter order, which is the order the installer runs them in: the engine's parser
 // sorts pages by `sidebar.order` (Starlight cannot autogenerate from the collection root).
 const chapterIds = loadRunbook(here('./src/content/docs')).runbook.chapters.map((c) =>
@@ -55,7 +61,7 @@ export default defineConfig({
       social: [{ icon: 'github', label: 'GitHub', href: siteConfig.repositoryUrl }],
       lastUpdated: false,
       defaultLocale: 'root',
-      locales: { root: { label: 'English', lang: 'en' }, ...translatedLocales },
+      locales: starlightLocales,
       customCss: ['./src/styles/runbook.css'],
       components: {
         SiteTitle: './src/components/SiteTitle.astro',
@@ -70,5 +76,6 @@ export default defineConfig({
       },
     }),
     mdx(),
+    runbookTranslations(),
   ],
 });

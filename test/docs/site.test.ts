@@ -10,6 +10,7 @@ import { checkLinks } from '../../src/docs/check-links.ts';
 import { allSteps, type Step } from '../../src/runbook/model.ts';
 import { siteConfig } from '../../docs/site.config.ts';
 import { splitVariables, variableCatalog } from '../../docs/src/lib/variables.ts';
+import { LANGUAGES } from '../../src/i18n/languages.ts';
 import { serveStatic, type StaticSite } from './support/static-server.ts';
 import { launchChromium, VIEWPORTS } from './support/browser.ts';
 import {
@@ -110,6 +111,24 @@ describe('built pages', () => {
         const shown =
           /Already done if<\/dt><dd><code>([\s\S]*?)<\/code><\/dd>/.exec(card)?.[1] ?? '';
         expect(decodeHtml(shown.replace(/<[^>]+>/g, '')), step.id).toBe(asShown(step.check));
+      }
+    }
+  });
+
+  it('points "Edit page" of every translated page at its PO catalog, and of every English page at its source', () => {
+    expect(LANGUAGES.length).toBeGreaterThan(0);
+    const editHref = (page: string) => /<a href="([^"]+)"[^>]*data-rb-edit/.exec(html(page))?.[1];
+    for (const chapter of runbook.chapters) {
+      const slug = chapter.file.replace(/\.mdx?$/, '');
+      const path = chapter.slug ? `/${chapter.slug}/` : '/';
+      expect(editHref(path), path).toBe(
+        `${siteConfig.repositoryUrl}/edit/${siteConfig.branch}/docs/src/content/docs/${chapter.file}`,
+      );
+      for (const language of LANGUAGES) {
+        const translated = `/${language.locale}${path}`;
+        expect(editHref(translated), translated).toBe(
+          `${siteConfig.repositoryUrl}/edit/${siteConfig.branch}/locales/${language.lang}/${slug}.po`,
+        );
       }
     }
   });
