@@ -1,12 +1,21 @@
 // What the runbook will build, drawn in text: the machines on their network, the bridge, the
 // storage and the zone. Plain lines, so the welcome screen and the non-terminal output share it.
 import type { Site } from '../../src/site/schema.ts';
+import stringWidth from 'string-width';
 import { t } from '../../src/i18n/translate.ts';
 
 const BOX = 24;
 
 function box(lines: string[], inner: number): string[] {
-  const row = (s: string) => `│ ${s.length > inner ? `${s.slice(0, inner - 1)}…` : s.padEnd(inner)} │`;
+  const row = (s: string) => {
+    let text = s;
+    if (stringWidth(text) > inner) {
+      text = '';
+      for (const ch of s) if (stringWidth(text + ch) <= inner - 1) text += ch;
+      text += '…';
+    }
+    return `│ ${text}${' '.repeat(Math.max(0, inner - stringWidth(text)))} │`;
+  };
   const half = Math.floor((inner + 2) / 2);
   return [
     `┌${'─'.repeat(inner + 2)}┐`,

@@ -4,6 +4,7 @@
 import React from 'react';
 import { Box, Text, useStdout } from 'ink';
 import { Select } from '@inkjs/ui';
+import stringWidth from 'string-width';
 import { t } from '../../src/i18n/translate.ts';
 
 export const h = React.createElement;
@@ -41,7 +42,7 @@ export function markWord(mark: Mark): string {
 export function StatusMark(props: { mark: Mark; width?: number }): React.ReactElement {
   const m = MARKS[props.mark];
   const text = `${m.symbol} ${m.word()}`;
-  return h(Text, { color: colour(m.colour) }, props.width ? text.padEnd(props.width) : text);
+  return h(Text, { color: colour(m.colour) }, props.width ? pad(text, props.width) : text);
 }
 
 export interface FrameProps {
@@ -71,10 +72,30 @@ export function Frame(props: FrameProps): React.ReactElement {
   );
 }
 
-/** Cut text to a width with an ellipsis, so a long line never wraps a table. */
+/** Columns the text takes on a terminal (CJK characters take two). */
+export function displayWidth(text: string): number {
+  return stringWidth(text);
+}
+
+/** Cut text to a width in columns with an ellipsis, so a long line never wraps a table. */
 export function fit(text: string, width: number): string {
   if (width <= 1) return '';
-  return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
+  if (stringWidth(text) <= width) return text;
+  let out = '';
+  for (const ch of text) {
+    if (stringWidth(out + ch) > width - 1) break;
+    out += ch;
+  }
+  return `${out}…`;
+}
+
+/** Pad to a width in columns (padEnd counts characters, which is wrong for CJK). */
+export function pad(text: string, width: number): string {
+  return text + ' '.repeat(Math.max(0, width - stringWidth(text)));
+}
+
+export function padLeft(text: string, width: number): string {
+  return ' '.repeat(Math.max(0, width - stringWidth(text))) + text;
 }
 
 export function ProblemLine(props: { message: string; fix?: string; field?: string }): React.ReactElement {

@@ -77,7 +77,7 @@ describe('wizard welcome', () => {
       await wizard.waitFor('booting lab-mgmt');
       const frame = await wizard.waitFor('Site file:');
       expect(frame).toContain(labSite);
-      expect(frame).toMatch(/Management na…\s+lab-mgmt/);
+      expect(frame).toMatch(/Management name\s+lab-mgmt/);
       expect(frame).toMatch(/KVM hosts\s+\(empty\)/);
     } finally {
       wizard.unmount();

@@ -5,7 +5,7 @@ import { Box, Text, useInput } from 'ink';
 import { ConfirmInput, Spinner } from '@inkjs/ui';
 import { t } from '../../../src/i18n/translate.ts';
 import type { WizardState } from '../state.ts';
-import { Frame, StatusMark, colour, fit, h, useTerminalSize } from '../ui.ts';
+import { Frame, StatusMark, colour, fit, h, useTerminalSize, pad } from '../ui.ts';
 
 export function HostKeyQuestion(props: { host: string; fingerprint: string; target?: string; onAnswer: (ok: boolean) => void }): React.ReactElement {
   return h(
@@ -52,7 +52,7 @@ export function ConnectScreen(props: ConnectProps): React.ReactElement {
         host.state === 'connecting'
           ? h(Spinner, { label: '' })
           : h(StatusMark, { mark: host.state === 'connected' ? 'ok' : host.state === 'failed' ? 'failed' : 'waiting', width: 10 }),
-        h(Text, { bold: true }, ` ${host.name.padEnd(18)}`),
+        h(Text, { bold: true }, ` ${pad(host.name, 18)}`),
         h(Text, { dimColor: true }, fit(host.target, width - 32)),
       ),
       host.fingerprint ? h(Text, { dimColor: true }, `    ${t('key recorded: {fingerprint}', { fingerprint: host.fingerprint })}`) : null,

@@ -5,7 +5,7 @@ import { Box, Text, useInput } from 'ink';
 import { Spinner } from '@inkjs/ui';
 import { t } from '../../../src/i18n/translate.ts';
 import type { WizardState } from '../state.ts';
-import { Frame, StatusMark, colour, fit, h, useTerminalSize } from '../ui.ts';
+import { Frame, StatusMark, colour, fit, h, useTerminalSize, pad } from '../ui.ts';
 
 export interface DoneProps {
   state: WizardState;
@@ -27,7 +27,7 @@ export function DoneScreen(props: DoneProps): React.ReactElement {
       })
     : '';
   const field = (label: string, value: string, bold = false) =>
-    h(Box, { key: label }, h(Text, null, label.padEnd(16)), h(Text, { bold }, fit(value, width - 16)));
+    h(Box, { key: label }, h(Text, null, pad(label, 16)), h(Text, { bold }, fit(value, width - 16)));
   const verifyRoom = Math.max(2, rows - 17);
   const checks = info?.verify?.checks ?? [];
   return h(

@@ -5,7 +5,7 @@ import { Box, Text } from 'ink';
 import { t } from '../../../src/i18n/translate.ts';
 import { canSkip } from '../skip.ts';
 import type { WizardState } from '../state.ts';
-import { ChoiceList, Frame, colour, fit, h, useTerminalSize } from '../ui.ts';
+import { ChoiceList, Frame, colour, fit, h, useTerminalSize, pad } from '../ui.ts';
 
 export interface FailureProps {
   state: WizardState;
@@ -27,7 +27,7 @@ export function FailureScreen(props: FailureProps): React.ReactElement {
   const commandLines = failure.command.split('\n').filter((l) => l.trim() !== '');
   const tailRoom = Math.max(3, rows - 19);
   const field = (label: string, value: string) =>
-    h(Box, { key: label }, h(Text, { bold: true }, label.padEnd(10)), h(Text, { wrap: 'truncate-end' }, fit(value, width - 10)));
+    h(Box, { key: label }, h(Text, { bold: true }, pad(label, 10)), h(Text, { wrap: 'truncate-end' }, fit(value, width - 10)));
   const options = [
     { value: 'retry', label: t('Retry the step (after fixing the cause)') },
     ...(skip.allowed ? [{ value: 'skip', label: t('Skip it for this run and go on') }] : []),

@@ -5,7 +5,7 @@ import { Box, Text, useInput } from 'ink';
 import { t } from '../../../src/i18n/translate.ts';
 import { API_HOST, type Plan } from '../../../src/plan/model.ts';
 import type { WizardState } from '../state.ts';
-import { Frame, colour, fit, h, useTerminalSize } from '../ui.ts';
+import { Frame, colour, fit, h, useTerminalSize, pad, padLeft } from '../ui.ts';
 
 /** Seconds a step takes when there is no earlier run to go by: a guess, said as one. */
 const GUESS_SECONDS = { sh: 30, api: 5 };
@@ -72,17 +72,17 @@ export function PlanScreen(props: PlanProps): React.ReactElement {
   const rows = planRows(plan, state.earlier);
   const hostWidth = Math.max(6, Math.min(12, Math.floor((width - 42) / Math.max(1, hosts.length))));
   const nameWidth = Math.max(14, width - 16 - hostWidth * hosts.length);
-  const cells = (values: string[]) => values.map((v, i) => h(Text, { key: i }, fit(v, hostWidth - 1).padStart(hostWidth - 1).padEnd(hostWidth)));
-  const header = h(Box, null, h(Text, { bold: true }, t('Chapter').padEnd(nameWidth)), h(Text, { bold: true }, t('steps').padStart(6)), ...cells(hosts), h(Text, { bold: true }, t('done').padStart(8)));
+  const cells = (values: string[]) => values.map((v, i) => h(Text, { key: i }, pad(padLeft(fit(v, hostWidth - 1), hostWidth - 1), hostWidth)));
+  const header = h(Box, null, h(Text, { bold: true }, pad(t('Chapter'), nameWidth)), h(Text, { bold: true }, padLeft(t('steps'), 6)), ...cells(hosts), h(Text, { bold: true }, padLeft(t('done'), 8)));
   const shown = rows.slice(0, Math.max(3, screenRows - 12));
   const body = shown.map((r) =>
     h(
       Box,
       { key: r.chapter },
-      h(Text, null, fit(r.chapter, nameWidth - 1).padEnd(nameWidth)),
+      h(Text, null, pad(fit(r.chapter, nameWidth - 1), nameWidth)),
       h(Text, null, String(r.steps).padStart(6)),
       ...cells(hosts.map((host) => (r.perHost[host] ? String(r.perHost[host]) : '·'))),
-      h(Text, { color: colour(r.doneBefore === r.tasks && r.tasks > 0 ? 'green' : '') || undefined }, `${r.doneBefore}/${r.tasks}`.padStart(8)),
+      h(Text, { color: r.doneBefore === r.tasks && r.tasks > 0 ? colour('green') : undefined }, `${r.doneBefore}/${r.tasks}`.padStart(8)),
     ),
   );
   const totalTasks = rows.reduce((n, r) => n + r.tasks, 0);

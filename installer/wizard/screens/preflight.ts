@@ -7,7 +7,7 @@ import { t } from '../../../src/i18n/translate.ts';
 import type { PreflightRow } from '../services.ts';
 import type { WizardState } from '../state.ts';
 import { HostKeyQuestion } from './connect.ts';
-import { Frame, StatusMark, colour, fit, h, useTerminalSize } from '../ui.ts';
+import { Frame, StatusMark, colour, fit, h, useTerminalSize, pad } from '../ui.ts';
 
 export interface PreflightProps {
   state: WizardState;
@@ -41,12 +41,12 @@ export function PreflightScreen(props: PreflightProps): React.ReactElement {
 
   const hostWidth = Math.max(10, Math.min(18, Math.floor((width - 30) / Math.max(1, hosts.length))));
   const titleWidth = Math.max(16, width - hostWidth * hosts.length - 1);
-  const header = h(Box, null, h(Text, { bold: true }, t('Check').padEnd(titleWidth)), ...hosts.map((name) => h(Text, { key: name, bold: true }, fit(name, hostWidth - 1).padEnd(hostWidth))));
+  const header = h(Box, null, h(Text, { bold: true }, pad(t('Check'), titleWidth)), ...hosts.map((name) => h(Text, { key: name, bold: true }, pad(fit(name, hostWidth - 1), hostWidth))));
   const table = steps.map((s) =>
     h(
       Box,
       { key: s.id },
-      h(Text, null, fit(s.title, titleWidth - 1).padEnd(titleWidth)),
+      h(Text, null, pad(fit(s.title, titleWidth - 1), titleWidth)),
       ...hosts.map((host) => {
         const r = cell(s.id, host);
         if (!r) return h(Text, { key: host, dimColor: true }, '–'.padEnd(hostWidth));

@@ -7,7 +7,7 @@ import { t } from '../../../src/i18n/translate.ts';
 import { chapterCounts, formatElapsed, machineCounts } from '../progress.ts';
 import type { WizardState } from '../state.ts';
 import { HostKeyQuestion } from './connect.ts';
-import { Frame, StatusMark, colour, fit, h, useTerminalSize } from '../ui.ts';
+import { Frame, StatusMark, colour, fit, h, useTerminalSize, pad } from '../ui.ts';
 
 export interface RunProps {
   state: WizardState;
@@ -51,7 +51,7 @@ export function RunScreen(props: RunProps): React.ReactElement {
   const elapsed = formatElapsed((run.result ? Date.now() : Date.now()) - run.startedAt);
   const total = run.total || 1;
   const percent = Math.round((run.finished / total) * 100);
-  const tailLine = (l: { host: string; line: string }, i: number) => h(Text, { key: i, wrap: 'truncate-end' }, `${l.host.padEnd(10)} ${l.line}`);
+  const tailLine = (l: { host: string; line: string }, i: number) => h(Text, { key: i, wrap: 'truncate-end' }, `${pad(l.host, 10)} ${l.line}`);
 
   const stopDialog = state.stopAsked
     ? h(
@@ -96,7 +96,7 @@ export function RunScreen(props: RunProps): React.ReactElement {
       Box,
       { key: m.name },
       h(Box, { width: 9 }, mark),
-      h(Text, { bold: true }, fit(m.name, 14).padEnd(15)),
+      h(Text, { bold: true }, pad(fit(m.name, 14), 15)),
       h(Text, null, `${m.done}/${m.total}`.padStart(7), ' '),
       h(Text, { dimColor: !current, wrap: 'truncate-end' }, fit(what, Math.max(10, width - 33))),
     );
@@ -106,7 +106,7 @@ export function RunScreen(props: RunProps): React.ReactElement {
       Box,
       { key: c.name },
       h(Box, { width: 11 }, h(StatusMark, { mark: c.failed > 0 ? 'failed' : c.done === c.total ? 'ok' : c.running ? 'running' : 'waiting' })),
-      h(Text, null, fit(c.name, width - 22).padEnd(Math.max(1, width - 22))),
+      h(Text, null, pad(fit(c.name, width - 22), Math.max(1, width - 22))),
       h(Text, null, `${c.done}/${c.total}`.padStart(9)),
     );
 

@@ -6,7 +6,7 @@ import { Spinner, TextInput } from '@inkjs/ui';
 import type { Problem } from '../../../src/diagnostics.ts';
 import { t } from '../../../src/i18n/translate.ts';
 import { FIELDS, applyValues, formProblems, problemsFor, type FormValues } from '../site-form.ts';
-import { Frame, ProblemLine, colour, fit, h, useTerminalSize } from '../ui.ts';
+import { Frame, ProblemLine, colour, fit, h, useTerminalSize, pad , displayWidth } from '../ui.ts';
 
 export interface SiteScreenProps {
   file: string;
@@ -21,10 +21,11 @@ export interface SiteScreenProps {
   busy?: boolean;
 }
 
-const LABEL = 16;
 
 export function SiteScreen(props: SiteScreenProps): React.ReactElement {
   const { columns, rows } = useTerminalSize();
+  // Labels as wide as the widest (translated) one needs, within reason.
+  const LABEL = Math.min(24, Math.max(...FIELDS.map((f) => displayWidth(f.label()))) + 3);
   const [values, setValues] = React.useState<FormValues>(props.initial);
   const [focus, setFocus] = React.useState(0);
   const [checked, setChecked] = React.useState<{ text: string; errors: Problem[]; warnings: Problem[] } | undefined>();
@@ -94,7 +95,7 @@ export function SiteScreen(props: SiteScreenProps): React.ReactElement {
     const i = start + offset;
     const bad = fieldErrors(i).length > 0;
     const mark = bad ? h(Text, { color: colour('red') }, '✖') : h(Text, null, ' ');
-    const label = h(Text, { bold: i === focus }, `${i === focus ? '›' : ' '} ${fit(f.label(), LABEL - 2).padEnd(LABEL - 2)}`);
+    const label = h(Text, { bold: i === focus }, `${i === focus ? '›' : ' '} ${pad(fit(f.label(), LABEL - 2), LABEL - 2)}`);
     const value =
       i === focus && !props.busy
         ? h(TextInput, {

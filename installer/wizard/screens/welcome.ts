@@ -6,7 +6,7 @@ import { t } from '../../../src/i18n/translate.ts';
 import { siteDiagram } from '../diagram.ts';
 import type { Languages } from '../services.ts';
 import type { Mode, WizardState } from '../state.ts';
-import { ChoiceList, Frame, h, useTerminalSize } from '../ui.ts';
+import { ChoiceList, Frame, displayWidth, h, useTerminalSize } from '../ui.ts';
 
 export interface WelcomeProps {
   state: WizardState;
@@ -25,9 +25,20 @@ export function Welcome(props: WelcomeProps): React.ReactElement {
     },
     { isActive: !picking },
   );
+  const { rows } = useTerminalSize();
   const current = languages.find((l) => l.code === state.language)?.name ?? 'English';
+  const width = Math.min(columns, 120);
+  const intro = t('Builds Apache CloudStack 4.22 on Debian 12: KVM, NFS storage, advanced zone.');
+  const lines = state.site ? siteDiagram(state.site, columns) : [];
+  const height = (text: string) => Math.max(1, Math.ceil(displayWidth(text) / width));
+  // Fit 24 rows whatever the language: drop the intro, then the blank lines, then wrapping.
+  const fixed = 2 + 1 + 1 + 5 + 2; // title, language, question, choices, key hints
+  const wrapped = lines.reduce((n, l) => n + height(l), 0);
+  const showIntro = fixed + height(intro) + wrapped + 2 <= rows;
+  const margins = fixed + (showIntro ? height(intro) : 0) + wrapped + 2 <= rows;
+  const truncate = fixed + wrapped > rows;
   const drawing = state.site
-    ? h(Box, { flexDirection: 'column' }, ...siteDiagram(state.site, columns).map((line, i) => h(Text, { key: i }, line)))
+    ? h(Box, { flexDirection: 'column' }, ...lines.map((line, i) => h(Text, { key: i, ...(truncate ? { wrap: 'truncate-end' as const } : {}) }, line)))
     : state.siteProblems.length > 0
       ? h(Text, null, t('{file} has {count} problem(s); you can fix them on the next screen.', { file: state.siteFile, count: state.siteProblems.length }))
       : h(Spinner, { label: t('Reading the site file…') });
@@ -41,8 +52,8 @@ export function Welcome(props: WelcomeProps): React.ReactElement {
   return h(
     Frame,
     { title: t('Welcome'), keys: languages.length > 1 ? t('↑↓ choose · Enter go on · L language') : t('↑↓ choose · Enter go on') },
-    h(Text, null, t('Builds Apache CloudStack 4.22 on Debian 12: KVM, NFS storage, advanced zone.')),
-    h(Box, { marginY: 1, flexDirection: 'column' }, drawing),
+    showIntro ? h(Text, null, intro) : null,
+    h(Box, { marginY: margins ? 1 : 0, flexDirection: 'column' }, drawing),
     picking
       ? h(
           Box,
