@@ -3,13 +3,33 @@
 //   update   extract, then merge into locales/<lang>/*.po (translations kept; changed → fuzzy)
 //   status   per language and catalog: translated / fuzzy / untranslated (exit 1 with --strict
 //            when anything is not translated)
+//   todo     `todo <lang> [catalog]`: the untranslated and fuzzy messages, with their place
 //   build    write the localized pages into docs/src/content/docs/<locale>/ (the site build
 //            does this itself through docs/src/i18n/integration.ts)
-import { extractTemplates, updateCatalogs } from '../../src/i18n/catalog-tools.ts';
+import { join } from 'node:path';
+import { catalogFiles, catalogPath, DEFAULT_PATHS, extractTemplates, templatePath, updateCatalogs } from '../../src/i18n/catalog-tools.ts';
+import { readPo } from '../../src/i18n/po-file.ts';
 import { buildLocalizedPages, buildWarnings } from '../../src/i18n/build-pages.ts';
 import { formatStatus, languageTotals, translationStatus } from '../../src/i18n/status.ts';
 
 const [command, ...rest] = process.argv.slice(2);
+
+/** `locales/ja/zone.po: zone.mdx:12 [zone-create] (fuzzy) "Create the Advanced zone"` lines. */
+function todo(lang: string, only?: string): string[] {
+  const out: string[] = [];
+  const templates = join(DEFAULT_PATHS.localesDir, 'templates');
+  for (const domain of catalogFiles(templates, '.pot')) {
+    if (only && domain !== only) continue;
+    const done = new Map((readPo(catalogPath(DEFAULT_PATHS, lang, domain))?.messages ?? []).filter((m) => !m.obsolete).map((m) => [`${m.context}\u0004${m.id}`, m]));
+    for (const m of readPo(templatePath(DEFAULT_PATHS, domain))?.messages ?? []) {
+      const have = done.get(`${m.context}\u0004${m.id}`);
+      if (have?.str && !have.fuzzy) continue;
+      const where = m.references[0] ?? '';
+      out.push(`locales/${lang}/${domain}.po: ${where}${m.context ? ` [${m.context}]` : ''}${have?.fuzzy ? ' (fuzzy)' : ''} ${JSON.stringify(m.id)}`);
+    }
+  }
+  return out;
+}
 
 function main(): number {
   switch (command) {
@@ -33,6 +53,15 @@ function main(): number {
       const incomplete = languageTotals(rows).some((t) => t.translated < t.total);
       return rest.includes('--strict') && incomplete ? 1 : 0;
     }
+    case 'todo': {
+      const [lang, only] = rest;
+      if (!lang) {
+        console.error('usage: node scripts/i18n/cli.ts todo <lang> [catalog]');
+        return 2;
+      }
+      for (const item of todo(lang, only)) console.log(item);
+      return 0;
+    }
     case 'build': {
       const reports = buildLocalizedPages();
       for (const w of buildWarnings(reports)) console.warn(`warning: ${w}`);
@@ -40,7 +69,7 @@ function main(): number {
       return 0;
     }
     default:
-      console.error('usage: node scripts/i18n/cli.ts extract|update|status [--strict]|build');
+      console.error('usage: node scripts/i18n/cli.ts extract|update|status [--strict]|todo <lang> [catalog]|build');
       return 2;
   }
 }
