@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import stringWidth from 'string-width';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeClientKey, startHosts, type ClientKey, type FakeHost } from '../helpers/sshd.ts';
 import { FIXTURE_RUNBOOK, writeLoopbackSite } from './harness.ts';
@@ -175,6 +176,30 @@ describe('wizard in tmux (80×24)', () => {
       expect(journal.at(-1)).toMatchObject({ t: 'run-end', result: 'interrupted' });
       term.keys('q');
       await term.waitFor('EXIT=1');
+    } finally {
+      term.kill();
+      rmSync(site.work, { recursive: true, force: true });
+    }
+  });
+
+  it('fits 80×24 in Japanese too (wide characters, longer sentences)', async () => {
+    const site = writeLoopbackSite(hosts, key);
+    const term = new Terminal('japanese', site.siteFile, 'LANG=ja_JP.UTF-8');
+    try {
+      let screen = await term.waitFor('│ kvm1');
+      term.fits(screen, 'ようこそ');
+      expect(screen).toContain('どのように進めますか？');
+      term.keys('Down', 'Down', 'Enter');
+      screen = await term.waitFor(site.siteFile);
+      expect(screen.split('\n')[0]).toMatch(/^CloudStack Runbook · /);
+      // Every row of the form lines up: values start in the same column.
+      const columns = screen.split('\n').filter((l) => /172\.16\.10\.\d/.test(l) && !l.includes('.yaml')).map((l) => stringWidth(l.slice(0, l.search(/\d/))));
+      expect(new Set(columns).size).toBe(1);
+      term.keys('C-s');
+      screen = await term.waitFor(/プレビュー/);
+      expect(screen.split('\n')[0]).toMatch(/^CloudStack Runbook · /);
+      term.keys('q');
+      await term.waitFor('EXIT=0');
     } finally {
       term.kill();
       rmSync(site.work, { recursive: true, force: true });
