@@ -60,6 +60,8 @@ export default defineConfig({
       },
       social: [{ icon: 'github', label: 'GitHub', href: siteConfig.repositoryUrl }],
       lastUpdated: false,
+      // Our own 404 (src/pages/404.astro) lists the chapters.
+      disable404Route: true,
       defaultLocale: 'root',
       locales: starlightLocales,
       customCss: ['./src/styles/runbook.css'],
