@@ -286,8 +286,8 @@ export class Executor {
     });
     try {
       if (host === API_HOST) return await this.executeApi(task, log, failed);
-      if (step.needs.includes('cloudstack-repo')) {
-        const reachable = await probe.check(host, env, log);
+      if (step.needs.length > 0) {
+        const reachable = await probe.check(host, step.needs, log);
         if (reachable !== true) return { status: 'blocked', reason: reachable };
       }
       const transport = this.transport(host);

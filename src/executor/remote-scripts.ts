@@ -33,9 +33,9 @@ sync -- "$dir"
 echo '${FILE_CHANGED}'
 `;
 
-/** Can this host fetch the CloudStack repository's Release file? Tries curl, wget, apt-helper. */
-export const PROBE_REPOSITORY_SCRIPT = `
-url="\${CLOUDSTACK_REPOSITORY%/}/dists/\${DEBIAN_CODENAME:-bookworm}/Release"
+/** Can this host fetch $RB_PROBE_URL (a repository's Release file)? Tries curl, wget, apt-helper. */
+export const PROBE_URL_SCRIPT = `
+url=$RB_PROBE_URL
 if command -v curl >/dev/null; then
   curl -fsS --max-time 10 -o /dev/null -- "$url"
 elif command -v wget >/dev/null; then

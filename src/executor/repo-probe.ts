@@ -1,9 +1,11 @@
-// Whether a host can reach the CloudStack package repository, asked once per host per run.
-// Steps that need it (`needs: cloudstack-repo`) end blocked with the answer when it cannot.
+// Whether a host can reach the outside resources steps need (`needs="cloudstack-repo"`, see
+// src/runbook/needs.ts), asked once per host and need per run. Steps that need an unreachable
+// one end blocked with the answer.
 import type { Plan } from '../plan/model.ts';
+import { NEEDS, probeUrl } from '../runbook/needs.ts';
 import type { StepLog } from '../state/logs.ts';
 import type { Transport } from '../transport/types.ts';
-import { PROBE_REPOSITORY_SCRIPT } from './remote-scripts.ts';
+import { PROBE_URL_SCRIPT } from './remote-scripts.ts';
 
 export class RepositoryProbe {
   private readonly answers = new Map<string, Promise<true | string>>();
@@ -15,30 +17,34 @@ export class RepositoryProbe {
     this.transportFor = transportFor;
   }
 
-  /** true when reachable; otherwise the reason, in one sentence naming the host and URL. */
-  check(host: string, env: Record<string, string>, log: StepLog): Promise<true | string> {
-    let answer = this.answers.get(host);
-    if (!answer) {
-      answer = this.probe(host, env, log);
-      this.answers.set(host, answer);
+  /** true when every need is reachable from `host`; otherwise the first reason, naming host and URL. */
+  async check(host: string, needs: string[], log: StepLog): Promise<true | string> {
+    for (const need of needs) {
+      const key = `${need}@${host}`;
+      let answer = this.answers.get(key);
+      if (!answer) {
+        answer = this.probe(host, need, log);
+        this.answers.set(key, answer);
+      }
+      const result = await answer;
+      if (result !== true) return result;
     }
-    return answer;
+    return true;
   }
 
-  private async probe(
-    host: string,
-    env: Record<string, string>,
-    log: StepLog,
-  ): Promise<true | string> {
-    const repo = this.plan.variables.CLOUDSTACK_REPOSITORY;
-    if (!repo) return 'the site names no CloudStack repository (CLOUDSTACK_REPOSITORY is empty)';
+  private async probe(host: string, need: string, log: StepLog): Promise<true | string> {
+    const spec = NEEDS[need];
+    if (!spec) return `the installer cannot probe "${need}"`;
+    const url = probeUrl(need, this.plan.variables);
+    if (!url) return `the site names no address for ${spec.what} (${spec.variable} is empty)`;
+    const base = this.plan.variables[spec.variable];
     const transport = this.transportFor(host);
     await transport.connect();
     const output: string[] = [];
-    log.write(`$ probe the CloudStack repository ${repo}`);
+    log.write(`$ probe ${spec.what}: ${url}`);
     const result = await transport.exec({
-      script: PROBE_REPOSITORY_SCRIPT,
-      env,
+      script: PROBE_URL_SCRIPT,
+      env: { RB_PROBE_URL: url },
       timeoutSeconds: 30,
       onLine: (_stream, line) => {
         output.push(line);
@@ -46,7 +52,7 @@ export class RepositoryProbe {
       },
     });
     if (result.exitCode === 0) return true;
-    const why = output.filter((l) => l.trim()).slice(-1)[0] ?? `exit status ${result.exitCode}`;
-    return `the CloudStack repository ${repo} is unreachable from ${host} (${why.trim()})`;
+    const why = output.filter((l) => l.trim()).at(-1) ?? `exit status ${result.exitCode}`;
+    return `${spec.what} ${base} is unreachable from ${host} (${why.trim()})`;
   }
 }

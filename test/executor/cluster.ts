@@ -22,7 +22,9 @@ import {
 } from '../helpers/sshd.ts';
 
 export const NODE = fileURLToPath(new URL('../../node_modules/.bin/node', import.meta.url));
-export const ENTRY = fileURLToPath(new URL('../helpers/install-entry.ts', import.meta.url));
+export const RUNBOOK_BIN = fileURLToPath(
+  new URL('../../installer/bin/runbook.js', import.meta.url),
+);
 export const RUNBOOK = fileURLToPath(new URL('../fixtures/runbook-multi', import.meta.url));
 export const HOST_NAMES = ['mgmt', 'kvm1', 'kvm2', 'kvm3'];
 
@@ -98,7 +100,7 @@ export interface InstallResult {
 }
 
 export function spawnInstall(site: Site, args: string[] = []): ResultPromise<{ reject: false }> {
-  return execa(NODE, [ENTRY, '--site', site.file, '--runbook', RUNBOOK, ...args], {
+  return execa(NODE, [RUNBOOK_BIN, 'install', '--site', site.file, '--runbook', RUNBOOK, ...args], {
     reject: false,
     cwd: site.dir,
     timeout: 120_000,
