@@ -28,7 +28,16 @@ export function generateSecret(length = SECRET_LENGTH): string {
 
 export function readState(file: string): SiteState {
   if (!existsSync(file)) return { secrets: {}, captured: {} };
-  const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<SiteState>;
+  let parsed: Partial<SiteState>;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<SiteState>;
+  } catch (error) {
+    throw new Error(
+      `the state file ${file} cannot be read (${(error as Error).message}); it holds the generated passwords, ` +
+        'so restore it from a backup instead of deleting it',
+      { cause: error },
+    );
+  }
   return { secrets: parsed.secrets ?? {}, captured: parsed.captured ?? {} };
 }
 
