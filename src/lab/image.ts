@@ -1,6 +1,6 @@
 // The cached base image: built (or found) by appliance/lab/build-base-image.mjs.
 import { execa } from 'execa';
-import { createWriteStream, existsSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -21,7 +21,9 @@ export interface BaseImage {
 export async function ensureBaseImage(cacheDir: string, logFile: string): Promise<BaseImage> {
   const zx = path.join(repoRoot, 'node_modules', '.bin', 'zx');
   if (!existsSync(zx)) throw new Error(`zx is missing (${zx}); run scripts/setup.sh or npm install first`);
+  mkdirSync(path.dirname(logFile), { recursive: true });
   const log = createWriteStream(logFile, { flags: 'a' });
+  log.on('error', () => {}); // a lost log line must not take the lab down
   const child = execa(zx, [buildScript, '--cache', cacheDir], { reject: false, stdin: 'ignore', env: { PATH: process.env.PATH } });
   child.stderr?.pipe(log);
   const result = await child;
