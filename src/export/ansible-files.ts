@@ -114,9 +114,10 @@ add them to \`known_hosts\`.
   \`failed_when: false\`); the step's tasks run only when its exit code is not 0, so a second
   run reports \`changed=0\`.
 - Steps with no check that run scripts record a done marker on the host
-  (\`${'{{'} runbook_done_dir ${'}}'}\`, default \`/var/lib/runbook-export/done\`) holding a
-  fingerprint of the step and the site values it reads: the installer keeps the same record
-  in its journal. Change the step or the site and it runs again. Delete the marker to force it.
+  (\`${'{{'} runbook_done_dir ${'}}'}\`, default \`/var/lib/runbook-export/done\`) named or
+  filled with a fingerprint of the step and the site values it reads: the installer keeps the
+  same record in its journal. Change the step or the site and it runs again; delete the
+  marker to force it. A step that is one script becomes one task, skipped by \`creates:\`.
 - \`verify\` is a task after the step; \`retries\` become \`retries\`/\`until\` with a
   2 second delay on each task of the step (the installer retries the whole step).
 - Steps that need the CloudStack package repository carry the tag \`needs-cloudstack-repo\`:

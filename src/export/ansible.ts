@@ -23,14 +23,27 @@ function group(step: PlannedStep): string | undefined {
   return undefined;
 }
 
-/** A `command` task running `script` as the installer does; secrets through stdin when used. */
-function scriptTask(name: string, script: string, secrets: boolean): Task {
-  const argv = secrets ? ['bash', '-c', WITH_SECRETS, 'runbook-env', unsafe(script)] : ['bash', '-euo', 'pipefail', '-c', unsafe(script)];
+/** After the script, touch the done marker ($2); the task's `creates` skips it next time. */
+const AND_MARK = ' && mkdir -p -- "${2%/*}" && touch -- "$2"';
+
+/**
+ * A `command` task running `script` as the installer does; secrets through stdin when used.
+ * With `done`, the script records that it ran in that file, and the task is skipped once it exists.
+ */
+function scriptTask(name: string, script: string, secrets: boolean, done?: string): Task {
+  let argv: string[];
+  if (done) {
+    const run = secrets ? WITH_SECRETS.replace('exec ', '') : 'bash -euo pipefail -c "$1" runbook-step </dev/null';
+    argv = ['bash', '-c', `${run}${AND_MARK}`, 'runbook-step', unsafe(script), done];
+  } else {
+    argv = secrets ? ['bash', '-c', WITH_SECRETS, 'runbook-env', unsafe(script)] : ['bash', '-euo', 'pipefail', '-c', unsafe(script)];
+  }
   return {
     name: taskName(name, script),
     'ansible.builtin.command': {
       argv,
       chdir: '/',
+      ...(done ? { creates: done } : {}),
       ...(secrets ? { stdin: SECRETS_ENV, stdin_add_newline: false } : {}),
     },
     ...(secrets ? { no_log: true } : {}),
@@ -80,6 +93,12 @@ function hostStepTasks(step: PlannedStep, plan: Plan): Task[] {
   const marker = needsDoneMarker(step);
   const fingerprint = marker ? stepFingerprint(step, plan) : '';
   const markerPath = `{{ runbook_done_dir }}/{{ inventory_hostname }}.${step.id}`;
+  if (marker && step.actions.length === 1 && !step.verify) {
+    // One script, no check: a single task that records itself done, skipped by `creates`.
+    const done = `{{ runbook_done_dir }}/{{ inventory_hostname }}.${step.id}.${fingerprint}`;
+    const task = scriptTask(`Action 1 of ${step.id}: sh`, (step.actions[0] as { script: string }).script, secrets, done);
+    return [withRetries(task, step)];
+  }
   const tasks: Task[] = [];
   if (step.check) {
     tasks.push({ ...scriptTask(`Check whether ${step.id} is done`, step.check, secrets), register: 'runbook_check', changed_when: false, failed_when: false });
