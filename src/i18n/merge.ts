@@ -26,6 +26,7 @@ export function mergeCatalog(template: PoCatalog, existing: PoCatalog | undefine
   const templateKeys = new Set(template.messages.map((m) => messageKey(m.context, m.id)));
   // Old translations whose English is gone from the template: candidates for changed texts.
   const orphans = old.filter((m) => !templateKeys.has(messageKey(m.context, m.id)));
+  const templateContexts = new Set(template.messages.map((m) => m.context ?? ''));
   const used = new Set<PoMessage>();
   const stats: MergeStats = { exact: 0, fuzzy: 0, untranslated: 0, obsolete: 0 };
 
@@ -44,6 +45,13 @@ export function mergeCatalog(template: PoCatalog, existing: PoCatalog | undefine
       used.add(reverted);
       stats.exact++;
       return { ...base, str: reverted.str, translator: reverted.translator };
+    }
+    // The same English under a renamed step id (its old id is gone): still the right translation.
+    const moved = orphans.find((o) => !o.fuzzy && o.id === t.id && !templateContexts.has(o.context ?? ''));
+    if (moved) {
+      used.add(moved);
+      stats.exact++;
+      return { ...base, str: moved.str, translator: moved.translator };
     }
     const match = closest(t, orphans);
     if (match) {

@@ -70,3 +70,27 @@ describe('i18n:update keeps translations when the English changes', () => {
     expect(readFileSync(file, 'utf8')).toBe(before);
   });
 });
+
+describe('merge rules', () => {
+  const msg = (id: string, str = '', context?: string) => ({ id, str, context, fuzzy: false, references: [], obsolete: false });
+
+  it('a renamed step keeps its translations exact; a changed sentence in it becomes fuzzy', async () => {
+    const { mergeCatalog } = await import('../../src/i18n/merge.ts');
+    const old = { headers: {}, messages: [msg('Install the database', 'データベースをインストール', 'db-install'), msg('It takes a minute.', '1 分かかります。', 'db-install')] };
+    const template = { headers: {}, messages: [msg('Install the database', '', 'database-install'), msg('It takes two minutes.', '', 'database-install')] };
+    const { catalog, stats } = mergeCatalog(template, old, {});
+    expect(catalog.messages[0]).toMatchObject({ context: 'database-install', str: 'データベースをインストール', fuzzy: false });
+    expect(catalog.messages[1]).toMatchObject({ str: '1 分かかります。', fuzzy: true, previous: { context: 'db-install', id: 'It takes a minute.' } });
+    expect(stats).toEqual({ exact: 1, fuzzy: 1, untranslated: 0, obsolete: 0 });
+  });
+
+  it('an unrelated new sentence stays untranslated rather than borrowing a translation', async () => {
+    const { mergeCatalog } = await import('../../src/i18n/merge.ts');
+    const old = { headers: {}, messages: [msg('Install MariaDB from Debian.', 'Debian から MariaDB をインストールします。')] };
+    const template = { headers: {}, messages: [msg('Open port 8080 in the firewall of the host.')] };
+    const { catalog, stats } = mergeCatalog(template, old, {});
+    expect(catalog.messages[0]).toMatchObject({ str: '', fuzzy: false });
+    expect(catalog.messages[1]).toMatchObject({ obsolete: true, str: 'Debian から MariaDB をインストールします。' });
+    expect(stats).toEqual({ exact: 0, fuzzy: 0, untranslated: 1, obsolete: 1 });
+  });
+});
