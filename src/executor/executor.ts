@@ -6,9 +6,8 @@ import { Journal, lastEnds, readJournal, type StepStatus } from '../state/journa
 import { acquireLock } from '../state/lock.ts';
 import { StepLog } from '../state/logs.ts';
 import { ensureStateDir, statePaths, type StatePaths } from '../state/paths.ts';
-import { ensureSecrets, readState, writeState, type SiteState } from '../state/store.ts';
-import { LocalTransport } from '../transport/local.ts';
-import { SshTransport } from '../transport/ssh.ts';
+import { ensureSecrets, mergeCaptured, readState, type SiteState } from '../state/store.ts';
+import { defaultTransport } from './transports.ts';
 import type { Transport } from '../transport/types.ts';
 import { NO_API_CLIENT, type ApiRunner } from './api-runner.ts';
 import { docsUrl } from './docs-url.ts';
@@ -48,12 +47,20 @@ interface Task {
   end: Deferred<TaskEnd>;
 }
 
+interface RunContext {
+  tasks: Task[];
+  ends: ReturnType<typeof lastEnds>;
+  selected: (step: PlannedStep) => boolean;
+  forced: string | undefined;
+  probe: RepositoryProbe;
+  slots: Semaphore;
+}
+
 export type RunSummary = Extract<ExecutorEvent, { type: 'summary' }>;
 
 const DONE: StepStatus[] = ['ok', 'changed', 'skipped'];
 
-/** `ssh: { host: local }` in the site file: run on the installer's own machine, without SSH. */
-export const LOCAL_HOST = 'local';
+export { LOCAL_HOST } from './transports.ts';
 
 export class Executor {
   private readonly options: ExecutorOptions;
@@ -128,77 +135,9 @@ export class Executor {
       const byHost = new Map<string, Task[]>();
       for (const t of tasks) byHost.set(t.host, [...(byHost.get(t.host) ?? []), t]);
 
+      const context: RunContext = { tasks, ends, selected, forced, probe, slots };
       const worker = async (queue: Task[]) => {
-        for (const task of queue) {
-          if (!selected(task.step)) {
-            task.end.resolve('not-selected');
-            continue;
-          }
-          const deps = this.dependencies(task, tasks);
-          const depEnds = await Promise.all(deps.map((d) => d.end.promise));
-          if (this.stopReason) {
-            task.end.resolve('not-run');
-            continue;
-          }
-          // Name the same host's instance of a required step first: that is the one the reader expects.
-          const bads = deps.filter((_, i) =>
-            ['failed', 'blocked', 'not-run'].includes(depEnds[i]!),
-          );
-          const bad = bads.find((d) => d.host === task.host) ?? bads[0];
-          const env = this.environment(task.host);
-          const hash = stepHash(task.step, env, new Set(this.plan.secrets));
-          const last = ends.get(`${task.step.id}@${task.host}`);
-          const done =
-            task.step.id !== forced && last && DONE.includes(last.status) && last.hash === hash;
-
-          if (this.options.dryRun) {
-            this.emit({
-              type: 'dry-run',
-              id: task.step.id,
-              host: task.host,
-              action: done ? 'skip' : 'run',
-              reason: done
-                ? 'done in an earlier run'
-                : last
-                  ? 'changed since it last ran'
-                  : 'not run yet',
-            });
-            task.end.resolve('not-selected');
-            continue;
-          }
-          const releaseSlot = await slots.acquire();
-          try {
-            let outcome: StepOutcome;
-            const begin = Date.now();
-            this.emit({
-              type: 'step-start',
-              id: task.step.id,
-              host: task.host,
-              title: task.step.title,
-            });
-            if (bad) {
-              outcome = {
-                status: 'blocked',
-                reason: `requires ${bad.step.id} on ${bad.host}, which ${bad.end.value === 'not-run' ? 'did not run' : `ended ${bad.end.value}`}`,
-              };
-            } else if (done) {
-              outcome = { status: 'skipped', reason: 'done in an earlier run' };
-            } else {
-              this.journal!.append({
-                t: 'step-start',
-                run: this.runId,
-                at: new Date().toISOString(),
-                id: task.step.id,
-                host: task.host,
-                hash,
-              });
-              outcome = await this.execute(task, env, probe);
-            }
-            this.finish(task, outcome, hash, Date.now() - begin, !done);
-          } finally {
-            releaseSlot();
-          }
-        }
+        for (const task of queue) await this.runTask(task, context);
       };
       await Promise.all([...byHost.values()].map((queue) => worker(queue)));
 
@@ -229,6 +168,69 @@ export class Executor {
     }
   }
 
+  /** One step on one host: wait for what it depends on, then skip, block or run it. */
+  private async runTask(task: Task, ctx: RunContext): Promise<void> {
+    if (!ctx.selected(task.step)) return task.end.resolve('not-selected');
+    const deps = this.dependencies(task, ctx.tasks);
+    const depEnds = await Promise.all(deps.map((d) => d.end.promise));
+    if (this.stopReason) return task.end.resolve('not-run');
+    // Name the same host's instance of a required step first: that is the one the reader expects.
+    const bads = deps.filter((_, i) => ['failed', 'blocked', 'not-run'].includes(depEnds[i]!));
+    const bad = bads.find((d) => d.host === task.host) ?? bads[0];
+    const env = this.environment(task.host);
+    const hash = stepHash(task.step, env, new Set(this.plan.secrets));
+    const last = ctx.ends.get(`${task.step.id}@${task.host}`);
+    const done =
+      task.step.id !== ctx.forced && !!last && DONE.includes(last.status) && last.hash === hash;
+
+    if (this.options.dryRun) {
+      const reason = done
+        ? 'done in an earlier run'
+        : last
+          ? 'changed since it last ran'
+          : 'not run yet';
+      this.emit({
+        type: 'dry-run',
+        id: task.step.id,
+        host: task.host,
+        action: done ? 'skip' : 'run',
+        reason,
+      });
+      return task.end.resolve('not-selected');
+    }
+    const releaseSlot = await ctx.slots.acquire();
+    try {
+      // A failure elsewhere may have come while this step waited for a slot.
+      if (this.stopReason) return task.end.resolve('not-run');
+      const begin = Date.now();
+      this.emit({ type: 'step-start', id: task.step.id, host: task.host, title: task.step.title });
+      let outcome: StepOutcome;
+      if (bad) {
+        const how = bad.end.value === 'not-run' ? 'did not run' : `ended ${bad.end.value}`;
+        outcome = {
+          status: 'blocked',
+          reason: `requires ${bad.step.id} on ${bad.host}, which ${how}`,
+        };
+      } else if (done) {
+        outcome = { status: 'skipped', reason: 'done in an earlier run' };
+      } else {
+        const at = new Date().toISOString();
+        this.journal!.append({
+          t: 'step-start',
+          run: this.runId,
+          at,
+          id: task.step.id,
+          host: task.host,
+          hash,
+        });
+        outcome = await this.execute(task, env, ctx.probe);
+      }
+      this.finish(task, outcome, hash, Date.now() - begin, !done);
+    } finally {
+      releaseSlot();
+    }
+  }
+
   /** The tasks a task waits for: earlier steps on its host, `requires`, and for api steps every earlier host step. */
   private dependencies(task: Task, tasks: Task[]): Task[] {
     const required = new Set(task.step.requires);
@@ -254,15 +256,7 @@ export class Executor {
       if (!machine) throw new Error(`the plan has no machine named ${host}`);
       t = this.options.transportFor
         ? this.options.transportFor(machine, this.paths)
-        : machine.ssh.host === LOCAL_HOST
-          ? new LocalTransport(host)
-          : new SshTransport({
-              host,
-              target: machine.ssh,
-              knownHostsFile: this.paths.knownHosts,
-              confirmHostKey: this.options.confirmHostKey,
-              askPassword: this.options.askPassword,
-            });
+        : defaultTransport(machine, this.paths, this.options);
       this.transports.set(host, t);
     }
     return t;
@@ -338,13 +332,7 @@ export class Executor {
       log: (line) => log.write(this.redactor.redact(line)),
       signal: this.abort.signal,
     });
-    // The API client may have saved keys in the state file meanwhile: start from the file.
-    const onDisk = readState(this.paths.state);
-    this.state = {
-      secrets: { ...this.state.secrets, ...onDisk.secrets },
-      captured: { ...onDisk.captured, ...result.captured },
-    };
-    if (Object.keys(result.captured).length > 0) writeState(this.paths.state, this.state);
+    this.state = mergeCaptured(this.paths.state, this.state, result.captured);
     this.redactor.update(this.state);
     if (result.status === 'failed')
       return failed(this.redactor.redact(result.message ?? 'the API call failed'), command);

@@ -69,3 +69,21 @@ export function ensureSecrets(file: string, names: string[]): SiteState {
   }
   return state;
 }
+
+/**
+ * Values an api step captured, merged into the state. Other writers (the API client saving its
+ * keys) may have changed the file meanwhile, so the file is read again first.
+ */
+export function mergeCaptured(
+  file: string,
+  state: SiteState,
+  captured: Record<string, string>,
+): SiteState {
+  const onDisk = readState(file);
+  const merged = {
+    secrets: { ...state.secrets, ...onDisk.secrets },
+    captured: { ...state.captured, ...onDisk.captured, ...captured },
+  };
+  if (Object.keys(captured).length > 0) writeState(file, merged);
+  return merged;
+}
