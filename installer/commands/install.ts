@@ -1,7 +1,9 @@
 // `runbook install [--site F] [--runbook DIR] [--yes] [--json] [--from ID] [--only ID] [--dry-run]`:
 // run the plan on the site's machines, resuming from the journal. Exit code 0 only when
 // nothing failed; 1 on a failure; 130 when stopped with Ctrl-C.
+import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
+import { expandHome } from '../../src/site/paths.ts';
 import type { ApiRunner } from '../../src/executor/api-runner.ts';
 import { Executor, type ExecutorOptions } from '../../src/executor/executor.ts';
 import type { ExecutorEvent } from '../../src/executor/events.ts';
@@ -78,9 +80,9 @@ function hostKeyQuestion(options: InstallOptions): ExecutorOptions['confirmHostK
   };
 }
 
-async function defaultApiRunner(): Promise<ApiRunner> {
+async function defaultApiRunner(caFile: string | undefined): Promise<ApiRunner> {
   const { createApiRunner } = await import('../../src/cloudstack/executor-adapter.ts');
-  return createApiRunner();
+  return createApiRunner(caFile ? { caFile } : {});
 }
 
 function resumeCommand(options: InstallOptions): string {
@@ -92,7 +94,12 @@ function resumeCommand(options: InstallOptions): string {
 export async function run(options: InstallOptions): Promise<number> {
   const out = options.out ?? ((t: string) => void process.stdout.write(t));
   const err = options.err ?? ((t: string) => void process.stderr.write(t));
-  const plan = options.plan ?? loadInputs({ site: options.site, runbook: options.runbook }).plan;
+  const inputs = options.plan
+    ? undefined
+    : loadInputs({ site: options.site, runbook: options.runbook });
+  const plan = options.plan ?? inputs!.plan;
+  const ca = inputs?.site.site.cloudstack.ca;
+  const caFile = ca ? expandHome(ca, dirname(plan.siteFile)) : undefined;
   const render = options.json ? jsonRenderer(out) : lineRenderer(out, resumeCommand(options));
   const parallel = options.parallel === undefined ? undefined : Number(options.parallel);
   if (parallel !== undefined && !(Number.isInteger(parallel) && parallel > 0)) {
@@ -107,7 +114,9 @@ export async function run(options: InstallOptions): Promise<number> {
     parallel,
     policy: options.policy,
     apiRunner:
-      options.apiRunner === null ? undefined : (options.apiRunner ?? (await defaultApiRunner())),
+      options.apiRunner === null
+        ? undefined
+        : (options.apiRunner ?? (await defaultApiRunner(caFile))),
     confirmHostKey: hostKeyQuestion(options),
     askPassword: async (host) => {
       if (!process.stdin.isTTY)
