@@ -4,7 +4,8 @@ import React from 'react';
 import { useApp, useInput } from 'ink';
 import type { ExecutorEvent } from '../../src/executor/events.ts';
 import type { Plan } from '../../src/plan/model.ts';
-import type { Languages, RunHandle, WizardServices } from './services.ts';
+import { t } from '../../src/i18n/translate.ts';
+import type { DoneInfo, Languages, RunHandle, WizardServices } from './services.ts';
 import { initialState, reducer, hostKey, type Mode } from './state.ts';
 import { h } from './ui.ts';
 import { Welcome } from './screens/welcome.ts';
@@ -29,6 +30,13 @@ interface Question {
   host: string;
   fingerprint: string;
   resolve: (ok: boolean) => void;
+}
+
+/** One sentence for an error: every problem of an InputError, or the message. */
+export function errorText(error: unknown): string {
+  const problems = (error as { problems?: { message: string; fix?: string }[] } | undefined)?.problems;
+  if (Array.isArray(problems)) return problems.map((p) => `${p.message}${p.fix ? ` (${p.fix})` : ''}`).join('; ');
+  return error instanceof Error ? error.message : String(error);
 }
 
 export function resumeCommand(siteFile: string, runbookDir?: string): string {
@@ -98,12 +106,18 @@ export function App(props: AppProps): React.ReactElement {
   const runPreflight = async (plan: Plan) => {
     dispatch({ type: 'preflight-reset' });
     dispatch({ type: 'go', screen: 'preflight' });
-    await services.preflight(plan, (row) => dispatch({ type: 'preflight-row', row }), confirmHostKey);
+    try {
+      await services.preflight(plan, (row) => dispatch({ type: 'preflight-row', row }), confirmHostKey);
+    } catch (error) {
+      // The checks could not run at all (a held lock, say): a failure row keeps the way shut.
+      dispatch({ type: 'preflight-row', row: { id: 'preflight', title: t('Preflight'), host: t('installer'), status: 'fail', message: errorText(error) } });
+    }
     dispatch({ type: 'preflight-finished' });
   };
 
   const showPlan = async (plan: Plan) => {
-    const earlier = await services.earlierRun(plan);
+    // Without the journal's answer the plan is still worth showing: nothing counts as done.
+    const earlier = await services.earlierRun(plan).catch(() => ({ earlier: {}, lastDurations: {} }));
     dispatch({ type: 'earlier', ...earlier });
     dispatch({ type: 'go', screen: 'plan' });
   };
@@ -116,12 +130,15 @@ export function App(props: AppProps): React.ReactElement {
     run.done.then(
       async (summary) => {
         handle.current = undefined;
-        if (summary.result === 'completed') dispatch({ type: 'done-info', info: await services.doneInfo(plan) });
+        if (summary.result !== 'completed') return;
+        const info = await services.doneInfo(plan).catch(
+          (error: unknown): DoneInfo => ({ uiUrl: '', adminUser: 'admin', stateFile: '', verifyError: errorText(error) }),
+        );
+        dispatch({ type: 'done-info', info });
       },
       (error: unknown) => {
         handle.current = undefined;
-        const problems = (error as { problems?: { message: string; fix?: string }[] }).problems;
-        dispatch({ type: 'run-error', error: problems ? problems.map((p) => `${p.message}${p.fix ? ` ${p.fix}` : ''}`).join('; ') : (error as Error).message });
+        dispatch({ type: 'run-error', error: errorText(error) });
       },
     );
   };
@@ -129,7 +146,9 @@ export function App(props: AppProps): React.ReactElement {
   const saveSite = async (text: string) => {
     setBusy(true);
     try {
-      if (services.readSiteText(state.siteFile) !== text) services.writeSiteText(state.siteFile, text);
+      const existing = services.readSiteText(state.siteFile);
+      // Rewrite only when a value changed, so an untouched file keeps its exact layout.
+      if (existing === undefined || !later!.sameSite(existing, text)) services.writeSiteText(state.siteFile, text);
       const built = await services.buildPlan({ site: state.siteFile, ...(state.runbookDir ? { runbook: state.runbookDir } : {}) });
       if (!built.plan) {
         dispatch({ type: 'plan-problems', problems: built.problems });
@@ -141,6 +160,8 @@ export function App(props: AppProps): React.ReactElement {
         dispatch({ type: 'go', screen: 'connect' });
         void contactAll(built.plan);
       }
+    } catch (error) {
+      dispatch({ type: 'plan-problems', problems: [{ file: state.siteFile, line: 0, message: errorText(error) }] });
     } finally {
       setBusy(false);
     }

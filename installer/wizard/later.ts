@@ -8,5 +8,5 @@ export { PlanScreen } from './screens/plan.ts';
 export { RunScreen } from './screens/run.ts';
 export { FailureScreen } from './screens/failure.ts';
 export { DoneScreen } from './screens/done.ts';
-export { startingText, valuesFromText } from './site-form.ts';
+export { sameSite, startingText, valuesFromText } from './site-form.ts';
 export { planWithout } from './skip.ts';

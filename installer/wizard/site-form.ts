@@ -1,7 +1,8 @@
 // The site screen's fields: read from the site file's YAML document, written back into the
 // same document with the `yaml` Document API (so the operator's comments stay), and each
 // field's problems picked out of what `runbook check` says about the whole file.
-import { isMap, isScalar, isSeq, parseDocument, type Document } from 'yaml';
+import { isDeepStrictEqual } from 'node:util';
+import { isMap, isScalar, isSeq, parse, parseDocument, type Document } from 'yaml';
 import type { Problem } from '../../src/diagnostics.ts';
 import { siteTemplate } from '../../src/site/template.ts';
 import { t } from '../../src/i18n/translate.ts';
@@ -15,20 +16,21 @@ export interface FieldSpec {
   key: FieldKey;
   label: () => string;
   help: () => string;
+  /** The value when the file does not say: the site schema's default. */
   fallback: string;
 }
 
 export const FIELDS: FieldSpec[] = [
-  { key: 'name', label: () => t('Site name'), help: () => t('A short name for this cloud.'), fallback: 'demo' },
+  { key: 'name', label: () => t('Site name'), help: () => t('A short name for this cloud.'), fallback: 'cloud' },
   { key: 'network.interface', label: () => t('Interface'), help: () => t('The interface that carries each machine\'s address today (`ip link`).'), fallback: 'eth0' },
   { key: 'network.cidr', label: () => t('Network'), help: () => t('The cloud\'s network as address/prefix, e.g. 172.16.10.0/24.'), fallback: '172.16.10.0/24' },
   { key: 'network.gateway', label: () => t('Gateway'), help: () => t('The router of that network.'), fallback: '172.16.10.1' },
   { key: 'network.dns', label: () => t('DNS servers'), help: () => t('One or two addresses, separated by commas.'), fallback: '8.8.8.8, 8.8.4.4' },
   { key: 'management.address', label: () => t('Management IP'), help: () => t('The CloudStack management server (also database and NFS server).'), fallback: '172.16.10.2' },
   { key: 'management.hostname', label: () => t('Management name'), help: () => t('Its short host name, e.g. cloudstack-mgmt.'), fallback: 'cloudstack-mgmt' },
-  { key: 'hosts', label: () => t('KVM hosts'), help: () => t('"address name" pairs separated by commas, e.g. 172.16.10.3 kvm1; empty means all-in-one.'), fallback: '172.16.10.3 kvm1' },
+  { key: 'hosts', label: () => t('KVM hosts'), help: () => t('"address name" pairs separated by commas, e.g. 172.16.10.3 kvm1; empty means all-in-one.'), fallback: '' },
   { key: 'ssh.user', label: () => t('SSH user'), help: () => t('The user the installer logs in as (root, or one with passwordless sudo).'), fallback: 'root' },
-  { key: 'ssh.identity', label: () => t('SSH key'), help: () => t('Private key file; leave empty to use ssh-agent.'), fallback: '~/.ssh/id_ed25519' },
+  { key: 'ssh.identity', label: () => t('SSH key'), help: () => t('Private key file; leave empty to use ssh-agent.'), fallback: '' },
   { key: 'zone.name', label: () => t('Zone name'), help: () => t('The CloudStack zone to create.'), fallback: 'Zone1' },
   { key: 'zone.public', label: () => t('Public range'), help: () => t('first-last addresses for system VMs and virtual routers.'), fallback: '172.16.10.11-172.16.10.20' },
   { key: 'zone.pod', label: () => t('Pod range'), help: () => t('first-last management addresses for system VMs.'), fallback: '172.16.10.21-172.16.10.30' },
@@ -59,7 +61,7 @@ export function valuesFromText(text: string): FormValues {
     } else if (isScalar(node)) {
       values[field.key] = String(node.value ?? '');
     } else {
-      values[field.key] = field.key === 'ssh.identity' && isMap(doc.getIn(['ssh'], true)) ? '' : field.fallback;
+      values[field.key] = field.fallback;
     }
   }
   return values;
@@ -87,6 +89,8 @@ export function applyValues(text: string, values: FormValues): string {
   for (const field of FIELDS) {
     const value = values[field.key].trim();
     const path = pathOf(field.key);
+    // A field the file leaves out stays out while it holds the default it stands for.
+    if (!doc.hasIn(path) && value === field.fallback) continue;
     if (field.key === 'network.dns') {
       const node = doc.getIn(path, true);
       const items = splitList(value).map((v) => doc.createNode(v));
@@ -143,4 +147,13 @@ export function formProblems(values: FormValues, file: string): Problem[] {
     message: t('"{entry}" has no host name', { entry: h.address }),
     fix: t('write each KVM host as address and name, like 172.16.10.3 kvm1'),
   }));
+}
+
+/** Do two site texts say the same thing (formatting and comments aside)? */
+export function sameSite(a: string, b: string): boolean {
+  try {
+    return isDeepStrictEqual(parse(a), parse(b));
+  } catch {
+    return false;
+  }
 }

@@ -57,6 +57,7 @@ describe('wizard connect screen', () => {
 
   it('previews the plan without contacting or creating anything', async () => {
     const site = writeLoopbackSite(hosts, key);
+    const original = readFileSync(site.siteFile, 'utf8');
     const wizard = startWizard({ siteFile: site.siteFile, runbookDir: FIXTURE_RUNBOOK });
     try {
       await wizard.waitFor('kvm1');
@@ -68,6 +69,8 @@ describe('wizard connect screen', () => {
       expect(frame).toMatch(/Preflight checks\s+2\s+2\s+2/);
       expect(frame).toContain('Nothing has run on this site before.');
       expect(existsSync(join(site.dir, '.runbook'))).toBe(false);
+      // Nothing was changed in the form: the file keeps its exact bytes.
+      expect(readFileSync(site.siteFile, 'utf8')).toBe(original);
       await wizard.press(KEY.enter);
       expect(wizard.frame()).toContain('Plan (preview)');
       await wizard.press('q');
