@@ -28,7 +28,10 @@ interface MdNode {
   attributes?: Record<string, string | null | undefined> | null;
   children?: MdNode[];
   data?: { directiveLabel?: boolean };
-  position?: { start: { offset?: number }; end: { offset?: number } };
+  lang?: string | null;
+  meta?: string | null;
+  value?: string;
+  position?: { start: { line: number; offset?: number }; end: { line: number; offset?: number } };
 }
 
 const pageParser = unified()
@@ -90,7 +93,7 @@ function block(node: MdNode, source: string, steps: Map<string, Step>): string {
     case 'containerDirective': {
       if (node.name === 'step') {
         const step = steps.get(node.attributes?.id ?? '');
-        return step ? stepMarkdown(step) : '';
+        return step ? stepMarkdown(step, { node, source }) : '';
       }
       const children = node.children ?? [];
       const label = children.find((c) => c.data?.directiveLabel);
@@ -100,7 +103,7 @@ function block(node: MdNode, source: string, steps: Map<string, Step>): string {
         steps,
       );
       if (!ASIDES.has(node.name ?? '')) return inner;
-      const title = label ? slice(label, source) : capitalise(node.name!);
+      const title = label ? slice(label, source).replace(/^\[|\]$/g, '') : capitalise(node.name!);
       return `::: {.${node.name}}\n**${title}:** ${inner}\n:::`;
     }
     default:
@@ -108,7 +111,12 @@ function block(node: MdNode, source: string, steps: Map<string, Step>): string {
   }
 }
 
-export function stepMarkdown(step: Step): string {
+/**
+ * A step as the book shows it. With the step's directive from the page, prose and commands keep
+ * their page order: each code block is replaced by the parser's actions from its lines (sample
+ * output, `norun`, is shown as such); without it, prose comes first, then the actions.
+ */
+export function stepMarkdown(step: Step, page?: { node: MdNode; source: string }): string {
   const lines = [`### ${escapeInline(step.title)} {#${step.id}}`, ''];
   const facts = [`**Runs on:** ${ROLE_TEXT[step.on] ?? step.on}.`];
   if (step.check) facts.push(`**Already done if this succeeds:** ${inlineCode(step.check)}`);
@@ -116,9 +124,36 @@ export function stepMarkdown(step: Step): string {
   if (step.requires.length > 0)
     facts.push(`**After:** ${step.requires.map(inlineCode).join(', ')}`);
   lines.push(facts.join('\\\n'), '');
-  if (step.prose.trim()) lines.push(bookLinks(step.prose.trim()), '');
-  for (const group of groupApiActions(step.actions)) lines.push(actionMarkdown(group), '');
+  const body = page ? interleaved(step, page.node, page.source) : undefined;
+  if (body) lines.push(body);
+  else {
+    if (step.prose.trim()) lines.push(bookLinks(step.prose.trim()), '');
+    for (const group of groupApiActions(step.actions)) lines.push(actionMarkdown(group), '');
+  }
   return lines.join('\n').trimEnd();
+}
+
+/** The step's children in page order; undefined when the page and the parser disagree. */
+function interleaved(step: Step, node: MdNode, source: string): string | undefined {
+  const parts: string[] = [];
+  const used = new Set<Action>();
+  for (const child of node.children ?? []) {
+    if (child.data?.directiveLabel) continue;
+    if (child.type !== 'code') {
+      parts.push(bookLinks(slice(child, source)));
+      continue;
+    }
+    const from = child.position?.start.line ?? -1;
+    const to = child.position?.end.line ?? -1;
+    const actions = step.actions.filter((a) => a.source.line >= from && a.source.line <= to);
+    actions.forEach((a) => used.add(a));
+    if (actions.length > 0) parts.push(...groupApiActions(actions).map(actionMarkdown));
+    else if (/\bnorun\b/.test(child.meta ?? ''))
+      parts.push(`Sample output:\n\n${fenced(child.value ?? '', '')}`);
+  }
+  // Every action must have found its place, or the book would silently lose a command.
+  if (used.size !== step.actions.length) return undefined;
+  return parts.filter((p) => p.trim() !== '').join('\n\n');
 }
 
 /** Consecutive API calls read best as one block, as a reader would paste them into cmk. */

@@ -1,0 +1,74 @@
+// The book behind the PDF/EPUB: chapters in runbook order, each step from the parser in page
+// order (prose, commands, sample output), asides and tables kept, site links made book links.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { loadRunbook } from '../../src/runbook/load.ts';
+import { bookMarkdown } from '../../src/docs/book-markdown.ts';
+
+const dir = new URL('../fixtures/docs-book/', import.meta.url).pathname;
+const { runbook, problems } = loadRunbook(dir);
+const book = bookMarkdown(runbook, {
+  readPage: (file) => readFileSync(`${dir}${file}`, 'utf8'),
+  title: 'Test book',
+  subtitle: 'fixture',
+  variables: { MGMT_IP: '172.16.10.2' },
+  variableHelp: { MGMT_IP: 'management.address' },
+});
+
+function inOrder(...parts: string[]): void {
+  let from = 0;
+  for (const part of parts) {
+    const at = book.indexOf(part, from);
+    expect(at, `"${part}" after position ${from}`).toBeGreaterThanOrEqual(0);
+    from = at + part.length;
+  }
+}
+
+describe('bookMarkdown', () => {
+  it('reads a fixture runbook the parser accepts', () => {
+    expect(problems).toEqual([]);
+  });
+
+  it('puts chapters in sidebar order with their descriptions', () => {
+    inOrder(
+      '# Database {#chapter-database}',
+      '# Storage {#chapter-storage}',
+      '*NFS for the cloud.*',
+      '# Variables {#chapter-variables}',
+    );
+  });
+
+  it('writes each step with its id, where it runs, its check, and prose and commands in page order', () => {
+    inOrder(
+      '### Export the folders {#nfs-exports}',
+      '**Runs on:** the management server.',
+      '**Already done if this succeeds:** `test -d ${PRIMARY_EXPORT}`',
+      'First the package.',
+      '```bash\napt-get install -y nfs-kernel-server\n```',
+      'Then the exports file.',
+      'File `/etc/exports` (mode 0644):',
+      '${PRIMARY_EXPORT} ${NETWORK_CIDR}(rw,async,no_root_squash)',
+      'Sample output:',
+      'exporting 172.16.10.0/24:/export/primary',
+    );
+  });
+
+  it('keeps consecutive API calls together as the reader pastes them into cmk', () => {
+    inOrder(
+      '### Create the zone {#zone-create}',
+      '```\ncreate zone name=${ZONE_NAME} networktype=Advanced dns1=${DNS1} internaldns1=${GATEWAY}\nlist zones name=${ZONE_NAME}\n```',
+    );
+  });
+
+  it('keeps asides, tables and links, dropping MDX imports and frontmatter', () => {
+    expect(book).toContain("::: {.caution}\n**Mind the network:** Only the cloud's network.\n:::");
+    expect(book).toContain('| `/export/primary` | disks |');
+    expect(book).toContain('[management server](#db-install)');
+    expect(book).not.toContain('import { Aside }');
+    expect(book).not.toContain('sidebar:');
+  });
+
+  it('ends with the variables and their defaults', () => {
+    expect(book).toContain('| `${MGMT_IP}` | `172.16.10.2` | management.address |');
+  });
+});
