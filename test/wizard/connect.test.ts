@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, makeClientKey, startHosts, type ClientKey, type FakeHost } from '../helpers/sshd.ts';
+import { explainContactError } from '../../installer/wizard/connect-errors.ts';
 import { FIXTURE_RUNBOOK, KEY, startWizard, writeLoopbackSite } from './harness.ts';
 
 let key: ClientKey;
@@ -80,5 +81,40 @@ describe('wizard connect screen', () => {
       wizard.unmount();
       rmSync(site.work, { recursive: true, force: true });
     }
+  });
+
+  it('says what to try when the login is refused', async () => {
+    const site = writeLoopbackSite(hosts, key);
+    writeFileSync(site.siteFile, readFileSync(site.siteFile, 'utf8').replace('user: root', 'user: nosuchuser'));
+    const wizard = startWizard({ siteFile: site.siteFile, runbookDir: FIXTURE_RUNBOOK });
+    try {
+      await wizard.waitFor('kvm1');
+      await wizard.press(KEY.enter);
+      await wizard.waitFor('Site file:');
+      await wizard.press(KEY.ctrlS);
+      for (let i = 0; i < 2; i++) {
+        await wizard.waitFor('First contact with');
+        await wizard.press('y');
+      }
+      const screen = await wizard.waitFor((f) => (f.match(/FAILED/g) ?? []).length === 2);
+      const frame = screen.replace(/\s+/g, ' '); // long hints wrap
+      expect(frame).toContain('The machine refused the login: is the user nosuchuser right');
+      expect(frame).toContain(`is the public key of ${key.privateKey} in ~nosuchuser/.ssh/authorized_keys`);
+    } finally {
+      wizard.unmount();
+      rmSync(site.work, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('contact errors', () => {
+  const machine = { name: 'kvm1', address: '172.16.10.3', role: 'kvm' as const, ssh: { host: '10.9.9.9', port: 22, user: 'root', identity: '/k' } };
+  it('tells an unreachable host from a closed port and an unknown name', () => {
+    const error = (code: string, message: string) => Object.assign(new Error(message), { code });
+    expect(explainContactError(error('ETIMEDOUT', 'connect ETIMEDOUT 10.9.9.9:22'), machine).hint).toContain('10.9.9.9 does not answer');
+    expect(explainContactError(new Error('Timed out while waiting for handshake'), machine).hint).toContain('does not answer');
+    expect(explainContactError(error('EHOSTUNREACH', 'connect EHOSTUNREACH'), machine).hint).toContain('does not answer');
+    expect(explainContactError(error('ECONNREFUSED', 'connect ECONNREFUSED'), machine).hint).toContain('Nothing listens on 10.9.9.9 port 22');
+    expect(explainContactError(error('ENOTFOUND', 'getaddrinfo ENOTFOUND'), machine).hint).toContain('does not resolve');
   });
 });

@@ -1,4 +1,4 @@
-// Measures the wizard's first frame: time from spawning `node dev-entry.ts` on a pseudo
+// Measures the wizard's first frame: time from spawning `runbook` (no command) on a pseudo
 // terminal (util-linux `script`) until the welcome title is on the screen, beside two peers:
 // the smallest Ink program (ink-hello.ts) and `runbook --help`.
 // Run: node test/wizard/first-frame.ts [runs]
@@ -39,7 +39,7 @@ const wizard: number[] = [];
 const help: number[] = [];
 const hello: number[] = [];
 for (let i = 0; i < runs; i++) {
-  wizard.push(await timeUntil(`${node} installer/wizard/dev-entry.ts --site ${site}`, /Welcome/));
+  wizard.push(await timeUntil(`${node} installer/bin/runbook.js --site ${site}`, /Welcome/));
   hello.push(await timeUntil(`${node} test/wizard/ink-hello.ts`, /Welcome/));
   help.push(await timeUntil(`${node} installer/bin/runbook.js --help`, /Usage/));
 }
