@@ -40,6 +40,8 @@ export class SshTransport implements Transport {
   private password: string | undefined;
   private lostReason: string | undefined;
   private closed = false;
+  private lostBetweenPrograms = false;
+  private closedByInstaller = false;
   private readonly running = new Set<(reason: string) => void>();
 
   constructor(options: SshTransportOptions) {
@@ -141,10 +143,12 @@ export class SshTransport implements Transport {
       });
       client.connect(config);
     });
-    client.on('error', (error: Error) =>
-      this.lost(`connection to ${host} (${where}) was lost: ${error.message}`),
-    );
+    client.on('error', (error: Error) => {
+      if (this.client === client)
+        this.lost(`connection to ${host} (${where}) was lost: ${error.message}`);
+    });
     client.on('close', () => {
+      if (this.client !== client) return;
       this.closed = true;
       this.lost(`connection to ${host} (${where}) was closed`);
     });
@@ -153,10 +157,20 @@ export class SshTransport implements Transport {
 
   private lost(reason: string): void {
     this.lostReason ??= reason;
+    // Lost while nothing ran (a reboot, a network blip between steps): the next program may
+    // safely open a new connection. Lost mid-program: that program's step fails.
+    if (this.running.size === 0 && !this.closedByInstaller) this.lostBetweenPrograms = true;
     for (const fail of this.running) fail(reason);
   }
 
   async exec(request: ExecRequest): Promise<ExecResult> {
+    if (this.lostReason && this.lostBetweenPrograms) {
+      this.client = undefined;
+      this.connecting = undefined;
+      this.lostReason = undefined;
+      this.lostBetweenPrograms = false;
+      this.closed = false;
+    }
     await this.connect();
     const client = this.client!;
     if (this.lostReason) throw new TransportError(this.host, this.lostReason);
@@ -212,6 +226,7 @@ export class SshTransport implements Transport {
     const client = this.client;
     this.client = undefined;
     this.connecting = undefined;
+    this.closedByInstaller = true;
     if (!client || this.closed) return;
     this.lostReason ??= `connection to ${this.host} was closed by the installer`;
     await new Promise<void>((resolve) => {

@@ -1,0 +1,66 @@
+// The SSH transport on its own: a connection lost between programs is opened again for the
+// next one; a connection lost while a program runs fails that program with a clear error.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SshTransport } from '../../src/transport/ssh.ts';
+import { TransportError } from '../../src/transport/types.ts';
+import { FakeHost, makeClientKey, type ClientKey } from '../helpers/sshd.ts';
+
+let key: ClientKey;
+let host: FakeHost;
+let work: string;
+beforeAll(async () => {
+  key = makeClientKey();
+  host = new FakeHost('conn', '127.0.0.85', key.publicKey);
+  await host.start();
+  work = mkdtempSync(join(tmpdir(), 'rb-transport-'));
+});
+afterAll(() => {
+  host?.cleanup();
+  rmSync(work, { recursive: true, force: true });
+  rmSync(key.dir, { recursive: true, force: true });
+});
+
+function transport(): SshTransport {
+  return new SshTransport({
+    host: 'conn',
+    target: { host: host.address, port: host.port, user: 'root', identity: key.privateKey },
+    knownHostsFile: join(work, 'known_hosts'),
+    confirmHostKey: async () => true,
+  });
+}
+
+const say = (t: SshTransport, script: string, timeoutSeconds = 10) => {
+  const lines: string[] = [];
+  return t
+    .exec({ script, env: {}, timeoutSeconds, onLine: (_s, l) => lines.push(l) })
+    .then((r) => ({ ...r, lines }));
+};
+
+describe('ssh transport', () => {
+  it('reconnects for the next program after the connection dropped between programs', async () => {
+    const t = transport();
+    expect(await say(t, 'echo one')).toMatchObject({ exitCode: 0, lines: ['one'] });
+    host.kill();
+    await new Promise((r) => setTimeout(r, 300));
+    await host.start();
+    expect(await say(t, 'echo two')).toMatchObject({ exitCode: 0, lines: ['two'] });
+    await t.close();
+  });
+
+  it('fails the running program, naming the host, when the connection drops under it', async () => {
+    const t = transport();
+    await say(t, 'true');
+    const running = say(t, 'echo started; sleep 5');
+    await new Promise((r) => setTimeout(r, 500));
+    host.kill();
+    await expect(running).rejects.toThrow(TransportError);
+    await expect(running).rejects.toThrow(
+      /connection to conn \(root@127\.0\.0\.85:\d+\) was (closed|lost)/,
+    );
+    await host.start();
+    await t.close();
+  });
+});
