@@ -105,6 +105,15 @@ describe('the bash export', () => {
     expect(readFileSync(join(out, 'secrets.env'), 'utf8')).toContain(`CLOUD_DB_PASSWORD=${state.secrets.CLOUD_DB_PASSWORD}`);
   });
 
+  it('passes shellcheck for the bundled runbook too (api steps included)', async () => {
+    const out = join(work, 'bash-bundled');
+    expect(await quietExport({ site: siteFile('bashbundled', 1), format: 'bash', out })).toBe(0);
+    for (const script of ['management.sh', 'kvm.sh']) {
+      const lint = await execa('shellcheck', ['-S', 'warning', join(out, script)], { reject: false });
+      expect(lint.exitCode, lint.stdout).toBe(0);
+    }
+  });
+
   it('an all-in-one site gets one script with every host step', async () => {
     const out = join(work, 'aio-out');
     expect(await quietExport({ site: siteFile('aio', 0), runbook: RUNBOOK, format: 'bash', out })).toBe(0);

@@ -9,7 +9,8 @@ cloudstack_api() {
     trap "rm -f -- '$RUNBOOK_API_PROGRAM'" EXIT
     write_api_program >"$RUNBOOK_API_PROGRAM"
   fi
-  mkdir -p -m 0700 -- "$RUNBOOK_STATE_DIR"
+  mkdir -p -- "$RUNBOOK_STATE_DIR"
+  chmod 0700 -- "$RUNBOOK_STATE_DIR"
   step=$(mktemp)
   captures=$(mktemp)
   cat >"$step"
@@ -17,7 +18,10 @@ cloudstack_api() {
   env -u HOST_IP -u HOST_NAME -u HOST_FQDN -u HOST_ROLE python3 "$RUNBOOK_API_PROGRAM" --step-file "$step" --captures-out "$captures" \
     --state-file "$RUNBOOK_STATE_DIR/api-keys.json" --timeout "$RUNBOOK_STEP_TIMEOUT" >/dev/null || status=$?
   if [ "$status" -eq 0 ]; then
-    set -a; . "$captures"; set +a
+    set -a
+    # shellcheck source=/dev/null
+    . "$captures"
+    set +a
     cat "$captures" >>"$RUNBOOK_STATE_DIR/captured.env"
   fi
   rm -f -- "$step" "$captures"
@@ -25,4 +29,9 @@ cloudstack_api() {
 }
 
 # Values captured by api steps of earlier runs.
-if [ -f "$RUNBOOK_STATE_DIR/captured.env" ]; then set -a; . "$RUNBOOK_STATE_DIR/captured.env"; set +a; fi
+if [ -f "$RUNBOOK_STATE_DIR/captured.env" ]; then
+  set -a
+  # shellcheck source=/dev/null
+  . "$RUNBOOK_STATE_DIR/captured.env"
+  set +a
+fi

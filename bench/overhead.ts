@@ -1,0 +1,152 @@
+// Overhead on trivial steps: `runbook install` against the exported Ansible playbook
+// (pipelining on, forks = hosts) and a plain `ssh host true` loop (hosts in parallel, steps in
+// order, a new login per command), on 1, 4, 16 and 32 loopback sshd hosts. Each step is `true`,
+// so what is measured is the cost of running a step, not the step. Also the installer's peak
+// memory (max RSS of its process).
+//   node bench/overhead.ts [--steps 100] [--hosts 1,4,16,32] [--ansible-hosts 1,4] [--rounds 1] [--json FILE]
+import { execa } from 'execa';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { makeClientKey, startHosts, type FakeHost } from '../test/helpers/sshd.ts';
+
+const { values } = parseArgs({
+  options: {
+    steps: { type: 'string', default: '100' },
+    hosts: { type: 'string', default: '1,4,16,32' },
+    rounds: { type: 'string', default: '1' },
+    json: { type: 'string' },
+    /** Host counts Ansible runs on (it is by far the slowest; default: all of --hosts). */
+    'ansible-hosts': { type: 'string' },
+  },
+});
+const STEPS = Number(values.steps);
+const COUNTS = values.hosts!.split(',').map(Number);
+const ROUNDS = Number(values.rounds);
+const ANSIBLE_COUNTS = (values['ansible-hosts'] ?? values.hosts!).split(',').filter(Boolean).map(Number);
+const NODE = new URL('../node_modules/.bin/node', import.meta.url).pathname;
+const CHILD = new URL('./install-child.ts', import.meta.url).pathname;
+const EXPORT = new URL('../installer/commands/export.ts', import.meta.url).pathname;
+
+const work = mkdtempSync(join(tmpdir(), 'rb-bench-overhead-'));
+const key = makeClientKey();
+const all = await startHosts(Array.from({ length: Math.max(...COUNTS) }, (_, i) => `b${i + 1}`), key, 140);
+const knownHosts = join(work, 'known_hosts');
+writeFileSync(knownHosts, all.map((h) => execFileSync('ssh-keyscan', ['-p', String(h.port), '-t', 'ed25519', h.address], { stdio: ['ignore', 'pipe', 'ignore'] }).toString()).join(''));
+
+// The runbook: one page, STEPS trivial steps on every machine.
+const runbook = join(work, 'runbook');
+mkdirSync(runbook);
+const body = Array.from({ length: STEPS }, (_, i) => `:::step[Trivial step ${i + 1}]{#t-${i + 1} on="all"}\n\`\`\`sh\ntrue\n\`\`\`\n:::\n`).join('\n');
+writeFileSync(join(runbook, 'trivial.mdx'), `---\ntitle: Trivial steps\nsidebar: { order: 1 }\n---\n\n${body}`);
+
+function siteFor(hosts: FakeHost[], tag: string): string {
+  const dir = mkdtempSync(join(work, `site-${tag}-`));
+  const machine = (h: FakeHost, i: number) => `{ address: 172.16.${Math.floor((i + 2) / 250)}.${((i + 2) % 250) + 1}, hostname: ${h.name}, ssh: { host: ${h.address}, port: ${h.port} } }`;
+  const [mgmt, ...kvms] = hosts;
+  const lines = [
+    'name: bench',
+    'network: { cidr: 172.16.0.0/16, gateway: 172.16.0.1 }',
+    'zone: { public: 172.16.200.11-172.16.200.20, pod: 172.16.200.21-172.16.200.30 }',
+    `management: ${machine(mgmt!, 0)}`,
+    kvms.length ? 'hosts:' : 'hosts: []',
+    ...kvms.map((h, i) => `  - ${machine(h, i + 1)}`),
+    `ssh: { user: root, identity: ${key.privateKey} }`,
+  ];
+  writeFileSync(join(dir, 'site.yaml'), `${lines.join('\n')}\n`);
+  mkdirSync(join(dir, '.runbook'), { mode: 0o700 });
+  writeFileSync(join(dir, '.runbook', 'known_hosts'), '');
+  return join(dir, 'site.yaml');
+}
+
+interface InstallMeasure {
+  ms: number;
+  maxRssMb: number;
+}
+
+async function installer(hosts: FakeHost[]): Promise<InstallMeasure> {
+  const site = siteFor(hosts, 'install');
+  const start = performance.now();
+  const r = await execa(NODE, [CHILD, site, runbook], { reject: false });
+  const ms = performance.now() - start;
+  if (r.exitCode !== 0) throw new Error(`runbook install failed: ${r.stderr}`);
+  const child = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { changed: number; maxRssKb: number };
+  if (child.changed !== STEPS * hosts.length) throw new Error(`runbook install ran ${child.changed} steps, not ${STEPS * hosts.length}`);
+  return { ms, maxRssMb: child.maxRssKb / 1024 };
+}
+
+async function ansible(hosts: FakeHost[]): Promise<number> {
+  const site = siteFor(hosts, 'ansible');
+  const out = join(site, '..', 'ansible');
+  await execa(NODE, ['-e', `const m = await import(${JSON.stringify(EXPORT)}); process.exitCode = await m.run({ site: ${JSON.stringify(site)}, runbook: ${JSON.stringify(runbook)}, format: 'ansible', out: ${JSON.stringify(out)} })`]);
+  const done = join(site, '..', 'done');
+  const start = performance.now();
+  const r = await execa('ansible-playbook', ['site.yml', '-f', String(hosts.length), '-e', `runbook_done_dir=${done}`], {
+    cwd: out,
+    reject: false,
+    env: { ANSIBLE_HOST_KEY_CHECKING: 'False', ANSIBLE_NOCOLOR: '1', ANSIBLE_SSH_ARGS: `-C -o ControlMaster=auto -o ControlPersist=60s -o UserKnownHostsFile=${knownHosts}` },
+  });
+  const ms = performance.now() - start;
+  const changed = [...r.stdout.matchAll(/changed=(\d+)/g)].reduce((n, m) => n + Number(m[1]), 0);
+  if (r.exitCode !== 0 || changed !== STEPS * hosts.length) throw new Error(`ansible-playbook: exit ${r.exitCode}, changed=${changed}\n${r.stdout.slice(-2000)}`);
+  return ms;
+}
+
+async function sshLoop(hosts: FakeHost[]): Promise<number> {
+  const start = performance.now();
+  await Promise.all(
+    hosts.map(async (h) => {
+      for (let i = 0; i < STEPS; i++) {
+        await execa('ssh', ['-o', 'BatchMode=yes', '-o', `UserKnownHostsFile=${knownHosts}`, '-i', key.privateKey, '-p', String(h.port), `root@${h.address}`, 'true']);
+      }
+    }),
+  );
+  return performance.now() - start;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+export interface OverheadRow {
+  hosts: number;
+  installMs: number;
+  installMaxRssMb: number;
+  ansibleMs?: number;
+  sshLoopMs: number;
+}
+
+const rows: OverheadRow[] = [];
+try {
+  await installer(all.slice(0, 1)); // warm-up: module loading, first logins
+  for (const n of COUNTS) {
+    const hosts = all.slice(0, n);
+    const inst: InstallMeasure[] = [];
+    const ans: number[] = [];
+    const loop: number[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      inst.push(await installer(hosts));
+      loop.push(await sshLoop(hosts));
+      if (ANSIBLE_COUNTS.includes(n)) ans.push(await ansible(hosts));
+    }
+    const row: OverheadRow = {
+      hosts: n,
+      installMs: median(inst.map((x) => x.ms)),
+      installMaxRssMb: Math.max(...inst.map((x) => x.maxRssMb)),
+      ...(ans.length ? { ansibleMs: median(ans) } : {}),
+      sshLoopMs: median(loop),
+    };
+    rows.push(row);
+    const ratio = (x?: number) => (x ? `${(x / row.installMs).toFixed(1)}x` : 'n/a');
+    console.log(
+      `${String(n).padStart(2)} hosts x ${STEPS} steps: install ${(row.installMs / 1000).toFixed(2)} s (max RSS ${row.installMaxRssMb.toFixed(0)} MB)` +
+        ` | ansible ${row.ansibleMs ? (row.ansibleMs / 1000).toFixed(1) : '-'} s (${ratio(row.ansibleMs)})` +
+        ` | ssh loop ${(row.sshLoopMs / 1000).toFixed(2)} s (${ratio(row.sshLoopMs)})`,
+    );
+  }
+  if (values.json) writeFileSync(values.json, JSON.stringify({ steps: STEPS, rounds: ROUNDS, rows }, null, 2));
+} finally {
+  for (const h of all) h.cleanup();
+  rmSync(key.dir, { recursive: true, force: true });
+  rmSync(work, { recursive: true, force: true });
+}
