@@ -106,6 +106,16 @@ describe('built pages', () => {
       const page = html(pageOf(step));
       const card = page.slice(page.indexOf(`data-step="${step.id}"`));
       expect(card, step.id).toMatch(new RegExp(`class="rb-badge rb-badge--${step.on}"`));
+      const hostNames = new Set(
+        [step.check ?? '', step.verify ?? '', ...commandLines(step)]
+          .join('\n')
+          .match(/\$\{HOST_[A-Z0-9_]+\}/g) ?? [],
+      );
+      const perMachine =
+        /Per machine<\/dt><dd>([\s\S]*?)<\/dd>/.exec(card.slice(0, card.indexOf('</dl>')))?.[1] ??
+        '';
+      for (const name of hostNames)
+        expect(perMachine, `${step.id} tells the reader to set ${name}`).toContain(name);
       if (step.check) {
         // The card shows the parser's check command whole, site variables as their defaults.
         const shown =

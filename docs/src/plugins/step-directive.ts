@@ -90,12 +90,23 @@ export function stepDirectivePlugin(options: StepDirectiveOptions) {
           data: { hProperties: { id, class: 'rb-step__title' } },
           children: titleChildren,
         };
+        // Per-machine variables the step uses: the card tells a reader working by hand to set them.
+        const end = node.position?.end.offset;
+        const text = start !== undefined && end !== undefined ? ctx.source.slice(start, end) : '';
+        const hostVariables = [
+          ...new Set([...text.matchAll(/\$\{(HOST_[A-Z0-9_]+)\}/g)].map((m) => m[1]!)),
+        ];
         const meta = {
           type: 'mdxJsxFlowElement',
           name: '__RunbookStepMeta',
-          attributes: META_ATTRIBUTES.filter((name) => attributes[name] != null).map((name) =>
-            jsxAttribute(name, String(attributes[name])),
-          ),
+          attributes: [
+            ...META_ATTRIBUTES.filter((name) => attributes[name] != null).map((name) =>
+              jsxAttribute(name, String(attributes[name])),
+            ),
+            ...(hostVariables.length > 0
+              ? [jsxAttribute('hostVariables', hostVariables.join(' '))]
+              : []),
+          ],
           children: [],
         };
         return {
