@@ -9,8 +9,18 @@
 // an unchanged setup reuses the cached one. The last stdout line is JSON for the caller:
 // {"dir", "cached", "seconds"}. Needs root (mmdebstrap root mode, mkfs.ext4 -d).
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, existsSync, mkdirSync, rmSync, renameSync, writeFileSync, statSync } from 'node:fs';
+import {
+  readFileSync,
+  readdirSync,
+  existsSync,
+  mkdirSync,
+  rmSync,
+  renameSync,
+  writeFileSync,
+  statSync,
+} from 'node:fs';
 import { homedir } from 'node:os';
+import process from 'node:process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { $, argv } from 'zx';
@@ -29,10 +39,13 @@ function readPackages(file) {
     if (!line) continue;
     const header = /^\[(\w+)\]$/.exec(line);
     if (header) {
-      if (!(header[1] in sections)) throw new Error(`${file}: unknown section [${header[1]}] (use [install] or [cache])`);
+      if (!(header[1] in sections))
+        throw new Error(`${file}: unknown section [${header[1]}] (use [install] or [cache])`);
       current = header[1];
     } else if (!current) {
-      throw new Error(`${file}: package "${line}" is outside a section; put it under [install] or [cache]`);
+      throw new Error(
+        `${file}: package "${line}" is outside a section; put it under [install] or [cache]`,
+      );
     } else {
       sections[current].push(line);
     }
@@ -43,23 +56,37 @@ function readPackages(file) {
 function imageKey() {
   const hash = createHash('sha256');
   const guest = path.join(here, 'guest');
-  for (const file of [path.join(here, 'packages.txt'), fileURLToPath(import.meta.url), ...readdirSync(guest).sort().map((f) => path.join(guest, f))]) {
+  for (const file of [
+    path.join(here, 'packages.txt'),
+    fileURLToPath(import.meta.url),
+    ...readdirSync(guest)
+      .sort()
+      .map((f) => path.join(guest, f)),
+  ]) {
     hash.update(path.basename(file)).update(readFileSync(file));
   }
   return hash.digest('hex').slice(0, 16);
 }
 
-const cacheRoot = path.resolve(argv.cache ?? process.env.RUNBOOK_LAB_CACHE ?? path.join(homedir(), '.cache', 'cloudstack-runbook', 'lab'));
+const cacheRoot = path.resolve(
+  argv.cache ??
+    process.env.RUNBOOK_LAB_CACHE ??
+    path.join(homedir(), '.cache', 'cloudstack-runbook', 'lab'),
+);
 const key = imageKey();
 const finalDir = path.join(cacheRoot, `base-${key}`);
 const started = Date.now();
 
 if (existsSync(path.join(finalDir, 'manifest.json')) && !argv.rebuild) {
-  console.log(JSON.stringify({ dir: finalDir, cached: true, seconds: (Date.now() - started) / 1000 }));
+  process.stdout.write(
+    JSON.stringify({ dir: finalDir, cached: true, seconds: (Date.now() - started) / 1000 }) + '\n',
+  );
   process.exit(0);
 }
 if (process.getuid?.() !== 0) {
-  console.error('build-base-image: needs root (mmdebstrap in root mode and mkfs.ext4 -d); run it with sudo');
+  process.stderr.write(
+    'build-base-image: needs root (mmdebstrap in root mode and mkfs.ext4 -d); run it with sudo\n',
+  );
   process.exit(2);
 }
 
@@ -99,21 +126,30 @@ const customize = [
   `chroot "$1" apt-get install -y --download-only ${packages.cache.join(' ')}`,
 ];
 
-log(`building base-${key} (Debian ${SUITE}, ${packages.install.length} packages installed, ${packages.cache.length} cached)`);
+log(
+  `building base-${key} (Debian ${SUITE}, ${packages.install.length} packages installed, ${packages.cache.length} cached)`,
+);
 const mmdebstrapArgs = [
-  '--mode=root', '--variant=minbase', '--format=directory',
+  '--mode=root',
+  '--variant=minbase',
+  '--format=directory',
   `--include=${packages.install.join(',')}`,
-  '--skip=cleanup/apt', '--skip=output/dev',
+  '--skip=cleanup/apt',
+  '--skip=output/dev',
   ...customize.map((hook) => `--customize-hook=${hook}`),
-  SUITE, rootfs,
-  `deb ${MIRROR} ${SUITE} main`, `deb ${MIRROR} ${SUITE}-updates main`, `deb ${SECURITY} ${SUITE}-security main`,
+  SUITE,
+  rootfs,
+  `deb ${MIRROR} ${SUITE} main`,
+  `deb ${MIRROR} ${SUITE}-updates main`,
+  `deb ${SECURITY} ${SUITE}-security main`,
 ];
 await run`mmdebstrap ${mmdebstrapArgs}`;
 
 const bootDir = path.join(rootfs, 'boot');
 const kernel = readdirSync(bootDir).find((f) => f.startsWith('vmlinuz-'));
 const initrd = readdirSync(bootDir).find((f) => f.startsWith('initrd.img-'));
-if (!kernel || !initrd) throw new Error(`no kernel or initrd in ${bootDir}: is linux-image-amd64 under [install]?`);
+if (!kernel || !initrd)
+  throw new Error(`no kernel or initrd in ${bootDir}: is linux-image-amd64 under [install]?`);
 
 const out = path.join(work, 'out');
 mkdirSync(out);
@@ -128,9 +164,22 @@ rmSync(raw);
 const seconds = (Date.now() - started) / 1000;
 writeFileSync(
   path.join(out, 'manifest.json'),
-  JSON.stringify({ key, suite: SUITE, mirror: MIRROR, kernel, built: new Date().toISOString(), seconds, packages, size: statSync(path.join(out, 'base.qcow2')).size }, null, 2) + '\n',
+  JSON.stringify(
+    {
+      key,
+      suite: SUITE,
+      mirror: MIRROR,
+      kernel,
+      built: new Date().toISOString(),
+      seconds,
+      packages,
+      size: statSync(path.join(out, 'base.qcow2')).size,
+    },
+    null,
+    2,
+  ) + '\n',
 );
 rmSync(finalDir, { recursive: true, force: true });
 renameSync(out, finalDir);
 log(`done in ${seconds.toFixed(0)} s: ${finalDir}`);
-console.log(JSON.stringify({ dir: finalDir, cached: false, seconds }));
+process.stdout.write(JSON.stringify({ dir: finalDir, cached: false, seconds }) + '\n');

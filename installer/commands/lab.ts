@@ -16,23 +16,33 @@ export interface LabCommandOptions {
 function wholeNumber(value: number | string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
   const n = typeof value === 'number' ? value : Number(value);
-  if (!Number.isInteger(n)) throw new Error(`${flag} must be a whole number, not ${JSON.stringify(value)}`);
+  if (!Number.isInteger(n))
+    throw new Error(`${flag} must be a whole number, not ${JSON.stringify(value)}`);
   return n;
 }
 
 function describe(status: LabStatus): string[] {
   const rel = (file: string) => path.relative(process.cwd(), file) || file;
-  if (status.machines.length === 0 && !status.networkPresent) return [`no lab in ${rel(status.dir)} (start one with \`runbook lab up\`)`];
-  const lines = [`lab in ${rel(status.dir)}: ${status.up ? 'up' : 'NOT fully up'} (${status.accel ?? '?'}, namespace ${status.netns}${status.networkPresent ? '' : ' MISSING'})`];
+  if (status.machines.length === 0 && !status.networkPresent)
+    return [`no lab in ${rel(status.dir)} (start one with \`runbook lab up\`)`];
+  const lines = [
+    `lab in ${rel(status.dir)}: ${status.up ? 'up' : 'NOT fully up'} (${status.accel ?? '?'}, namespace ${status.netns}${status.networkPresent ? '' : ' MISSING'})`,
+  ];
   for (const m of status.machines) {
-    lines.push(`  ${m.name.padEnd(16)} ${m.address.padEnd(13)} ${m.role.padEnd(10)} ${m.running ? 'running' : 'stopped'}  ssh 127.0.0.1:${m.sshPort} ${m.sshReachable ? 'answers' : 'does not answer'}`);
+    lines.push(
+      `  ${m.name.padEnd(16)} ${m.address.padEnd(13)} ${m.role.padEnd(10)} ${m.running ? 'running' : 'stopped'}  ssh 127.0.0.1:${m.sshPort} ${m.sshReachable ? 'answers' : 'does not answer'}`,
+    );
   }
   for (const d of status.daemons) if (!d.running) lines.push(`  relay ${d.name} is not running`);
   const identity = path.join(rel(status.dir), 'identity');
   const first = status.machines[0];
   if (first) {
-    lines.push(`site file: ${rel(status.siteFile)}   (runbook install --site ${rel(status.siteFile)})`);
-    lines.push(`log in:    ssh -i ${identity}/id_ed25519 -o UserKnownHostsFile=${identity}/known_hosts -p ${first.sshPort} root@127.0.0.1`);
+    lines.push(
+      `site file: ${rel(status.siteFile)}   (runbook install --site ${rel(status.siteFile)})`,
+    );
+    lines.push(
+      `log in:    ssh -i ${identity}/id_ed25519 -o UserKnownHostsFile=${identity}/known_hosts -p ${first.sshPort} root@127.0.0.1`,
+    );
   }
   return lines;
 }
@@ -57,7 +67,12 @@ export async function labCommand(action: string, options: LabCommandOptions = {}
       case 'down': {
         const result = await labDown({ dir: options.dir });
         if (options.json) out(JSON.stringify(result));
-        else out(result.stopped.length || result.networkRemoved ? `lab stopped (${[...result.stopped, ...(result.networkRemoved ? ['network'] : [])].join(', ')})` : 'no lab was running');
+        else
+          out(
+            result.stopped.length || result.networkRemoved
+              ? `lab stopped (${[...result.stopped, ...(result.networkRemoved ? ['network'] : [])].join(', ')})`
+              : 'no lab was running',
+          );
         return 0;
       }
       case 'status': {

@@ -14,21 +14,51 @@ export function cpuModel(accel: Accel): string {
 }
 
 /** Boot `kernel` without a root disk under `accel`; true when it reached its panic in time. */
-export async function kernelRuns(accel: Accel, kernel: string, timeoutMs = 20_000): Promise<boolean> {
+export async function kernelRuns(
+  accel: Accel,
+  kernel: string,
+  timeoutMs = 20_000,
+): Promise<boolean> {
   const result = await execa(
     'qemu-system-x86_64',
-    ['-accel', accel, '-machine', 'q35', '-cpu', cpuModel(accel), '-m', '256', '-nodefaults', '-display', 'none',
-      '-serial', 'stdio', '-monitor', 'none', '-no-reboot', '-kernel', kernel, '-append', 'console=ttyS0 panic=-1 loglevel=4'],
+    [
+      '-accel',
+      accel,
+      '-machine',
+      'q35',
+      '-cpu',
+      cpuModel(accel),
+      '-m',
+      '256',
+      '-nodefaults',
+      '-display',
+      'none',
+      '-serial',
+      'stdio',
+      '-monitor',
+      'none',
+      '-no-reboot',
+      '-kernel',
+      kernel,
+      '-append',
+      'console=ttyS0 panic=-1 loglevel=4',
+    ],
     { timeout: timeoutMs, reject: false, stdin: 'ignore', forceKillAfterDelay: 2000 },
   );
   return String(result.stdout).includes('Kernel panic');
 }
 
 /** KVM when /dev/kvm exists and really runs the lab's kernel, TCG otherwise. RUNBOOK_LAB_ACCEL forces one. */
-export async function detectAccel(kernel: string, env: NodeJS.ProcessEnv = process.env): Promise<Accel> {
+export async function detectAccel(
+  kernel: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Accel> {
   const forced = env.RUNBOOK_LAB_ACCEL;
   if (forced === 'kvm' || forced === 'tcg') return forced;
-  if (forced) throw new Error(`RUNBOOK_LAB_ACCEL=${forced} is not an accelerator the lab knows; use kvm or tcg, or unset it`);
+  if (forced)
+    throw new Error(
+      `RUNBOOK_LAB_ACCEL=${forced} is not an accelerator the lab knows; use kvm or tcg, or unset it`,
+    );
   if (!existsSync('/dev/kvm')) return 'tcg';
   return (await kernelRuns('kvm', kernel)) ? 'kvm' : 'tcg';
 }

@@ -27,15 +27,22 @@ async function main(configFile: string): Promise<void> {
   const ports: Record<string, number> = {};
   for (const relay of config.relays) {
     const to = relay.to;
-    const server = await startRelay(relay.from, to === 'archive-proxy' ? (socket) => proxy.emit('connection', socket) : to, log);
+    const server = await startRelay(
+      relay.from,
+      to === 'archive-proxy' ? (socket) => proxy.emit('connection', socket) : to,
+      log,
+    );
     const address = server.address();
     if (address && typeof address !== 'string') ports[relay.name] = (address as AddressInfo).port;
-    log(`${relay.name}: ${describeEndpoint(relay.from)} -> ${to === 'archive-proxy' ? 'archive proxy' : describeEndpoint(to)}`);
+    log(
+      `${relay.name}: ${describeEndpoint(relay.from)} -> ${to === 'archive-proxy' ? 'archive proxy' : describeEndpoint(to)}`,
+    );
   }
   const ready: DaemonReady = { pid: process.pid, ports };
   writeFileSync(`${config.readyFile}.tmp`, JSON.stringify(ready));
   renameSync(`${config.readyFile}.tmp`, config.readyFile);
-  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => process.exit(0));
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const)
+    process.on(signal, () => process.exit(0));
 }
 
 const configFile = process.argv[2];

@@ -33,7 +33,11 @@ function freePort(): Promise<number> {
     probe.once('error', reject);
     probe.listen(0, '127.0.0.1', () => {
       const address = probe.address();
-      probe.close(() => (address && typeof address !== 'string' ? resolve(address.port) : reject(new Error('no free port'))));
+      probe.close(() =>
+        address && typeof address !== 'string'
+          ? resolve(address.port)
+          : reject(new Error('no free port')),
+      );
     });
   });
 }
@@ -44,15 +48,23 @@ export async function loadIdentity(identityDir: string, portNames: string[]): Pr
   const clientKey = path.join(identityDir, 'id_ed25519');
   await ensureKey(clientKey, 'runbook-lab');
   const blob = readFileSync(`${clientKey}.pub`, 'utf8').trim().split(/\s+/)[1];
-  if (!blob) throw new Error(`${clientKey}.pub is not an OpenSSH public key; delete ${identityDir} to make a new one`);
+  if (!blob)
+    throw new Error(
+      `${clientKey}.pub is not an OpenSSH public key; delete ${identityDir} to make a new one`,
+    );
 
   const portsFile = path.join(identityDir, 'ports.json');
-  const previous = existsSync(portsFile) ? (JSON.parse(readFileSync(portsFile, 'utf8')) as Record<string, number>) : {};
+  const previous = existsSync(portsFile)
+    ? (JSON.parse(readFileSync(portsFile, 'utf8')) as Record<string, number>)
+    : {};
   const ports: Record<string, number> = {};
   const taken = new Set<number>();
   for (const name of portNames) {
     const before = previous[name];
-    let port = before !== undefined && !taken.has(before) && (await portIsFree(before)) ? before : await freePort();
+    let port =
+      before !== undefined && !taken.has(before) && (await portIsFree(before))
+        ? before
+        : await freePort();
     while (taken.has(port)) port = await freePort();
     taken.add(port);
     ports[name] = port;

@@ -20,17 +20,24 @@ export interface BaseImage {
 /** Build the base image unless the cache holds one for the current package list; log to `logFile`. */
 export async function ensureBaseImage(cacheDir: string, logFile: string): Promise<BaseImage> {
   const zx = path.join(repoRoot, 'node_modules', '.bin', 'zx');
-  if (!existsSync(zx)) throw new Error(`zx is missing (${zx}); run scripts/setup.sh or npm install first`);
+  if (!existsSync(zx))
+    throw new Error(`zx is missing (${zx}); run scripts/setup.sh or npm install first`);
   mkdirSync(path.dirname(logFile), { recursive: true });
   const log = createWriteStream(logFile, { flags: 'a' });
   log.on('error', () => {}); // a lost log line must not take the lab down
-  const child = execa(zx, [buildScript, '--cache', cacheDir], { reject: false, stdin: 'ignore', env: { PATH: process.env.PATH } });
+  const child = execa(zx, [buildScript, '--cache', cacheDir], {
+    reject: false,
+    stdin: 'ignore',
+    env: { PATH: process.env.PATH },
+  });
   child.stderr?.pipe(log);
   const result = await child;
   log.end();
   const last = String(result.stdout).trim().split('\n').pop() ?? '';
   if (result.exitCode !== 0 || !last.startsWith('{')) {
-    throw new Error(`building the lab's base image failed (exit ${result.exitCode}); see ${logFile}`);
+    throw new Error(
+      `building the lab's base image failed (exit ${result.exitCode}); see ${logFile}`,
+    );
   }
   const built = JSON.parse(last) as { dir: string; cached: boolean; seconds: number };
   return {

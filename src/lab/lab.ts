@@ -51,18 +51,41 @@ export interface LabStatus {
 }
 
 export function sshTarget(layout: LabLayout, port: number): SshTarget {
-  return { port, identity: path.join(layout.identityDir, 'id_ed25519'), knownHosts: path.join(layout.identityDir, 'known_hosts') };
+  return {
+    port,
+    identity: path.join(layout.identityDir, 'id_ed25519'),
+    knownHosts: path.join(layout.identityDir, 'known_hosts'),
+  };
 }
 
 async function requireTools(): Promise<void> {
-  if (process.getuid?.() !== 0) throw new Error('the lab needs root (network namespaces, tap devices, mmdebstrap); run it as root');
-  for (const tool of ['qemu-system-x86_64', 'qemu-img', 'ip', 'mmdebstrap', 'mkfs.ext4', 'ssh', 'ssh-keygen']) {
+  if (process.getuid?.() !== 0)
+    throw new Error(
+      'the lab needs root (network namespaces, tap devices, mmdebstrap); run it as root',
+    );
+  for (const tool of [
+    'qemu-system-x86_64',
+    'qemu-img',
+    'ip',
+    'mmdebstrap',
+    'mkfs.ext4',
+    'ssh',
+    'ssh-keygen',
+  ]) {
     const found = await execa('sh', ['-c', `command -v ${tool}`], { reject: false });
-    if (found.exitCode !== 0) throw new Error(`${tool} is not installed; run scripts/setup.sh (it installs scripts/system-packages.txt)`);
+    if (found.exitCode !== 0)
+      throw new Error(
+        `${tool} is not installed; run scripts/setup.sh (it installs scripts/system-packages.txt)`,
+      );
   }
 }
 
-async function startDaemon(layout: LabLayout, name: string, config: Omit<DaemonConfig, 'readyFile'>, inNetns: boolean): Promise<DaemonReady & { name: string }> {
+async function startDaemon(
+  layout: LabLayout,
+  name: string,
+  config: Omit<DaemonConfig, 'readyFile'>,
+  inNetns: boolean,
+): Promise<DaemonReady & { name: string }> {
   const configFile = path.join(layout.dir, `${name}.json`);
   const readyFile = path.join(layout.dir, `${name}.ready`);
   rmSync(readyFile, { force: true });
@@ -73,7 +96,9 @@ async function startDaemon(layout: LabLayout, name: string, config: Omit<DaemonC
   const deadline = Date.now() + 20_000;
   while (!existsSync(readyFile)) {
     if (Date.now() > deadline || !isLabProcess(pid, layout.dir)) {
-      throw new Error(`the lab's ${name} did not start; see ${path.join(layout.logDir, `${name}.log`)}`);
+      throw new Error(
+        `the lab's ${name} did not start; see ${path.join(layout.logDir, `${name}.log`)}`,
+      );
     }
     await sleep(100);
   }
@@ -83,14 +108,25 @@ async function startDaemon(layout: LabLayout, name: string, config: Omit<DaemonC
 /** Start the lab. On any failure (or Ctrl-C while starting) everything started is stopped again. */
 export async function labUp(options: LabUpOptions = {}): Promise<LabStatus> {
   const hosts = options.hosts ?? 0;
-  const memoryMb = options.memory ?? 3072;
-  if (!Number.isInteger(hosts) || hosts < 0 || hosts > MAX_HOSTS) throw new Error(`--hosts must be a whole number from 0 (all-in-one) to ${MAX_HOSTS}, not ${hosts}`);
-  if (!Number.isInteger(memoryMb) || memoryMb < 512) throw new Error(`--memory is in MB and must be at least 512, not ${memoryMb}`);
+  // The runbook's preflight asks for 4 GB per machine (3.5 GiB as the kernel reports it).
+  const memoryMb = options.memory ?? 4096;
+  if (!Number.isInteger(hosts) || hosts < 0 || hosts > MAX_HOSTS)
+    throw new Error(
+      `--hosts must be a whole number from 0 (all-in-one) to ${MAX_HOSTS}, not ${hosts}`,
+    );
+  if (!Number.isInteger(memoryMb) || memoryMb < 512)
+    throw new Error(`--memory is in MB and must be at least 512, not ${memoryMb}`);
   const layout = labLayout(options.dir);
   const progress = options.onProgress ?? (() => {});
   const existing = readLabState(layout.stateFile);
-  if (existing && (existing.machines.some((m) => m.pid && isLabProcess(m.pid, existing.marker)) || (await netnsExists(existing.netns)))) {
-    throw new Error(`a lab is already up in ${layout.dir}; run \`runbook lab down\` first (or \`runbook lab status\`)`);
+  if (
+    existing &&
+    (existing.machines.some((m) => m.pid && isLabProcess(m.pid, existing.marker)) ||
+      (await netnsExists(existing.netns)))
+  ) {
+    throw new Error(
+      `a lab is already up in ${layout.dir}; run \`runbook lab down\` first (or \`runbook lab status\`)`,
+    );
   }
   await requireTools();
 
@@ -99,7 +135,15 @@ export async function labUp(options: LabUpOptions = {}): Promise<LabStatus> {
   // Keys, disks and logs never belong in a repository, wherever the lab directory is.
   writeFileSync(path.join(layout.dir, '.gitignore'), '*\n');
   const machines = labMachines(hosts);
-  const state: LabState = { dir: layout.dir, netns: layout.netns, marker: layout.dir, memoryMb, daemons: [], machines: [], startedAt: new Date().toISOString() };
+  const state: LabState = {
+    dir: layout.dir,
+    netns: layout.netns,
+    marker: layout.dir,
+    memoryMb,
+    daemons: [],
+    machines: [],
+    startedAt: new Date().toISOString(),
+  };
   let interrupted = false;
   const onSignal = () => {
     interrupted = true;
@@ -112,9 +156,14 @@ export async function labUp(options: LabUpOptions = {}): Promise<LabStatus> {
   };
   try {
     progress('base image: checking the cache (a first build takes several minutes)');
-    const image = await ensureBaseImage(layout.cacheDir, path.join(layout.logDir, 'image-build.log'));
+    const image = await ensureBaseImage(
+      layout.cacheDir,
+      path.join(layout.logDir, 'image-build.log'),
+    );
     state.image = { dir: image.dir, cached: image.cached, seconds: image.seconds };
-    progress(`base image: ${image.cached ? 'cached' : `built in ${Math.round(image.seconds)} s`} (${image.dir})`);
+    progress(
+      `base image: ${image.cached ? 'cached' : `built in ${Math.round(image.seconds)} s`} (${image.dir})`,
+    );
     state.accel = await detectAccel(image.kernel);
     progress(`accelerator: ${state.accel}`);
     checkpoint();
@@ -122,7 +171,10 @@ export async function labUp(options: LabUpOptions = {}): Promise<LabStatus> {
     // Every `lab up` starts from clean machines, so the installer's journal and secrets for the
     // lab's site (in .runbook/ beside the site file) would describe machines that no longer exist.
     rmSync(path.join(layout.dir, '.runbook'), { recursive: true, force: true });
-    const identity = await loadIdentity(layout.identityDir, [...machines.map((m) => `ssh:${m.name}`), 'api']);
+    const identity = await loadIdentity(layout.identityDir, [
+      ...machines.map((m) => `ssh:${m.name}`),
+      'api',
+    ]);
     rmSync(path.join(layout.identityDir, 'known_hosts'), { force: true });
     const knownHosts: string[] = [];
 
@@ -130,26 +182,58 @@ export async function labUp(options: LabUpOptions = {}): Promise<LabStatus> {
     rmSync(layout.socketDir, { recursive: true, force: true });
     mkdirSync(layout.socketDir, { recursive: true, mode: 0o700 });
     await createLabNetwork(layout.netns, machines.length);
-    progress(`network: namespace ${layout.netns}, bridge with ${LAB_NETWORK.gateway}/${LAB_NETWORK.prefix}, no route out`);
+    progress(
+      `network: namespace ${layout.netns}, bridge with ${LAB_NETWORK.gateway}/${LAB_NETWORK.prefix}, no route out`,
+    );
 
     const sock = (name: string) => ({ unix: path.join(layout.socketDir, `${name}.sock`) });
-    const inside = await startDaemon(layout, 'relay-netns', {
-      relays: [
-        ...machines.map((m) => ({ name: `ssh:${m.name}`, from: sock(`ssh-${m.name}`), to: { tcp: { host: m.address, port: 22 } } })),
-        { name: 'api', from: sock('api'), to: { tcp: { host: MANAGEMENT.address, port: 8080 } } },
-        { name: 'archive-http', from: { tcp: { host: LAB_NETWORK.gateway, port: 80 } }, to: sock('archive') },
-        { name: 'archive-proxy', from: { tcp: { host: LAB_NETWORK.gateway, port: 3142 } }, to: sock('archive') },
-      ],
-    }, true);
+    const inside = await startDaemon(
+      layout,
+      'relay-netns',
+      {
+        relays: [
+          ...machines.map((m) => ({
+            name: `ssh:${m.name}`,
+            from: sock(`ssh-${m.name}`),
+            to: { tcp: { host: m.address, port: 22 } },
+          })),
+          { name: 'api', from: sock('api'), to: { tcp: { host: MANAGEMENT.address, port: 8080 } } },
+          {
+            name: 'archive-http',
+            from: { tcp: { host: LAB_NETWORK.gateway, port: 80 } },
+            to: sock('archive'),
+          },
+          {
+            name: 'archive-proxy',
+            from: { tcp: { host: LAB_NETWORK.gateway, port: 3142 } },
+            to: sock('archive'),
+          },
+        ],
+      },
+      true,
+    );
     state.daemons.push({ name: inside.name, pid: inside.pid });
     checkpoint();
-    const outside = await startDaemon(layout, 'relay-host', {
-      relays: [
-        ...machines.map((m) => ({ name: `ssh:${m.name}`, from: { tcp: { host: '127.0.0.1', port: identity.ports[`ssh:${m.name}`]! } }, to: sock(`ssh-${m.name}`) })),
-        { name: 'api', from: { tcp: { host: '127.0.0.1', port: identity.ports.api! } }, to: sock('api') },
-        { name: 'archive', from: sock('archive'), to: 'archive-proxy' as const },
-      ],
-    }, false);
+    const outside = await startDaemon(
+      layout,
+      'relay-host',
+      {
+        relays: [
+          ...machines.map((m) => ({
+            name: `ssh:${m.name}`,
+            from: { tcp: { host: '127.0.0.1', port: identity.ports[`ssh:${m.name}`]! } },
+            to: sock(`ssh-${m.name}`),
+          })),
+          {
+            name: 'api',
+            from: { tcp: { host: '127.0.0.1', port: identity.ports.api! } },
+            to: sock('api'),
+          },
+          { name: 'archive', from: sock('archive'), to: 'archive-proxy' as const },
+        ],
+      },
+      false,
+    );
     state.daemons.push({ name: outside.name, pid: outside.pid });
     state.apiPort = identity.ports.api;
     checkpoint();
@@ -161,18 +245,38 @@ export async function labUp(options: LabUpOptions = {}): Promise<LabStatus> {
       mkdirSync(vmDir, { recursive: true });
       const hostKeyFile = await identity.hostKey(spec.name);
       const machine: LabMachineState = {
-        name: spec.name, role: spec.role, address: spec.address, sshPort: identity.ports[`ssh:${spec.name}`]!,
-        disk: path.join(vmDir, 'disk.qcow2'), console: path.join(vmDir, 'console.log'),
+        name: spec.name,
+        role: spec.role,
+        address: spec.address,
+        sshPort: identity.ports[`ssh:${spec.name}`]!,
+        disk: path.join(vmDir, 'disk.qcow2'),
+        console: path.join(vmDir, 'console.log'),
       };
       state.machines.push(machine);
       machine.pid = await startVm({
-        spec, netns: layout.netns, image, accel: state.accel, memoryMb, cpus: cpusPerVm, disk: machine.disk, console: machine.console,
-        pidFile: path.join(vmDir, 'qemu.pid'), hostKeyFile, clientKeyBlob: identity.clientKeyBlob, peers: machines,
+        spec,
+        netns: layout.netns,
+        image,
+        accel: state.accel,
+        memoryMb,
+        cpus: cpusPerVm,
+        disk: machine.disk,
+        console: machine.console,
+        pidFile: path.join(vmDir, 'qemu.pid'),
+        hostKeyFile,
+        clientKeyBlob: identity.clientKeyBlob,
+        peers: machines,
       });
-      const publicKey = readFileSync(`${hostKeyFile}.pub`, 'utf8').trim().split(/\s+/).slice(0, 2).join(' ');
+      const publicKey = readFileSync(`${hostKeyFile}.pub`, 'utf8')
+        .trim()
+        .split(/\s+/)
+        .slice(0, 2)
+        .join(' ');
       knownHosts.push(`[127.0.0.1]:${machine.sshPort} ${publicKey}`);
       checkpoint();
-      progress(`${spec.name}: booting (${spec.address}, ssh 127.0.0.1:${machine.sshPort}, ${state.accel}, ${memoryMb} MB)`);
+      progress(
+        `${spec.name}: booting (${spec.address}, ssh 127.0.0.1:${machine.sshPort}, ${state.accel}, ${memoryMb} MB)`,
+      );
     }
     writeFileSync(path.join(layout.identityDir, 'known_hosts'), knownHosts.join('\n') + '\n');
 
@@ -181,7 +285,13 @@ export async function labUp(options: LabUpOptions = {}): Promise<LabStatus> {
       state.machines.map(async (machine) => {
         const bootStart = Date.now();
         const ready = Promise.race([
-          waitForConsoleReady(machine.name, machine.console, machine.pid!, state.marker, bootTimeout),
+          waitForConsoleReady(
+            machine.name,
+            machine.console,
+            machine.pid!,
+            state.marker,
+            bootTimeout,
+          ),
           (async () => {
             while (!interrupted) await sleep(200);
             throw new Error('interrupted; the lab was stopped again');
@@ -195,7 +305,12 @@ export async function labUp(options: LabUpOptions = {}): Promise<LabStatus> {
     );
     state.upSeconds = (Date.now() - started) / 1000;
     checkpoint();
-    writeLabSite(layout.siteFile, { machines, sshPorts: Object.fromEntries(state.machines.map((m) => [m.name, m.sshPort])), apiPort: state.apiPort!, identity: identity.clientKey });
+    writeLabSite(layout.siteFile, {
+      machines,
+      sshPorts: Object.fromEntries(state.machines.map((m) => [m.name, m.sshPort])),
+      apiPort: state.apiPort!,
+      identity: identity.clientKey,
+    });
     progress(`site file: ${layout.siteFile}`);
     return await labStatus({ dir: options.dir });
   } catch (error) {
@@ -222,16 +337,20 @@ export async function labDown(options: { dir?: string } = {}): Promise<LabDownRe
   if (state) {
     await Promise.all(
       state.machines.map(async (m) => {
-        if (m.pid && (await stopProcess(m.pid, state.marker, 3000)) === 'stopped') stopped.push(m.name);
+        if (m.pid && (await stopProcess(m.pid, state.marker, 3000)) === 'stopped')
+          stopped.push(m.name);
       }),
     );
-    for (const d of state.daemons) if ((await stopProcess(d.pid, state.marker)) === 'stopped') stopped.push(d.name);
+    for (const d of state.daemons)
+      if ((await stopProcess(d.pid, state.marker)) === 'stopped') stopped.push(d.name);
   }
   const networkRemoved = await destroyLabNetwork(layout.netns);
   rmSync(layout.socketDir, { recursive: true, force: true });
   if (state) {
     rmSync(path.join(layout.dir, 'vms'), { recursive: true, force: true });
-    for (const d of state.daemons) for (const ext of ['json', 'ready']) rmSync(path.join(layout.dir, `${d.name}.${ext}`), { force: true });
+    for (const d of state.daemons)
+      for (const ext of ['json', 'ready'])
+        rmSync(path.join(layout.dir, `${d.name}.${ext}`), { force: true });
     rmSync(layout.stateFile, { force: true });
   }
   return { stopped, networkRemoved };
@@ -247,9 +366,16 @@ export async function labStatus(options: { dir?: string } = {}): Promise<LabStat
     const banner = running ? await sshBanner(m.sshPort) : undefined;
     machines.push({ ...m, running, sshReachable: banner?.startsWith('SSH-') ?? false });
   }
-  const daemons = (state?.daemons ?? []).map((d) => ({ ...d, running: isLabProcess(d.pid, state!.marker) }));
+  const daemons = (state?.daemons ?? []).map((d) => ({
+    ...d,
+    running: isLabProcess(d.pid, state!.marker),
+  }));
   return {
-    up: machines.length > 0 && machines.every((m) => m.running) && daemons.every((d) => d.running) && networkPresent,
+    up:
+      machines.length > 0 &&
+      machines.every((m) => m.running) &&
+      daemons.every((d) => d.running) &&
+      networkPresent,
     dir: layout.dir,
     siteFile: layout.siteFile,
     netns: layout.netns,

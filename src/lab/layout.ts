@@ -30,7 +30,10 @@ export interface LabLayout {
   logDir: string;
 }
 
-export function labLayout(dir = process.env.RUNBOOK_LAB_DIR ?? '.runbook-lab', env: NodeJS.ProcessEnv = process.env): LabLayout {
+export function labLayout(
+  dir = process.env.RUNBOOK_LAB_DIR ?? '.runbook-lab',
+  env: NodeJS.ProcessEnv = process.env,
+): LabLayout {
   const abs = path.resolve(dir);
   const tag = createHash('sha256').update(abs).digest('hex').slice(0, 8);
   const netns = `rblab-${tag}`;
@@ -38,7 +41,14 @@ export function labLayout(dir = process.env.RUNBOOK_LAB_DIR ?? '.runbook-lab', e
     dir: abs,
     netns,
     socketDir: path.join('/run/runbook-lab', netns),
-    cacheDir: path.resolve(env.RUNBOOK_LAB_CACHE ?? path.join(env.XDG_CACHE_HOME ?? path.join(homedir(), '.cache'), 'cloudstack-runbook', 'lab')),
+    cacheDir: path.resolve(
+      env.RUNBOOK_LAB_CACHE ??
+        path.join(
+          env.XDG_CACHE_HOME ?? path.join(homedir(), '.cache'),
+          'cloudstack-runbook',
+          'lab',
+        ),
+    ),
     stateFile: path.join(abs, 'state.json'),
     siteFile: path.join(abs, 'site.yaml'),
     identityDir: path.join(abs, 'identity'),
@@ -56,9 +66,16 @@ export interface LabMachineSpec {
 
 /** The machines of a lab with `hosts` KVM hosts; 0 means all-in-one (management only). */
 export function labMachines(hosts: number): LabMachineSpec[] {
-  const machines: LabMachineSpec[] = [{ name: MANAGEMENT.hostname, role: 'management', address: MANAGEMENT.address, index: 0 }];
+  const machines: LabMachineSpec[] = [
+    { name: MANAGEMENT.hostname, role: 'management', address: MANAGEMENT.address, index: 0 },
+  ];
   for (let i = 1; i <= hosts; i++) {
-    machines.push({ name: `kvm${i}`, role: 'kvm', address: `172.16.10.${LAB_NETWORK.firstHost + i - 1}`, index: i });
+    machines.push({
+      name: `kvm${i}`,
+      role: 'kvm',
+      address: `172.16.10.${LAB_NETWORK.firstHost + i - 1}`,
+      index: i,
+    });
   }
   return machines;
 }

@@ -21,10 +21,37 @@ export async function netnsExists(netns: string): Promise<boolean> {
 export async function createLabNetwork(netns: string, vmCount: number): Promise<void> {
   await ip('netns', 'add', netns);
   const inNs = (...args: string[]) => execa('ip', ['netns', 'exec', netns, ...args]);
-  await inNs('sysctl', '-q', '-w', 'net.ipv4.ip_forward=0', 'net.ipv6.conf.all.disable_ipv6=1', 'net.ipv6.conf.default.disable_ipv6=1');
+  await inNs(
+    'sysctl',
+    '-q',
+    '-w',
+    'net.ipv4.ip_forward=0',
+    'net.ipv6.conf.all.disable_ipv6=1',
+    'net.ipv6.conf.default.disable_ipv6=1',
+  );
   await ip('-n', netns, 'link', 'set', 'lo', 'up');
-  await ip('-n', netns, 'link', 'add', BRIDGE, 'type', 'bridge', 'stp_state', '0', 'forward_delay', '0');
-  await ip('-n', netns, 'addr', 'add', `${LAB_NETWORK.gateway}/${LAB_NETWORK.prefix}`, 'dev', BRIDGE);
+  await ip(
+    '-n',
+    netns,
+    'link',
+    'add',
+    BRIDGE,
+    'type',
+    'bridge',
+    'stp_state',
+    '0',
+    'forward_delay',
+    '0',
+  );
+  await ip(
+    '-n',
+    netns,
+    'addr',
+    'add',
+    `${LAB_NETWORK.gateway}/${LAB_NETWORK.prefix}`,
+    'dev',
+    BRIDGE,
+  );
   await ip('-n', netns, 'link', 'set', BRIDGE, 'up');
   for (let i = 0; i < vmCount; i++) {
     await ip('-n', netns, 'tuntap', 'add', 'dev', tapName(i), 'mode', 'tap');

@@ -32,7 +32,11 @@ export function spawnDetached(command: string, args: string[], logFile: string):
 }
 
 /** SIGTERM, then SIGKILL after `graceMs`; resolves once the process is gone. */
-export async function stopProcess(pid: number, marker: string, graceMs = 5000): Promise<'stopped' | 'not-running'> {
+export async function stopProcess(
+  pid: number,
+  marker: string,
+  graceMs = 5000,
+): Promise<'stopped' | 'not-running'> {
   if (!isLabProcess(pid, marker)) return 'not-running';
   try {
     process.kill(pid, 'SIGTERM');

@@ -13,11 +13,17 @@ export function describeEndpoint(endpoint: Endpoint): string {
 
 function connectTo(target: Endpoint): net.Socket {
   // Half-open sockets let a client's end-of-input travel across while answers still come back.
-  return 'unix' in target ? net.connect({ path: target.unix, allowHalfOpen: true }) : net.connect({ port: target.tcp.port, host: target.tcp.host, allowHalfOpen: true });
+  return 'unix' in target
+    ? net.connect({ path: target.unix, allowHalfOpen: true })
+    : net.connect({ port: target.tcp.port, host: target.tcp.host, allowHalfOpen: true });
 }
 
 /** Accept on `from`, and for each connection open one to `to` and pipe both ways. */
-export function startRelay(from: Endpoint, to: Endpoint | ((socket: net.Socket) => void), log: (line: string) => void = () => {}): Promise<net.Server> {
+export function startRelay(
+  from: Endpoint,
+  to: Endpoint | ((socket: net.Socket) => void),
+  log: (line: string) => void = () => {},
+): Promise<net.Server> {
   const server = net.createServer({ allowHalfOpen: true }, (client) => {
     if (typeof to === 'function') return to(client);
     const target = connectTo(to);

@@ -13,20 +13,42 @@ export interface SshTarget {
 
 export function sshArgs(target: SshTarget, command: string, connectTimeoutS = 10): string[] {
   return [
-    '-p', String(target.port), '-i', target.identity,
-    '-o', 'BatchMode=yes', '-o', 'IdentitiesOnly=yes', '-o', `ConnectTimeout=${connectTimeoutS}`,
-    '-o', 'StrictHostKeyChecking=yes', '-o', `UserKnownHostsFile=${target.knownHosts}`, '-o', 'LogLevel=ERROR',
-    `root@${target.host ?? '127.0.0.1'}`, command,
+    '-p',
+    String(target.port),
+    '-i',
+    target.identity,
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    'IdentitiesOnly=yes',
+    '-o',
+    `ConnectTimeout=${connectTimeoutS}`,
+    '-o',
+    'StrictHostKeyChecking=yes',
+    '-o',
+    `UserKnownHostsFile=${target.knownHosts}`,
+    '-o',
+    'LogLevel=ERROR',
+    `root@${target.host ?? '127.0.0.1'}`,
+    command,
   ];
 }
 
 /** Run `command` in the VM (never throws; look at exitCode). */
 export function sshRun(target: SshTarget, command: string, timeoutMs = 120_000): Promise<Result> {
-  return execa('ssh', sshArgs(target, command), { reject: false, timeout: timeoutMs, stdin: 'ignore' }) as unknown as Promise<Result>;
+  return execa('ssh', sshArgs(target, command), {
+    reject: false,
+    timeout: timeoutMs,
+    stdin: 'ignore',
+  }) as unknown as Promise<Result>;
 }
 
 /** Read the SSH banner on a port: proves the relay chain reaches a running sshd. */
-export function sshBanner(port: number, host = '127.0.0.1', timeoutMs = 3000): Promise<string | undefined> {
+export function sshBanner(
+  port: number,
+  host = '127.0.0.1',
+  timeoutMs = 3000,
+): Promise<string | undefined> {
   return new Promise((resolve) => {
     const socket = net.connect(port, host);
     const done = (value: string | undefined) => {

@@ -52,25 +52,63 @@ export function kernelCommandLine(launch: VmLaunch): string {
 export function qemuArgs(launch: VmLaunch): string[] {
   const cpu = cpuModel(launch.accel);
   return [
-    '-name', `${launch.spec.name},process=qemu-${launch.netns}-${launch.spec.name}`,
-    '-machine', `q35,accel=${launch.accel}`, '-cpu', cpu, '-smp', String(launch.cpus), '-m', String(launch.memoryMb),
-    '-kernel', launch.image.kernel, '-initrd', launch.image.initrd, '-append', kernelCommandLine(launch),
-    '-drive', `file=${launch.disk},if=virtio,format=qcow2,cache=unsafe,discard=unmap`,
-    '-netdev', `tap,id=net0,ifname=${tapName(launch.spec.index)},script=no,downscript=no`,
-    '-device', `virtio-net-pci,netdev=net0,mac=${macAddress(launch.spec.index)}`,
-    '-device', 'virtio-rng-pci',
-    '-fw_cfg', `name=opt/runbook-lab/ssh_host_ed25519_key,file=${launch.hostKeyFile}`,
-    '-nodefaults', '-display', 'none', '-monitor', 'none', '-serial', `file:${launch.console}`,
-    '-daemonize', '-pidfile', launch.pidFile,
+    '-name',
+    `${launch.spec.name},process=qemu-${launch.netns}-${launch.spec.name}`,
+    '-machine',
+    `q35,accel=${launch.accel}`,
+    '-cpu',
+    cpu,
+    '-smp',
+    String(launch.cpus),
+    '-m',
+    String(launch.memoryMb),
+    '-kernel',
+    launch.image.kernel,
+    '-initrd',
+    launch.image.initrd,
+    '-append',
+    kernelCommandLine(launch),
+    '-drive',
+    `file=${launch.disk},if=virtio,format=qcow2,cache=unsafe,discard=unmap`,
+    '-netdev',
+    `tap,id=net0,ifname=${tapName(launch.spec.index)},script=no,downscript=no`,
+    '-device',
+    `virtio-net-pci,netdev=net0,mac=${macAddress(launch.spec.index)}`,
+    '-device',
+    'virtio-rng-pci',
+    '-fw_cfg',
+    `name=opt/runbook-lab/ssh_host_ed25519_key,file=${launch.hostKeyFile}`,
+    '-nodefaults',
+    '-display',
+    'none',
+    '-monitor',
+    'none',
+    '-serial',
+    `file:${launch.console}`,
+    '-daemonize',
+    '-pidfile',
+    launch.pidFile,
   ];
 }
 
 /** Create the overlay disk and start qemu inside the lab namespace; returns qemu's pid. */
 export async function startVm(launch: VmLaunch): Promise<number> {
   if (!existsSync(launch.disk)) {
-    await execa('qemu-img', ['create', '-q', '-f', 'qcow2', '-F', 'qcow2', '-b', launch.image.disk, launch.disk]);
+    await execa('qemu-img', [
+      'create',
+      '-q',
+      '-f',
+      'qcow2',
+      '-F',
+      'qcow2',
+      '-b',
+      launch.image.disk,
+      launch.disk,
+    ]);
   }
-  await execa('ip', ['netns', 'exec', launch.netns, 'qemu-system-x86_64', ...qemuArgs(launch)], { stdin: 'ignore' });
+  await execa('ip', ['netns', 'exec', launch.netns, 'qemu-system-x86_64', ...qemuArgs(launch)], {
+    stdin: 'ignore',
+  });
   return Number(readFileSync(launch.pidFile, 'utf8').trim());
 }
 
@@ -80,12 +118,27 @@ export function consoleTail(consoleFile: string, lines = 15): string {
 }
 
 /** Wait for the guest's ready line on the serial console; fails early if qemu exits. */
-export async function waitForConsoleReady(name: string, consoleFile: string, pid: number, marker: string, timeoutMs: number): Promise<void> {
+export async function waitForConsoleReady(
+  name: string,
+  consoleFile: string,
+  pid: number,
+  marker: string,
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (existsSync(consoleFile) && readFileSync(consoleFile, 'utf8').includes(`${READY_MARKER} ${name}`)) return;
-    if (!isLabProcess(pid, marker)) throw new Error(`VM ${name} stopped while booting; last console lines:\n${consoleTail(consoleFile)}`);
+    if (
+      existsSync(consoleFile) &&
+      readFileSync(consoleFile, 'utf8').includes(`${READY_MARKER} ${name}`)
+    )
+      return;
+    if (!isLabProcess(pid, marker))
+      throw new Error(
+        `VM ${name} stopped while booting; last console lines:\n${consoleTail(consoleFile)}`,
+      );
     await sleep(500);
   }
-  throw new Error(`VM ${name} did not come up within ${Math.round(timeoutMs / 1000)} s; last console lines:\n${consoleTail(consoleFile)}`);
+  throw new Error(
+    `VM ${name} did not come up within ${Math.round(timeoutMs / 1000)} s; last console lines:\n${consoleTail(consoleFile)}`,
+  );
 }

@@ -18,9 +18,16 @@ export function processesMentioning(text: string): string[] {
 
 export async function hostInterfaces(): Promise<string[]> {
   const out = (await execa('ip', ['-o', 'link', 'show'])).stdout;
-  return out.split('\n').map((line) => line.split(':')[1]?.trim() ?? '').filter(Boolean).sort();
+  return out
+    .split('\n')
+    .map((line) => line.split(':')[1]?.trim() ?? '')
+    .filter(Boolean)
+    .sort();
 }
 
 export async function namespaces(): Promise<string[]> {
-  return (await execa('ip', ['netns', 'list'])).stdout.split('\n').map((l) => l.split(' ')[0] ?? '').filter(Boolean);
+  return (await execa('ip', ['netns', 'list'])).stdout
+    .split('\n')
+    .map((l) => l.split(' ')[0] ?? '')
+    .filter(Boolean);
 }

@@ -35,7 +35,21 @@ export class LabReport {
     mkdirSync(ARTIFACTS, { recursive: true });
     const base = path.join(ARTIFACTS, this.name);
     const passed = this.checks.filter((c) => c.ok).length;
-    writeFileSync(`${base}.json`, JSON.stringify({ title: this.title, written: new Date().toISOString(), passed, failed: this.checks.length - passed, figures: this.figures, checks: this.checks }, null, 2) + '\n');
+    writeFileSync(
+      `${base}.json`,
+      JSON.stringify(
+        {
+          title: this.title,
+          written: new Date().toISOString(),
+          passed,
+          failed: this.checks.length - passed,
+          figures: this.figures,
+          checks: this.checks,
+        },
+        null,
+        2,
+      ) + '\n',
+    );
     const md = [
       `# ${this.title}`,
       '',
@@ -49,7 +63,10 @@ export class LabReport {
       '',
       '## Checks',
       '',
-      ...this.checks.map((c) => `- ${c.ok ? 'PASS' : 'FAIL'} ${c.name}${c.detail ? `: ${c.detail.replace(/\n/g, ' ')}` : ''}`),
+      ...this.checks.map(
+        (c) =>
+          `- ${c.ok ? 'PASS' : 'FAIL'} ${c.name}${c.detail ? `: ${c.detail.replace(/\n/g, ' ')}` : ''}`,
+      ),
       '',
     ].join('\n');
     writeFileSync(`${base}.md`, md);

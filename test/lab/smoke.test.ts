@@ -19,17 +19,29 @@ import { hostInterfaces, namespaces, processesMentioning } from './leftovers.ts'
 
 const dir = path.join(ARTIFACTS, 'smoke');
 const layout = labLayout(dir);
-const report = new LabReport('smoke', 'Lab smoke test: two VMs, SSH, archive-only network, cleanup');
+const report = new LabReport(
+  'smoke',
+  'Lab smoke test: two VMs, SSH, archive-only network, cleanup',
+);
 let interfacesBefore: string[] = [];
 const seconds = (since: number) => (Date.now() - since) / 1000;
 
 function target(machine: { ssh?: { host?: string; port?: number } }, identity: string): SshTarget {
-  return { host: machine.ssh?.host, port: machine.ssh?.port ?? 22, identity, knownHosts: path.join(layout.identityDir, 'known_hosts') };
+  return {
+    host: machine.ssh?.host,
+    port: machine.ssh?.port ?? 22,
+    identity,
+    knownHosts: path.join(layout.identityDir, 'known_hosts'),
+  };
 }
 
 async function inVm(t: SshTarget, command: string, timeoutMs?: number) {
   const result = await sshRun(t, command, timeoutMs);
-  return { code: result.exitCode ?? -1, out: String(result.stdout).trim(), err: String(result.stderr).trim() };
+  return {
+    code: result.exitCode ?? -1,
+    out: String(result.stdout).trim(),
+    err: String(result.stderr).trim(),
+  };
 }
 
 async function expectNothingLeft(what: string) {
@@ -54,11 +66,19 @@ describe('lab with a management server and one KVM host', () => {
   it('finds the base image in the cache', async () => {
     const t = Date.now();
     const image = await ensureBaseImage(layout.cacheDir, path.join(ARTIFACTS, 'image-build.log'));
-    report.figure(image.cached ? 'base image: cache lookup (s)' : 'base image: cold build (s)', image.cached ? seconds(t) : image.seconds);
+    report.figure(
+      image.cached ? 'base image: cache lookup (s)' : 'base image: cold build (s)',
+      image.cached ? seconds(t) : image.seconds,
+    );
     const again = Date.now();
     const cached = await ensureBaseImage(layout.cacheDir, path.join(ARTIFACTS, 'image-build.log'));
     report.figure('base image: cached (s)', seconds(again));
-    expect(report.check('second image request is served from the cache', cached.cached && cached.dir === image.dir)).toBe(true);
+    expect(
+      report.check(
+        'second image request is served from the cache',
+        cached.cached && cached.dir === image.dir,
+      ),
+    ).toBe(true);
   });
 
   it('boots two VMs from the cached image', async () => {
@@ -82,32 +102,66 @@ describe('lab with a management server and one KVM host', () => {
     const identity = site.ssh.identity!;
     for (const machine of [site.management, ...site.hosts]) {
       const answer = await inVm(target(machine, identity), 'hostname; ip -4 -o addr show dev eth0');
-      const ok = answer.code === 0 && answer.out.startsWith(machine.hostname) && answer.out.includes(`inet ${machine.address}/24`);
-      report.check(`ssh ${machine.ssh?.host}:${machine.ssh?.port} reaches ${machine.hostname} at ${machine.address}`, ok, answer.out || answer.err);
+      const ok =
+        answer.code === 0 &&
+        answer.out.startsWith(machine.hostname) &&
+        answer.out.includes(`inet ${machine.address}/24`);
+      report.check(
+        `ssh ${machine.ssh?.host}:${machine.ssh?.port} reaches ${machine.hostname} at ${machine.address}`,
+        ok,
+        answer.out || answer.err,
+      );
       expect(ok, answer.err).toBe(true);
     }
   });
 
-  it('installs a package from Debian\'s archive through the lab proxy', async () => {
+  it("installs a package from Debian's archive through the lab proxy", async () => {
     const { site } = loadSite(layout.siteFile);
     const kvm = target(site.hosts[0]!, site.ssh.identity!);
     const t = Date.now();
-    const answer = await inVm(kvm, 'apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends hello && hello', 15 * 60_000);
+    const answer = await inVm(
+      kvm,
+      'apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends hello && hello',
+      15 * 60_000,
+    );
     report.figure('apt-get update + install hello in a VM (s)', seconds(t));
     const ok = answer.code === 0 && answer.out.includes('Hello, world!');
     report.check('apt-get install hello works through the proxy', ok, answer.err.slice(-300));
     expect(ok, answer.err).toBe(true);
     const proxyLog = readFileSync(path.join(layout.logDir, 'relay-host.log'), 'utf8');
-    expect(report.check('the proxy served the package', /200 GET \/debian\/pool\/main\/h\/hello\/hello_/.test(proxyLog))).toBe(true);
+    expect(
+      report.check(
+        'the proxy served the package',
+        /200 GET \/debian\/pool\/main\/h\/hello\/hello_/.test(proxyLog),
+      ),
+    ).toBe(true);
   });
 
   it('lets the VMs reach each other on 172.16.10.x', async () => {
     const { site } = loadSite(layout.siteFile);
     const identity = site.ssh.identity!;
-    const fromMgmt = await inVm(target(site.management, identity), 'ping -c 1 -W 5 172.16.10.3 >/dev/null && timeout 5 bash -c "</dev/tcp/kvm1/22" && echo ok');
-    const fromKvm = await inVm(target(site.hosts[0]!, identity), 'ping -c 1 -W 5 172.16.10.2 >/dev/null && timeout 5 bash -c "</dev/tcp/cloudstack-mgmt/22" && echo ok');
-    expect(report.check('management → kvm1 (ping, ssh port, by name)', fromMgmt.out === 'ok', fromMgmt.err)).toBe(true);
-    expect(report.check('kvm1 → management (ping, ssh port, by name)', fromKvm.out === 'ok', fromKvm.err)).toBe(true);
+    const fromMgmt = await inVm(
+      target(site.management, identity),
+      'ping -c 1 -W 5 172.16.10.3 >/dev/null && timeout 5 bash -c "</dev/tcp/kvm1/22" && echo ok',
+    );
+    const fromKvm = await inVm(
+      target(site.hosts[0]!, identity),
+      'ping -c 1 -W 5 172.16.10.2 >/dev/null && timeout 5 bash -c "</dev/tcp/cloudstack-mgmt/22" && echo ok',
+    );
+    expect(
+      report.check(
+        'management → kvm1 (ping, ssh port, by name)',
+        fromMgmt.out === 'ok',
+        fromMgmt.err,
+      ),
+    ).toBe(true);
+    expect(
+      report.check(
+        'kvm1 → management (ping, ssh port, by name)',
+        fromKvm.out === 'ok',
+        fromKvm.err,
+      ),
+    ).toBe(true);
   });
 
   it('lets nothing reach an outside address', async () => {
@@ -115,25 +169,69 @@ describe('lab with a management server and one KVM host', () => {
     const identity = site.ssh.identity!;
     for (const machine of [site.management, ...site.hosts]) {
       // 192.0.2.1 is TEST-NET-1 (RFC 5737): nothing real answers there, so no outside host is probed.
-      const direct = await inVm(target(machine, identity), 'timeout 2 bash -c "echo > /dev/tcp/192.0.2.1/80"');
-      expect(report.check(`${machine.hostname}: direct connection to 192.0.2.1:80 fails`, direct.code !== 0, `exit ${direct.code}`)).toBe(true);
+      const direct = await inVm(
+        target(machine, identity),
+        'timeout 2 bash -c "echo > /dev/tcp/192.0.2.1/80"',
+      );
+      expect(
+        report.check(
+          `${machine.hostname}: direct connection to 192.0.2.1:80 fails`,
+          direct.code !== 0,
+          `exit ${direct.code}`,
+        ),
+      ).toBe(true);
       const viaProxy = await inVm(
         target(machine, identity),
         'exec 3<>/dev/tcp/172.16.10.1/3142; printf "GET http://192.0.2.1/ HTTP/1.0\\r\\nHost: 192.0.2.1\\r\\n\\r\\n" >&3; timeout 5 head -n 1 <&3',
       );
-      expect(report.check(`${machine.hostname}: the proxy refuses 192.0.2.1`, viaProxy.out.includes(' 403 '), viaProxy.out)).toBe(true);
+      expect(
+        report.check(
+          `${machine.hostname}: the proxy refuses 192.0.2.1`,
+          viaProxy.out.includes(' 403 '),
+          viaProxy.out,
+        ),
+      ).toBe(true);
       const tunnel = await inVm(
         target(machine, identity),
         'exec 3<>/dev/tcp/172.16.10.1/3142; printf "CONNECT 192.0.2.1:443 HTTP/1.1\\r\\nHost: 192.0.2.1:443\\r\\n\\r\\n" >&3; timeout 5 head -n 1 <&3',
       );
-      expect(report.check(`${machine.hostname}: the proxy refuses a CONNECT tunnel`, tunnel.out.includes(' 403 '), tunnel.out)).toBe(true);
+      expect(
+        report.check(
+          `${machine.hostname}: the proxy refuses a CONNECT tunnel`,
+          tunnel.out.includes(' 403 '),
+          tunnel.out,
+        ),
+      ).toBe(true);
     }
     const routes = await labRoutes(layout.netns);
-    const outside = routes.filter((r) => !/172\.16\.10\.|127\.0\.0\.|^local 127|^broadcast 127/.test(r));
-    expect(report.check('the lab namespace has routes only for 172.16.10.0/24 and loopback', outside.length === 0, routes.join('; '))).toBe(true);
-    const routeGet = await execa('ip', ['netns', 'exec', layout.netns, 'ip', 'route', 'get', '192.0.2.1'], { reject: false });
-    expect(report.check('the lab namespace has no route to 192.0.2.1', routeGet.exitCode !== 0, String(routeGet.stderr))).toBe(true);
-    expect(report.check('no interface was added to the host', JSON.stringify(await hostInterfaces()) === JSON.stringify(interfacesBefore))).toBe(true);
+    const outside = routes.filter(
+      (r) => !/172\.16\.10\.|127\.0\.0\.|^local 127|^broadcast 127/.test(r),
+    );
+    expect(
+      report.check(
+        'the lab namespace has routes only for 172.16.10.0/24 and loopback',
+        outside.length === 0,
+        routes.join('; '),
+      ),
+    ).toBe(true);
+    const routeGet = await execa(
+      'ip',
+      ['netns', 'exec', layout.netns, 'ip', 'route', 'get', '192.0.2.1'],
+      { reject: false },
+    );
+    expect(
+      report.check(
+        'the lab namespace has no route to 192.0.2.1',
+        routeGet.exitCode !== 0,
+        String(routeGet.stderr),
+      ),
+    ).toBe(true);
+    expect(
+      report.check(
+        'no interface was added to the host',
+        JSON.stringify(await hostInterfaces()) === JSON.stringify(interfacesBefore),
+      ),
+    ).toBe(true);
   });
 
   it('lab down stops every process and removes the namespace', async () => {
@@ -151,11 +249,19 @@ describe('all-in-one lab', () => {
     const t = Date.now();
     const status = await labUp({ hosts: 0, memory: 2048, dir });
     report.figure('lab up, 1 VM (s)', seconds(t));
-    expect(status.machines.map((m) => [m.name, m.sshReachable])).toEqual([['cloudstack-mgmt', true]]);
+    expect(status.machines.map((m) => [m.name, m.sshReachable])).toEqual([
+      ['cloudstack-mgmt', true],
+    ]);
     const { site } = loadSite(layout.siteFile);
     expect(site.hosts).toEqual([]);
     const answer = await inVm(target(site.management, site.ssh.identity!), 'hostname');
-    expect(report.check('all-in-one: ssh reaches cloudstack-mgmt', answer.out === 'cloudstack-mgmt', answer.err)).toBe(true);
+    expect(
+      report.check(
+        'all-in-one: ssh reaches cloudstack-mgmt',
+        answer.out === 'cloudstack-mgmt',
+        answer.err,
+      ),
+    ).toBe(true);
     await labDown({ dir });
     await expectNothingLeft('after all-in-one lab down');
   });
@@ -165,15 +271,23 @@ describe('Ctrl-C while the lab starts', () => {
   it('stops everything already started', async () => {
     const script = `import { labCommand } from ${JSON.stringify(path.resolve('installer/commands/lab.ts'))};
 process.exitCode = await labCommand('up', { hosts: 1, memory: 1024, dir: ${JSON.stringify(dir)} });`;
-    const child = execa(process.execPath, ['--input-type=module', '-e', script], { reject: false, all: true });
+    const child = execa(process.execPath, ['--input-type=module', '-e', script], {
+      reject: false,
+      all: true,
+    });
     // Interrupt once both VMs are booting (their qemu pids are in the state file).
     const deadline = Date.now() + 120_000;
     while (Date.now() < deadline) {
-      const state = existsSync(layout.stateFile) ? (JSON.parse(readFileSync(layout.stateFile, 'utf8')) as { machines: { pid?: number }[] }) : undefined;
+      const state = existsSync(layout.stateFile)
+        ? (JSON.parse(readFileSync(layout.stateFile, 'utf8')) as { machines: { pid?: number }[] })
+        : undefined;
       if (state && state.machines.length === 2 && state.machines.every((m) => m.pid)) break;
       await sleep(250);
     }
-    expect(processesMentioning(layout.dir).some((p) => p.includes('qemu-system')), 'VMs were booting').toBe(true);
+    expect(
+      processesMentioning(layout.dir).some((p) => p.includes('qemu-system')),
+      'VMs were booting',
+    ).toBe(true);
     child.kill('SIGINT');
     const result = await child;
     expect(result.exitCode, result.all).not.toBe(0);
