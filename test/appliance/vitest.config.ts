@@ -1,0 +1,14 @@
+// `npm run test:appliance`: builds (or finds cached) images and boots them in qemu. Slow under
+// TCG, so it is not part of `npm test`. Runs as root (loop devices, namespaces).
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/appliance/**/*.test.ts'],
+    testTimeout: 120 * 60_000,
+    hookTimeout: 180 * 60_000,
+    // One image at a time: each VM takes the machine's 2 cores.
+    fileParallelism: false,
+    maxWorkers: 1,
+  },
+});
