@@ -24,8 +24,9 @@ export interface SiteBuildTimes {
 
 export async function buildSite(options: { quiet?: boolean } = {}): Promise<SiteBuild> {
   const started = performance.now();
-  const astro = `${repository}node_modules/.bin/astro`;
-  await execa(astro, ['build', '--root', DOCS_ROOT], {
+  // The same Node that runs this script (the pinned Node 24), whatever `node` PATH finds first.
+  const astro = `${repository}node_modules/astro/bin/astro.mjs`;
+  await execa(process.execPath, [astro, 'build', '--root', DOCS_ROOT], {
     cwd: repository,
     stdio: options.quiet ? 'pipe' : 'inherit',
     // A clean environment: under a test runner NODE_ENV/VITE_* variables would make Astro build a
