@@ -132,7 +132,11 @@ describe('runbook install across four hosts', () => {
     expect(status1.steps.find((r) => r.id === 'break-point' && r.host === 'kvm2')).toMatchObject({
       status: 'failed',
     });
-    expect(status1.steps.find((r) => r.id === 'db-init')).toMatchObject({ status: 'pending' });
+    expect(status1.steps.find((r) => r.id === 'libvirt-config' && r.host === 'kvm2')).toMatchObject(
+      {
+        status: 'pending',
+      },
+    );
 
     // The fix: remove the break file. The resume skips what was done and finishes.
     rmSync(join(site.root, 'break-kvm2'));
@@ -233,9 +237,15 @@ describe('runbook install across four hosts', () => {
     const site = newSite();
     const running = spawnInstall(site, ['--yes', '--json']);
     await waitForEvent(running, (e) => e.type === 'step-start');
-    const second = await install(site, ['--yes']);
-    expect(second.exitCode).toBe(1);
-    expect(second.stderr).toContain(`PID ${running.pid}`);
+    // Hold the first installer still, so it surely holds the lock while the second one starts.
+    running.kill('SIGSTOP');
+    try {
+      const second = await install(site, ['--yes']);
+      expect(second.exitCode).toBe(1);
+      expect(second.stderr).toContain(`PID ${running.pid}`);
+    } finally {
+      running.kill('SIGCONT');
+    }
     expect((await running).exitCode).toBe(0);
   });
 
