@@ -1,7 +1,18 @@
 import { defineCollection } from 'astro:content';
-import { docsLoader } from '@astrojs/starlight/loaders';
-import { docsSchema } from '@astrojs/starlight/schema';
+import { z } from 'astro/zod';
+import { docsLoader, i18nLoader } from '@astrojs/starlight/loaders';
+import { docsSchema, i18nSchema } from '@astrojs/starlight/schema';
+import { RUNBOOK_UI_KEYS } from './lib/ui-strings.ts';
 
 export const collections = {
   docs: defineCollection({ loader: docsLoader(), schema: docsSchema() }),
+  // UI strings of the step cards (content/i18n/<lang>.json): English here, translations beside it.
+  i18n: defineCollection({
+    loader: i18nLoader(),
+    schema: i18nSchema({
+      extend: z.object(
+        Object.fromEntries(RUNBOOK_UI_KEYS.map((key) => [key, z.string().optional()])),
+      ),
+    }),
+  }),
 };

@@ -1,25 +1,23 @@
-// How each `on=` role is named for the reader (DESIGN.md section 3).
+// How each `on=` role is named for the reader (DESIGN.md section 3). The words live in
+// content/i18n/<lang>.json (runbook.role.*), so translations can name them too.
 export interface RoleLabel {
   key: string;
   label: string;
   note?: string;
 }
 
-const ROLE_LABELS: Record<string, RoleLabel> = {
-  management: { key: 'management', label: 'Management server' },
-  kvm: {
-    key: 'kvm',
-    label: 'Every KVM host',
-    note: 'the management server itself in an all-in-one cloud',
-  },
-  all: { key: 'all', label: 'Every machine', note: 'the management server and every KVM host' },
-  api: {
-    key: 'api',
-    label: 'The CloudStack API',
-    note: 'with CloudMonkey (cmk) from any machine that reaches it; the installer uses its own API client',
-  },
+const ROLES_WITH_NOTES: Record<string, boolean> = {
+  management: false,
+  kvm: true,
+  all: true,
+  api: true,
 };
 
-export function roleOf(on: string): RoleLabel {
-  return ROLE_LABELS[on] ?? { key: 'unknown', label: on || 'unspecified' };
+export function roleOf(on: string, t: (key: string) => string): RoleLabel {
+  if (!(on in ROLES_WITH_NOTES)) return { key: 'unknown', label: on || 'unspecified' };
+  return {
+    key: on,
+    label: t(`runbook.role.${on}`),
+    note: ROLES_WITH_NOTES[on] ? t(`runbook.role.${on}.note`) : undefined,
+  };
 }

@@ -1,0 +1,22 @@
+// The step cards' own words, translatable like Starlight's (content/i18n/<lang>.json).
+export const RUNBOOK_UI_KEYS = [
+  'runbook.step.runsOn',
+  'runbook.step.check',
+  'runbook.step.checkHint',
+  'runbook.step.verify',
+  'runbook.step.verifyHint',
+  'runbook.step.after',
+  'runbook.step.keeps',
+  'runbook.step.keepsHint',
+  'runbook.step.limits',
+  'runbook.step.perMachine',
+  'runbook.step.perMachineHint',
+  'runbook.step.perMachineNote',
+  'runbook.role.management',
+  'runbook.role.kvm',
+  'runbook.role.kvm.note',
+  'runbook.role.all',
+  'runbook.role.all.note',
+  'runbook.role.api',
+  'runbook.role.api.note',
+] as const;
