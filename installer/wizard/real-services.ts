@@ -4,9 +4,6 @@ import { existsSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import type { Problem } from '../../src/diagnostics.ts';
 import type { Machine, Plan } from '../../src/plan/model.ts';
 import { t } from '../../src/i18n/translate.ts';
-import { explainContactError } from './connect-errors.ts';
-import { availableLanguages, loadLanguage } from './languages.ts';
-import { runPreflight } from './preflight-run.ts';
 import type { ConfirmHostKey, DoneInfo, HostContact, RunHandle, WizardServices } from './services.ts';
 
 function problemsOf(error: unknown): Problem[] | undefined {
@@ -23,8 +20,8 @@ export function uiUrlOf(plan: Plan): string {
 
 export function realServices(): WizardServices {
   return {
-    languages: availableLanguages,
-    setLanguage: loadLanguage,
+    languages: async () => (await import('./languages.ts')).availableLanguages(),
+    setLanguage: async (code) => (await import('./languages.ts')).loadLanguage(code),
 
     readSiteText(file) {
       return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
@@ -61,9 +58,10 @@ export function realServices(): WizardServices {
     },
 
     async contactHost(plan: Plan, machine: Machine, confirm: ConfirmHostKey): Promise<HostContact> {
-      const [{ SshTransport }, { statePaths, ensureStateDir }] = await Promise.all([
+      const [{ SshTransport }, { statePaths, ensureStateDir }, { explainContactError }] = await Promise.all([
         import('../../src/transport/ssh.ts'),
         import('../../src/state/paths.ts'),
+        import('./connect-errors.ts'),
       ]);
       const paths = statePaths(plan.siteFile);
       ensureStateDir(paths);
@@ -90,7 +88,7 @@ export function realServices(): WizardServices {
       }
     },
 
-    preflight: runPreflight,
+    preflight: async (plan, onRow, confirm) => (await import('./preflight-run.ts')).runPreflight(plan, onRow, confirm),
 
     async earlierRun(plan) {
       const { statePaths } = await import('../../src/state/paths.ts');
