@@ -24,6 +24,9 @@ export function translationProblems(english: string, translation: string, format
   problems.push(...sameList(source.links, target.links, 'link target'));
   problems.push(...sameList(source.expressions, target.expressions, 'MDX expression or tag'));
   if ((format === 'cell') && /(^|[^\\])\|/.test(translation)) problems.push('a table cell translation cannot hold an unescaped |');
+  if (format === 'block' && /^[ \t]*(:::|```|~~~)/m.test(translation)) {
+    problems.push('a line of the translation starts with :::, ``` or ~~~, which would open or close a step, aside or code block');
+  }
   return problems;
 }
 

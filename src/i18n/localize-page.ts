@@ -136,15 +136,21 @@ export function sameExecutableContent(english: string, localized: string): strin
   return i < 0 ? undefined : `code block or directive ${i + 1} differs from the English page`;
 }
 
-/** Code blocks and directives' names and attributes, as comparable strings, in page order. */
+/**
+ * Code blocks (with the directives they sit in) and directives' names and attributes, as
+ * comparable strings in page order: a translation that closed a step early would move a code
+ * block out of its step, and that shows here.
+ */
 export function executableParts(text: string): string[] {
   const out: string[] = [];
-  const visit = (node: { type: string; name?: string; lang?: string | null; meta?: string | null; value?: unknown; attributes?: unknown; children?: unknown[] }) => {
-    if (node.type === 'code') out.push(JSON.stringify(['code', node.lang ?? null, node.meta ?? null, node.value]));
-    if (node.type === 'containerDirective' && !ASIDES.has(node.name ?? '')) out.push(JSON.stringify(['directive', node.name, node.attributes]));
+  type Node = { type: string; name?: string; lang?: string | null; meta?: string | null; value?: unknown; attributes?: unknown; children?: Node[] };
+  const visit = (node: Node, within: string[]) => {
+    if (node.type === 'code') out.push(JSON.stringify(['code', within, node.lang ?? null, node.meta ?? null, node.value]));
+    if (node.type === 'containerDirective' && !ASIDES.has(node.name ?? '')) out.push(JSON.stringify(['directive', within, node.name, node.attributes]));
     if (node.type === 'mdxjsEsm') out.push(JSON.stringify(['esm', node.value]));
-    for (const child of (node.children ?? []) as (typeof node)[]) visit(child);
+    const inner = node.type === 'containerDirective' ? [...within, `${node.name}#${String((node.attributes as Record<string, unknown> | undefined)?.id ?? '')}`] : within;
+    for (const child of node.children ?? []) visit(child, inner);
   };
-  visit(parseMdx(text) as never);
+  visit(parseMdx(text) as never, []);
   return out;
 }

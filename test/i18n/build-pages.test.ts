@@ -130,3 +130,12 @@ describe('fallbacks and the banner', () => {
     expect(warnings.join('\n')).toMatch(/sample\.mdx:11: translation not used: every code span must be kept exactly/);
   });
 });
+
+describe('the last line of defence', () => {
+  it('notices a code block that left its step, even though its text is unchanged', async () => {
+    const { sameExecutableContent } = await import('../../src/i18n/localize-page.ts');
+    const english = readFileSync(new URL('./fixtures/sample.mdx', import.meta.url), 'utf8');
+    expect(sameExecutableContent(english, english.replace('Creates the zone.', 'ゾーンを作成します。'))).toBeUndefined();
+    expect(sameExecutableContent(english, english.replace('Creates the zone.', ':::\nCreates the zone.'))).toMatch(/differs|code blocks/);
+  });
+});
