@@ -72,7 +72,7 @@ export function PlanScreen(props: PlanProps): React.ReactElement {
   const rows = planRows(plan, state.earlier);
   const hostWidth = Math.max(6, Math.min(12, Math.floor((width - 42) / Math.max(1, hosts.length))));
   const nameWidth = Math.max(14, width - 16 - hostWidth * hosts.length);
-  const cells = (values: string[]) => values.map((v, i) => h(Text, { key: i }, pad(padLeft(fit(v, hostWidth - 1), hostWidth - 1), hostWidth)));
+  const cells = (values: string[]) => values.map((v, i) => h(Text, { key: i }, padLeft(fit(v, hostWidth - 2), hostWidth)));
   const header = h(Box, null, h(Text, { bold: true }, pad(t('Chapter'), nameWidth)), h(Text, { bold: true }, padLeft(t('steps'), 6)), ...cells(hosts), h(Text, { bold: true }, padLeft(t('done'), 8)));
   const shown = rows.slice(0, Math.max(3, screenRows - 12));
   const body = shown.map((r) =>
