@@ -16,7 +16,7 @@ import {
 } from './cluster.ts';
 
 const RUNS = 20;
-const LANES = 2;
+const LANES = 3;
 const HOSTS = ['mgmt', 'kvm1'];
 
 let cluster: Cluster;
