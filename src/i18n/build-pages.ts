@@ -1,6 +1,6 @@
 // The site build's translation step: for every language, every English page + its catalog →
 // docs/src/content/docs/<locale>/<page>.mdx (generated, gitignored, rewritten on every build).
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { slugOf } from '../runbook/parse.ts';
 import { catalogPath, DEFAULT_PATHS, type CatalogPaths } from './catalog-tools.ts';
@@ -30,7 +30,7 @@ export function buildLocalizedPages(paths: CatalogPaths = DEFAULT_PATHS, languag
   const reports: PageReport[] = [];
   for (const language of languages) {
     const outDir = join(paths.docsDir, language.locale);
-    rmSync(outDir, { recursive: true, force: true });
+    const written = new Set<string>();
     const t = translatorFor(language.lang, paths.localesDir);
     for (const file of files) {
       const domain = domainOfPage(file);
@@ -43,12 +43,23 @@ export function buildLocalizedPages(paths: CatalogPaths = DEFAULT_PATHS, languag
         banner: ({ translated, total }) => ({ title: t(BANNER_TITLE), body: t(BANNER_BODY, { translated, total, catalog: shownPath }) }),
       });
       const target = join(outDir, file);
-      mkdirSync(dirname(target), { recursive: true });
-      writeFileSync(target, page.text);
+      // Rewrite only what changed: a dev server watching the folder reloads just those pages.
+      if (!existsSync(target) || readFileSync(target, 'utf8') !== page.text) {
+        mkdirSync(dirname(target), { recursive: true });
+        writeFileSync(target, page.text);
+      }
+      written.add(target);
       reports.push({ lang: language.lang, file, total: page.total, translated: page.translated, fallbacks: page.fallbacks, error: page.error });
     }
+    // Pages whose English page is gone go too.
+    for (const stale of filesUnder(outDir)) if (!written.has(stale)) rmSync(stale);
   }
   return reports;
+}
+
+function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((f) => join(dir, f)).filter((f) => statSync(f).isFile());
 }
 
 /** Removes the generated locale folders (for tests and `git clean`-like resets). */

@@ -139,3 +139,26 @@ describe('the last line of defence', () => {
     expect(sameExecutableContent(english, english.replace('Creates the zone.', ':::\nCreates the zone.'))).toMatch(/differs|code blocks/);
   });
 });
+
+describe('regenerating', () => {
+  it('rewrites only changed pages and removes pages whose English page is gone', async () => {
+    const { statSync, unlinkSync, existsSync } = await import('node:fs');
+    const ws = workspace(['overview.mdx', 'storage.mdx']);
+    try {
+      const ja = LANGUAGES.filter((l) => l.lang === 'ja');
+      buildLocalizedPages(ws, ja);
+      const storage = join(ws.docsDir, 'ja', 'storage.mdx');
+      const before = statSync(storage).mtimeMs;
+      writeFileSync(join(ws.docsDir, 'overview.mdx'), readFileSync(join(ws.docsDir, 'overview.mdx'), 'utf8') + '\nOne more sentence.\n');
+      await new Promise((r) => setTimeout(r, 20));
+      buildLocalizedPages(ws, ja);
+      expect(statSync(storage).mtimeMs).toBe(before);
+      expect(readFileSync(join(ws.docsDir, 'ja', 'overview.mdx'), 'utf8')).toContain('One more sentence.');
+      unlinkSync(join(ws.docsDir, 'storage.mdx'));
+      buildLocalizedPages(ws, ja);
+      expect(existsSync(storage)).toBe(false);
+    } finally {
+      ws.remove();
+    }
+  });
+});
