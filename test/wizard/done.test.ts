@@ -16,7 +16,7 @@ beforeAll(async () => {
 afterAll(() => sim?.close());
 
 describe('wizard done screen', () => {
-  it('shows the UI address, the generated password and the verify table from the simulator', async () => {
+  it('shows the UI address, the generated password, blocked steps and the verify table from the simulator', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rb-wizard-done-'));
     const siteFile = join(dir, 'site.yaml');
     writeFileSync(siteFile, `name: done\nmanagement: { address: 172.16.10.2, hostname: mgmt }\nhosts: []\nzone: { name: ZoneW }\ncloudstack: { endpoint: ${sim.endpoint} }\n`);
@@ -28,8 +28,9 @@ describe('wizard done screen', () => {
       preflight: async () => [],
       earlierRun: async () => ({ earlier: {}, lastDurations: {} }),
       install: (plan, onEvent) => {
-        const counts = { ok: 1, changed: 0, skipped: 0, failed: 0, blocked: 0 };
-        const summary = { type: 'summary' as const, ms: 10, counts, ...counts, notRun: 0, result: 'completed' as const, failures: [], blockedSteps: [] };
+        const counts = { ok: 1, changed: 0, skipped: 0, failed: 0, blocked: 1 };
+        const blockedSteps = [{ id: 'management-install', host: 'mgmt', reason: 'the CloudStack repository is not reachable from mgmt' }];
+        const summary = { type: 'summary' as const, ms: 10, counts, ...counts, notRun: 0, result: 'completed' as const, failures: [], blockedSteps };
         onEvent({ type: 'plan', site: plan.siteName, hosts: ['mgmt'], steps: [] });
         const done = Promise.resolve().then(() => (onEvent(summary), summary));
         return { stop: () => {}, done };
@@ -53,6 +54,10 @@ describe('wizard done screen', () => {
       expect(frame).toContain(join(dir, '.runbook', 'state.json'));
       expect(frame).toContain('simulated');
       expect(frame).toMatch(/✖ FAILED\s+zone: ZoneW \(missing\)/);
+      // A run with blocked steps does not claim to have run to the end.
+      expect(frame).not.toContain('has run to the end');
+      expect(frame).toContain('1 step(s) were blocked and did not run');
+      expect(frame).toContain('management-install (mgmt): the CloudStack repository is not reachable from mgmt');
       expect(sim.requests.some((r) => r.api === 'listZones' && r.auth === 'signed')).toBe(true);
     } finally {
       wizard.unmount();

@@ -16,6 +16,7 @@ export function DoneScreen(props: DoneProps): React.ReactElement {
   const { state } = props;
   const info = state.done;
   const summary = state.summary;
+  const blocked = summary?.blockedSteps ?? [];
   const { columns, rows } = useTerminalSize();
   const width = Math.min(columns, 120);
   useInput((input, key) => {
@@ -28,15 +29,20 @@ export function DoneScreen(props: DoneProps): React.ReactElement {
     : '';
   const field = (label: string, value: string, bold = false) =>
     h(Box, { key: label }, h(Text, null, pad(label, 16)), h(Text, { bold }, fit(value, width - 16)));
-  const verifyRoom = Math.max(2, rows - 17);
+  const verifyRoom = Math.max(2, rows - 17 - Math.min(4, blocked.length));
   const checks = info?.verify?.checks ?? [];
   return h(
     Frame,
     { title: t('Done'), keys: t('Enter or Q quit') },
-    h(Text, { bold: true, color: colour('green') }, t('✔ The runbook has run to the end.')),
-    summary && summary.blocked > 0
-      ? h(Text, { color: colour('yellow') }, t('! {count} step(s) were blocked (see `runbook status`).', { count: summary.blocked }))
-      : null,
+    blocked.length === 0
+      ? h(Text, { bold: true, color: colour('green') }, t('✔ The runbook has run to the end.'))
+      : h(
+          Box,
+          { flexDirection: 'column' },
+          h(Text, { bold: true, color: colour('yellow') }, t('! The run finished, but {count} step(s) were blocked and did not run:', { count: blocked.length })),
+          ...blocked.slice(0, 3).map((b, i) => h(Text, { key: i, wrap: 'truncate-end' }, fit(`  ${b.id} (${b.host}): ${b.reason}`, width))),
+          blocked.length > 3 ? h(Text, { dimColor: true }, t('  … see `runbook status` for all of them')) : null,
+        ),
     h(Text, { dimColor: true }, counts),
     state.skipped.length > 0
       ? h(Text, { color: colour('yellow') }, t('! You skipped {steps} in this session; the next install runs them again.', { steps: state.skipped.join(', ') }))
