@@ -22,18 +22,21 @@ export interface StatusRow {
 
 interface Source { context?: string; id: string; format: SpliceFormat }
 
-function sourcesByDomain(paths: CatalogPaths): Map<string, Source[]> {
+/** The installer's current msgids; by default those of the last extracted installer.pot. */
+export type InstallerIds = () => string[];
+
+function sourcesByDomain(paths: CatalogPaths, installerIds?: InstallerIds): Map<string, Source[]> {
   const map = new Map<string, Source[]>();
   for (const file of englishPages(paths.docsDir)) {
     map.set(domainOfPage(file), proseUnits(readPage(paths.docsDir, file)));
   }
-  const installer = readPo(templatePath(paths, INSTALLER_DOMAIN));
-  map.set(INSTALLER_DOMAIN, (installer?.messages ?? []).map((m) => ({ id: m.id, format: 'yaml' as const })));
+  const ids = installerIds ? installerIds() : (readPo(templatePath(paths, INSTALLER_DOMAIN))?.messages ?? []).map((m) => m.id);
+  map.set(INSTALLER_DOMAIN, [...new Set(ids)].map((id) => ({ id, format: 'yaml' as const })));
   return map;
 }
 
-export function translationStatus(paths: CatalogPaths = DEFAULT_PATHS, langs = catalogLanguages(paths)): StatusRow[] {
-  const sources = sourcesByDomain(paths);
+export function translationStatus(paths: CatalogPaths = DEFAULT_PATHS, langs = catalogLanguages(paths), installerIds?: InstallerIds): StatusRow[] {
+  const sources = sourcesByDomain(paths, installerIds);
   const rows: StatusRow[] = [];
   for (const lang of langs) {
     for (const [domain, units] of sources) {
