@@ -246,20 +246,37 @@ describe('in the browser', () => {
     await context.close();
   });
 
-  it('search finds a step by a word of its command', async () => {
-    const step = steps.find((s) => s.actions.some((a) => a.kind === 'sh'))!;
-    const words =
-      commandLines(step)
-        .join(' ')
-        .match(/[a-z][a-z-]{5,}/g) ?? [];
-    const word =
-      words.find((w) => !['install', 'systemctl', 'apt-get', 'enable', 'restart'].includes(w)) ??
-      words[0]!;
+  it('search finds a step by a word of its command, down to the step’s anchor', async () => {
+    // A word of one step's commands that no other page mentions: its result must lead to that step.
+    const sources = runbook.chapters.map((c) => readFileSync(`${runbook.dir}/${c.file}`, 'utf8'));
+    const candidates = steps.flatMap((step) =>
+      (
+        commandLines(step)
+          .join(' ')
+          .match(/\b[a-z][a-z0-9]{5,}(?:-[a-z0-9]+)+\b/g) ?? []
+      ).map((word) => ({ step, word })),
+    );
+    const unique = candidates.find(
+      ({ word }) =>
+        sources.filter((text) => text.includes(word)).length === 1 &&
+        candidates.filter((c) => c.word === word).length === 1,
+    );
+    if (!unique) throw new Error('no command word unique to one step: cannot test search');
+    const { step, word } = unique;
     const { page, context, errors } = await open('/', 'desktop');
     await page.locator('button[data-open-modal]').first().click();
     await page.locator('.pagefind-ui__search-input').fill(word);
     const links = page.locator('.pagefind-ui__result-link');
     await links.first().waitFor({ timeout: 15_000 });
+    // Results fill in as Pagefind loads fragments: wait for the step's own anchor among them.
+    const found = await page
+      .locator(`.pagefind-ui__result-link[href="${step.url}"]`)
+      .first()
+      .waitFor({ timeout: 15_000 })
+      .then(
+        () => true,
+        () => false,
+      );
     const hrefs = await links.evaluateAll((as) =>
       as.map(
         (a) =>
@@ -269,8 +286,8 @@ describe('in the browser', () => {
     );
     await page.screenshot({ path: `${screenshots}/search-desktop.png` });
     expect(
-      hrefs.some((href) => href.startsWith(pageOf(step))),
-      `"${word}" → ${hrefs.join(', ')}`,
+      found,
+      `search for "${word}" should lead to ${step.url}; results: ${hrefs.join(', ')}`,
     ).toBe(true);
     expect(errors).toEqual([]);
     await context.close();
