@@ -116,7 +116,7 @@ export function run(options: StatusOptions): number {
   out(
     toRun === 0
       ? 'Everything is done.\n'
-      : `${toRun} step(s) left to run: runbook install --site ${options.site}\n`,
+      : `${toRun} step(s) left to run: runbook install --site ${options.site}${options.runbook ? ` --runbook ${options.runbook}` : ''}\n`,
   );
   return 0;
 }
