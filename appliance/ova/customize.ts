@@ -28,7 +28,7 @@ function removeLabTraces(root: string): void {
   for (const key of readdirSync(path.join(root, 'etc/ssh')).filter((f) => f.startsWith('ssh_host_'))) rmSync(path.join(root, 'etc/ssh', key));
   // The lab answered deb.debian.org at its gateway; the appliance resolves it like any machine.
   const hosts = path.join(root, 'etc/hosts');
-  writeFileSync(hosts, readFileSync(hosts, 'utf8').split('\n').filter((line) => !/\sdeb\.debian\.org\b/.test(line)).join('\n'));
+  if (existsSync(hosts)) writeFileSync(hosts, readFileSync(hosts, 'utf8').split('\n').filter((line) => !/\sdeb\.debian\.org\b/.test(line)).join('\n'));
   const modules = path.join(root, 'etc/initramfs-tools/modules');
   if (existsSync(modules)) writeFileSync(modules, readFileSync(modules, 'utf8').split('\n').filter((l) => !/^(virtio_pci|virtio_blk|virtio_net|ext4)$/.test(l)).join('\n'));
 }

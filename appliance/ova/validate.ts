@@ -15,7 +15,7 @@ export const OVF_SCHEMA = path.join(applianceDir, 'ovf-schema', 'validate.xsd');
 
 export async function validateOvfFile(ovf: string): Promise<{ ok: boolean; output: string }> {
   const result = await execa('xmllint', ['--noout', '--nonet', '--schema', OVF_SCHEMA, ovf], { reject: false });
-  const output = String(result.stderr).split('\n').filter((l) => l && !l.includes('Skipping import of schema')).join('\n');
+  const output = String(result.stderr).split('\n').filter((l) => l && !l.includes('Skipping import of schema') && !l.endsWith(' validates')).join('\n');
   return { ok: result.exitCode === 0, output };
 }
 

@@ -29,7 +29,7 @@ export interface BootOptions {
   fwCfg?: Record<string, string>;
   /** Guest address (inside 172.16.10.0/24) whose port 22 is forwarded to a loopback port. */
   guestAddress?: string;
-  /** guestfwd: 172.16.10.1:PORT inside the guest → 127.0.0.1:hostPort here (the archive proxy). */
+  /** guestfwd: PROXY_ADDRESS:PORT inside the guest → 127.0.0.1:hostPort here (the archive proxy). */
   guestForwards?: { guestPort: number; hostPort: number }[];
   noReboot?: boolean;
 }
@@ -56,6 +56,8 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** Where guests find forwarded services (slirp refuses its own host address .1 for guestfwd). */
+export const PROXY_ADDRESS = '172.16.10.250';
 const TCP_PIPE = fileURLToPath(new URL('./tcp-pipe.ts', import.meta.url));
 export const OVMF_CODE = '/usr/share/OVMF/OVMF_CODE_4M.fd';
 
@@ -64,7 +66,7 @@ export async function bootVm(options: BootOptions): Promise<BootedVm> {
   const serialSocket = `${options.serialFile}.sock`;
   const guest = options.guestAddress ?? '172.16.10.2';
   // One pipe process per guest connection (a tcp: chardev would serve a single connection only).
-  const forwards = (options.guestForwards ?? []).map((f) => `,guestfwd=tcp:172.16.10.1:${f.guestPort}-cmd:${process.execPath} ${TCP_PIPE} ${f.hostPort}`).join('');
+  const forwards = (options.guestForwards ?? []).map((f) => `,guestfwd=tcp:${PROXY_ADDRESS}:${f.guestPort}-cmd:${process.execPath} ${TCP_PIPE} ${f.hostPort}`).join('');
   const args = [
     '-name', `appliance-test-${options.name}`,
     '-machine', `q35,accel=${options.accel}`, '-cpu', cpuModel(options.accel),

@@ -15,7 +15,7 @@ import { createArchiveProxy, listeningPort } from '../../src/lab/archive-proxy.t
 import { ensureBaseImage } from '../../src/lab/image.ts';
 import { labLayout } from '../../src/lab/layout.ts';
 import { ARTIFACTS, runBuild } from './build.ts';
-import { bootVm, guestSsh, waitForGuestSsh } from './qemu-boot.ts';
+import { PROXY_ADDRESS, bootVm, guestSsh, waitForGuestSsh } from './qemu-boot.ts';
 import type { BootedVm } from './qemu-boot.ts';
 
 const work = path.join(ARTIFACTS, 'iso');
@@ -28,6 +28,7 @@ const proxyLog: string[] = [];
 const figures: Record<string, number | string> = {};
 const vms: BootedVm[] = [];
 const minutes = (n: number) => n * 60_000;
+let installed = false;
 
 beforeAll(async () => {
   rmSync(work, { recursive: true, force: true });
@@ -71,7 +72,7 @@ describe('the ISO on both firmwares', () => {
     // At isolinux's prompt (on the serial line too), add what this machine room needs to the
     // install entry: the serial console and the lab's archive proxy as the installer's proxy.
     await vm.waitForSerial(/boot: /, minutes(5));
-    await vm.type('install console=ttyS0,115200n8 mirror/http/proxy=http://172.16.10.1:3142/\r');
+    await vm.type(`install console=ttyS0,115200n8 mirror/http/proxy=http://${PROXY_ADDRESS}:3142/\r`);
     // The one question: this machine's static address. Nothing may be asked before it.
     await vm.waitForSerial(/IP address:/, minutes(accel === 'kvm' ? 10 : 45));
     figures['installer start to the address question (s)'] = Math.round((Date.now() - started) / 1000);
@@ -83,9 +84,11 @@ describe('the ISO on both firmwares', () => {
     expect(vm.serial()).not.toMatch(/Installation step failed|An installation step failed/);
     expect(proxyLog.some((l) => /^200 GET \/debian\/dists\/bookworm\/(In)?Release/.test(l))).toBe(true);
     expect(proxyLog.filter((l) => l.startsWith('refused'))).toEqual([]);
+    installed = true;
   });
 
   it('boots the installed disk: ready report, wizard on tty1, SSH by key, LVM with /export/primary', async () => {
+    expect(installed, 'the unattended install did not complete, so there is no installed disk to boot').toBe(true);
     const started = Date.now();
     const vm = await bootVm({ name: 'installed', accel, disk, memoryMb: 2048, serialFile: path.join(work, 'installed.serial.log') });
     vms.push(vm);
