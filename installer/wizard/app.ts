@@ -103,7 +103,11 @@ export function App(props: AppProps): React.ReactElement {
     );
   };
 
+  const preflightRunning = React.useRef(false);
   const runPreflight = async (plan: Plan) => {
+    // A second Enter before the screen changes must not start a second round of checks.
+    if (preflightRunning.current) return;
+    preflightRunning.current = true;
     dispatch({ type: 'preflight-reset' });
     dispatch({ type: 'go', screen: 'preflight' });
     try {
@@ -111,6 +115,8 @@ export function App(props: AppProps): React.ReactElement {
     } catch (error) {
       // The checks could not run at all (a held lock, say): a failure row keeps the way shut.
       dispatch({ type: 'preflight-row', row: { id: 'preflight', title: t('Preflight'), host: t('installer'), status: 'fail', message: errorText(error) } });
+    } finally {
+      preflightRunning.current = false;
     }
     dispatch({ type: 'preflight-finished' });
   };
@@ -123,6 +129,7 @@ export function App(props: AppProps): React.ReactElement {
   };
 
   const startRun = (skipped: string[]) => {
+    if (handle.current) return; // one run at a time (a repeated Enter, say)
     const plan = state.plan!;
     dispatch({ type: 'run-start' });
     const run = services.install(later!.planWithout(plan, skipped), (event: ExecutorEvent) => dispatch({ type: 'event', event }), confirmHostKey);
