@@ -7,6 +7,7 @@ import { buildLocalizedPages, buildWarnings, type PageReport } from '../../../sr
 import { DEFAULT_PATHS, type CatalogPaths } from '../../../src/i18n/catalog-tools.ts';
 import { LANGUAGES } from '../../../src/i18n/languages.ts';
 import { languageTotals, translationStatus } from '../../../src/i18n/status.ts';
+import { installerStrings } from '../../../src/i18n/installer-strings.ts';
 
 /** Starlight `locales`: English at the root, one entry per translated language. */
 export const starlightLocales = Object.fromEntries([
@@ -22,7 +23,7 @@ function statusModule(paths: CatalogPaths) {
     resolveId: (id: string) => (id === STATUS_MODULE ? `\0${STATUS_MODULE}` : undefined),
     load: (id: string) => {
       if (id !== `\0${STATUS_MODULE}`) return undefined;
-      const rows = translationStatus(paths);
+      const rows = translationStatus(paths, undefined, () => installerStrings(paths.repoRoot).map((f) => f.id));
       return `export const rows = ${JSON.stringify(rows)};\nexport const totals = ${JSON.stringify(languageTotals(rows))};`;
     },
   };
