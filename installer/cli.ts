@@ -100,6 +100,14 @@ program
   .action((opts) => runCommand(() => import('./commands/export.ts'), opts));
 
 program
+  .command('import')
+  .description('convert legacy DocBook or reStructuredText pages into MDX pages (through pandoc)')
+  .argument('<files...>', '.xml/.docbook (DocBook) or .rst files')
+  .option('--out <dir>', 'folder for the pages', 'docs/src/content/docs')
+  .option('--overwrite', 'replace pages that already exist')
+  .action((files: string[], opts) => runCommand(() => import('./commands/import.ts'), { ...opts, files }));
+
+program
   .command('lab')
   .description('local Debian 12 test machines under qemu on this computer')
   .argument('<action>', 'up, down or status')

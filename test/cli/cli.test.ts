@@ -110,3 +110,22 @@ describe('runbook CLI options', () => {
     expect(r.stdout).toContain('Usage: runbook');
   });
 });
+
+describe('runbook import', () => {
+  it('turns a reStructuredText page into an MDX page that check accepts', async () => {
+    const r = await runbookCli(['import', join(REPO, 'test/fixtures/legacy/networking.rst'), '--out', dir]);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain('("Networking for KVM Hosts")');
+    expect(readFileSync(join(dir, 'networking.mdx'), 'utf8')).toContain('## Bridge configuration');
+    await runbookCli(['init', '--site', join(dir, 'site.yaml')]);
+    const check = await runbookCli(['check', '--site', join(dir, 'site.yaml'), '--runbook', dir]);
+    expect(check.stdout).toContain('no problems');
+  });
+
+  it('refuses to overwrite an existing page and says so', async () => {
+    writeFileSync(join(dir, 'networking.mdx'), 'mine');
+    const r = await runbookCli(['import', join(REPO, 'test/fixtures/legacy/networking.rst'), '--out', dir]);
+    expect(r.exitCode).toBe(2);
+    expect(readFileSync(join(dir, 'networking.mdx'), 'utf8')).toBe('mine');
+  });
+});
