@@ -10,22 +10,20 @@ import { SshTransport } from '../../src/transport/ssh.ts';
 import type { OutputStream } from '../../src/transport/types.ts';
 import { FakeHost, makeClientKey, type ClientKey } from '../helpers/sshd.ts';
 
-const KEY_USER = 'rb-sudo-key';
-const PASSWORD_USER = 'rb-sudo-pw';
-const SUDOERS = '/etc/sudoers.d/runbook-executor-test';
+// Names of their own per run, so two test runs on one machine do not share (or delete) them.
+const tag = randomBytes(3).toString('hex');
+const KEY_USER = `rb-sk-${tag}`;
+const PASSWORD_USER = `rb-sp-${tag}`;
+const SUDOERS = `/etc/sudoers.d/runbook-test-${tag}`;
 const password = randomBytes(12).toString('hex');
-const NOPASS_PASSWORD_USER = 'rb-sudo-pw2';
+const NOPASS_PASSWORD_USER = `rb-sn-${tag}`;
 let key: ClientKey;
 let host: FakeHost;
 let work: string;
 
 beforeAll(async () => {
   for (const user of [KEY_USER, PASSWORD_USER, NOPASS_PASSWORD_USER]) {
-    try {
-      execFileSync('id', [user], { stdio: 'ignore' });
-    } catch {
-      execFileSync('useradd', ['-m', '-s', '/bin/bash', user]);
-    }
+    execFileSync('useradd', ['-m', '-s', '/bin/bash', user]);
   }
   // A new account is locked ('!'), which sshd without PAM refuses even for keys: '*' means no password.
   execFileSync('usermod', ['-p', '*', KEY_USER]);
