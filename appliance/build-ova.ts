@@ -5,10 +5,11 @@
 //   disk        made bootable and turned into the appliance (chroot on this machine)
 //   export      qcow2 + streamOptimized VMDK + OVF 1.0 + OVA, manifest, sums, report
 // Needs root (namespaces, loop devices); Debian tools it lacks are installed with apt-get.
-import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { argv } from 'zx';
 import { ensureBaseImage } from '../src/lab/image.ts';
+import type { BaseImage } from '../src/lab/image.ts';
 import { labLayout } from '../src/lab/layout.ts';
 import { bundleInputFiles } from './lib/bundle.ts';
 import { applianceDir, cacheDir, outDir, repoRoot } from './lib/paths.ts';
@@ -27,6 +28,14 @@ const OVA_GUEST_FILES = ['appliance-firstboot', 'appliance-firstboot.service', '
 const log = (line: string) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] appliance:ova: ${line}\n`);
 const rel = (file: string) => path.relative(repoRoot, file);
 
+function pinnedBase(dir: string): BaseImage {
+  const abs = path.resolve(dir);
+  for (const file of ['base.qcow2', 'vmlinuz', 'initrd.img', 'manifest.json']) {
+    if (!existsSync(path.join(abs, file))) throw new Error(`--base ${dir}: ${file} is missing; name a directory the lab's build-base-image.mjs made (base-<key>)`);
+  }
+  return { dir: abs, disk: path.join(abs, 'base.qcow2'), kernel: path.join(abs, 'vmlinuz'), initrd: path.join(abs, 'initrd.img'), cached: true, seconds: 0 };
+}
+
 async function main(): Promise<void> {
   requireRoot('building the appliance');
   await ensureTools({ 'qemu-system-x86_64': 'qemu-system-x86', 'qemu-img': 'qemu-utils', mmdebstrap: 'mmdebstrap', sfdisk: 'fdisk', resize2fs: 'e2fsprogs', xmllint: 'libxml2-utils', debugfs: 'e2fsprogs', losetup: 'mount' }, log);
@@ -35,17 +44,28 @@ async function main(): Promise<void> {
   if (argv.rebuild) for (const entry of readdirSync(cacheDir, { withFileTypes: true })) if (/^(provision|disk|export)-/.test(entry.name)) rmSync(path.join(cacheDir, entry.name), { recursive: true, force: true });
 
   const labDir = path.join(cacheDir, 'lab-build');
-  const base = await ensureBaseImage(labLayout(labDir).cacheDir, path.join(cacheDir, 'base-image.log'));
-  log(`base: ${base.cached ? 'cached' : `built in ${Math.round(base.seconds)} s`} (${base.dir})`);
+  // --base DIR (or RUNBOOK_APPLIANCE_BASE) pins an already built lab base image, e.g. to rebuild
+  // an appliance from the same base after appliance/lab/ has moved on.
+  const pinned = argv.base ?? process.env.RUNBOOK_APPLIANCE_BASE;
+  const base = pinned ? pinnedBase(String(pinned)) : await ensureBaseImage(labLayout(labDir).cacheDir, path.join(cacheDir, 'base-image.log'));
+  log(`base: ${pinned ? 'pinned' : base.cached ? 'cached' : `built in ${Math.round(base.seconds)} s`} (${base.dir})`);
 
   // The provisioned machine depends on the runbook (its pages), the base image and the lock file;
   // the installer's own code goes into the image fresh in the next stage.
-  const pages = path.join(repoRoot, 'docs', 'src', 'content', 'docs');
+  // --runbook DIR: provision with a fork of the runbook (as `runbook install --runbook DIR`).
+  const runbookDir = argv.runbook ? path.resolve(String(argv.runbook)) : undefined;
+  if (runbookDir) log(`runbook: ${runbookDir} instead of the bundled one`);
+  const pages = runbookDir ?? path.join(repoRoot, 'docs', 'src', 'content', 'docs');
   const provision = await stage<ProvisionResult>('provision', {
     files: [...readdirSync(pages).filter((f) => f.endsWith('.mdx') && f !== 'appliance.mdx').map((f) => path.join(pages, f)), path.join(applianceDir, 'ova', 'provision.ts'), path.join(repoRoot, 'package-lock.json')],
-    values: { base: path.basename(base.dir), memory: BUILD_VM_MEMORY_MB },
+    values: { base: path.basename(base.dir), memory: BUILD_VM_MEMORY_MB, forkedRunbook: Boolean(runbookDir) },
   }, async (work) => {
-    const result = await provisionAllInOne({ labDir, outDir: work, memoryMb: BUILD_VM_MEMORY_MB, log, finish: async () => {} });
+    if (pinned) {
+      // labUp boots the lab's current base image; provisioning anew must start from that one.
+      const current = await ensureBaseImage(labLayout(labDir).cacheDir, path.join(cacheDir, 'base-image.log'));
+      if (current.dir !== base.dir) throw new Error(`--base ${base.dir} is not the lab's current base image (${current.dir}): a pinned base only reuses a finished provision stage`);
+    }
+    const result = await provisionAllInOne({ labDir, runbook: runbookDir, outDir: work, memoryMb: BUILD_VM_MEMORY_MB, log, finish: async () => {} });
     return { ...result, disk: path.basename(result.disk), stateDir: path.basename(result.stateDir) };
   }, log);
 
@@ -93,6 +113,7 @@ async function main(): Promise<void> {
   const report = {
     image: OVA_NAME, built: new Date().toISOString(), seconds: (Date.now() - started) / 1000,
     stages: { base: { cached: base.cached, seconds: base.seconds, dir: base.dir }, provision: { cached: provision.cached, seconds: provision.seconds, key: provision.key }, disk: { cached: disk.cached, seconds: disk.seconds, key: disk.key }, export: { cached: exported.cached, seconds: exported.seconds, key: exported.key } },
+    runbook: runbookDir ?? 'bundled (docs/src/content/docs)',
     install: { counts: provision.data.counts, blocked: provision.data.blocked, accel: provision.data.accel, installSeconds: provision.data.installSeconds },
     hardware: OVA_HARDWARE, packages: packages.length, files: described, checks: exported.data.checked,
   };

@@ -4,7 +4,7 @@
 // download.cloudstack.org end `blocked` here; the image carries the site file and the journal so
 // `runbook install` inside the appliance finishes them where that repository is reachable.
 import { execa } from 'execa';
-import { copyFileSync, cpSync, createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { labDown, labUp, sshTarget } from '../../src/lab/lab.ts';
@@ -37,6 +37,8 @@ export interface ProvisionResult {
 
 export interface ProvisionOptions {
   labDir: string;
+  /** A runbook folder other than the bundled one (`runbook install --runbook DIR`). */
+  runbook?: string;
   outDir: string;
   memoryMb: number;
   /** Run inside the VM after the installer, before power-off (preparing it as an appliance). */
@@ -65,7 +67,10 @@ export async function provisionAllInOne(options: ProvisionOptions): Promise<Prov
     const installStart = Date.now();
     const eventsFile = path.join(options.outDir, 'install-events.jsonl');
     const events = createWriteStream(eventsFile);
-    const child = execa(process.execPath, [path.join(repoRoot, 'installer', 'bin', 'runbook.js'), 'install', '--site', status.siteFile, '--yes', '--json'], {
+    // A fresh machine: a journal left by an earlier build would claim steps this disk never saw.
+    rmSync(path.join(layout.dir, '.runbook'), { recursive: true, force: true });
+    const runbookArgs = options.runbook ? ['--runbook', options.runbook] : [];
+    const child = execa(process.execPath, [path.join(repoRoot, 'installer', 'bin', 'runbook.js'), 'install', '--site', status.siteFile, '--yes', '--json', ...runbookArgs], {
       reject: false, cwd: layout.dir, stdin: 'ignore', env: { ...process.env, NO_COLOR: '1' },
     });
     child.stdout?.pipe(events);

@@ -12,10 +12,8 @@ import { grubCfg, INSTALLER_APPEND, KERNEL, MENU_TITLE } from '../../appliance/i
 import { detectAccel } from '../../src/lab/accel.ts';
 import type { Accel } from '../../src/lab/accel.ts';
 import { createArchiveProxy, listeningPort } from '../../src/lab/archive-proxy.ts';
-import { ensureBaseImage } from '../../src/lab/image.ts';
-import { labLayout } from '../../src/lab/layout.ts';
 import { ARTIFACTS, runBuild } from './build.ts';
-import { PROXY_ADDRESS, bootVm, guestSsh, waitForGuestSsh } from './qemu-boot.ts';
+import { PROBE_KERNEL, PROXY_ADDRESS, bootVm, guestSsh, waitForGuestSsh } from './qemu-boot.ts';
 import type { BootedVm } from './qemu-boot.ts';
 
 const work = path.join(ARTIFACTS, 'iso');
@@ -38,8 +36,7 @@ beforeAll(async () => {
   writeFileSync(path.join(work, 'config.yaml'), config);
   const build = await runBuild('build-iso.ts', ['--config', path.join(work, 'config.yaml'), '--out', path.join(work, 'out'), '--name', 'test-installer']);
   figures['build (s)'] = Math.round(build.seconds);
-  const base = await ensureBaseImage(labLayout(path.join(work, 'lab')).cacheDir, path.join(work, 'base.log'));
-  accel = await detectAccel(base.kernel);
+  accel = await detectAccel(PROBE_KERNEL);
   proxy = createArchiveProxy({ log: (line) => proxyLog.push(line) });
   await new Promise<void>((resolve) => proxy!.listen(0, '127.0.0.1', resolve));
 });

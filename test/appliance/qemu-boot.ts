@@ -59,6 +59,8 @@ export function freePort(): Promise<number> {
 /** Where guests find forwarded services (slirp refuses its own host address .1 for guestfwd). */
 export const PROXY_ADDRESS = '172.16.10.250';
 const TCP_PIPE = fileURLToPath(new URL('./tcp-pipe.ts', import.meta.url));
+/** A kernel for the lab's KVM-or-TCG probe (detectAccel): debian-installer's, which the ISO build installs anyway. */
+export const PROBE_KERNEL = '/usr/lib/debian-installer/images/12/amd64/text/debian-installer/amd64/linux';
 export const OVMF_CODE = '/usr/share/OVMF/OVMF_CODE_4M.fd';
 
 export async function bootVm(options: BootOptions): Promise<BootedVm> {
