@@ -123,7 +123,8 @@ const customize = [
   'chroot "$1" update-initramfs -u -k all',
   // Keep the lists (apt-get install works without an update) and pre-download the runbook's packages.
   'chroot "$1" apt-get clean',
-  `chroot "$1" apt-get install -y --download-only ${packages.cache.join(' ')}`,
+  // With Recommends, as the runbook's own `apt-get install` (Debian's default) will want them.
+  `chroot "$1" apt-get install -y --download-only -o APT::Install-Recommends=true ${packages.cache.join(' ')}`,
 ];
 
 log(
