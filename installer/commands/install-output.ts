@@ -62,7 +62,7 @@ export function lineRenderer(out: Write, resumeCommand: string): (event: Executo
       case 'step-end': {
         const why = event.reason ? ` (${event.reason})` : '';
         out(
-          `${tag(event.host)} ${event.status.padEnd(8)} ${event.id} in ${seconds(event.ms)}${event.status === 'failed' ? '' : why}\n`,
+          `${tag(event.host)} ${event.status.padEnd(8)} ${event.id} in ${seconds(event.ms)}${event.status === 'failed' ? '' : why}${event.simulated ? ' [simulated]' : ''}\n`,
         );
         if (event.failure) out(formatFailure(event.failure));
         return;
@@ -78,6 +78,10 @@ export function lineRenderer(out: Write, resumeCommand: string): (event: Executo
             `${event.notRun ? `, ${event.notRun} not run` : ''} in ${seconds(event.ms)}\n`,
         );
         for (const b of event.blockedSteps) out(`Blocked: ${b.id} on ${b.host}: ${b.reason}\n`);
+        if (event.simulatedSteps > 0)
+          out(
+            `${event.simulatedSteps} api step(s) ran against the CloudStack API simulator, not a real CloudStack.\n`,
+          );
         if (event.blockedSteps.length > 0)
           out(
             `${event.blockedSteps.length} step(s) are blocked; the steps that do not depend on them ran.\n`,

@@ -44,6 +44,7 @@ export function createApiRunner(opts: ApiRunnerOptions = {}): ApiRunner {
         changed: result.status === 'changed',
         captured: result.captured,
         ...(message ? { message } : {}),
+        ...(result.simulated ? { simulated: true } : {}),
       };
     },
   };

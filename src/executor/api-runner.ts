@@ -21,6 +21,8 @@ export interface ApiStepResult {
   captured: Record<string, string>;
   /** Why it failed or is blocked, in one sentence. */
   message?: string;
+  /** The endpoint is the CloudStack API simulator (tests, the lab), not a real CloudStack. */
+  simulated?: boolean;
 }
 
 export interface ApiRunner {

@@ -53,6 +53,8 @@ export type ExecutorEvent =
       reason?: string;
       log?: string;
       failure?: FailureReport;
+      /** The step talked to the CloudStack API simulator, not a real CloudStack. */
+      simulated?: boolean;
     }
   | { type: 'dry-run'; id: string; host: string; action: 'run' | 'skip'; reason: string }
   | ({
@@ -64,4 +66,6 @@ export type ExecutorEvent =
       result: 'completed' | 'failed' | 'interrupted';
       failures: FailureReport[];
       blockedSteps: { id: string; host: string; reason: string }[];
+      /** api steps answered by the CloudStack API simulator in this run. */
+      simulatedSteps: number;
     } & Counts);

@@ -73,6 +73,7 @@ export class Executor {
   private readonly connected = new Set<string>();
   private readonly failures: FailureReport[] = [];
   private readonly blocked: { id: string; host: string; reason: string }[] = [];
+  private simulatedSteps = 0;
   private readonly counts: Counts = { ok: 0, changed: 0, skipped: 0, failed: 0, blocked: 0 };
   private state: SiteState = { secrets: {}, captured: {} };
   private redactor = new Redactor(this.state);
@@ -158,6 +159,7 @@ export class Executor {
         result,
         failures: this.failures,
         blockedSteps: this.blocked,
+        simulatedSteps: this.simulatedSteps,
       };
       this.emit(summary);
       return summary;
@@ -334,11 +336,12 @@ export class Executor {
     });
     this.state = mergeCaptured(this.paths.state, this.state, result.captured);
     this.redactor.update(this.state);
+    const simulated = result.simulated ? { simulated: true } : {};
     if (result.status === 'failed')
-      return failed(this.redactor.redact(result.message ?? 'the API call failed'), command);
+      return { ...failed(this.redactor.redact(result.message ?? 'the API call failed'), command), ...simulated };
     if (result.status === 'blocked')
-      return { status: 'blocked', reason: result.message ?? 'blocked by the API client' };
-    return { status: result.changed ? 'changed' : result.status };
+      return { status: 'blocked', reason: result.message ?? 'blocked by the API client', ...simulated };
+    return { status: result.changed ? 'changed' : result.status, ...simulated };
   }
 
   private finish(
@@ -361,6 +364,7 @@ export class Executor {
         ms,
         reason: outcome.reason,
         exitCode: outcome.failure?.exitCode,
+        ...(outcome.simulated ? { simulated: true } : {}),
       });
     }
     this.counts[outcome.status]++;
@@ -368,6 +372,7 @@ export class Executor {
     if (outcome.status === 'blocked')
       this.blocked.push({ id: step.id, host, reason: outcome.reason ?? '' });
     if (outcome.status === 'failed') this.stopReason = 'failed';
+    if (outcome.simulated) this.simulatedSteps++;
     this.emit({
       type: 'step-end',
       id: step.id,
@@ -376,6 +381,7 @@ export class Executor {
       ms,
       reason: outcome.reason,
       failure: outcome.failure,
+      ...(outcome.simulated ? { simulated: true } : {}),
     });
     task.end.resolve(outcome.status);
   }

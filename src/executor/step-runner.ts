@@ -43,6 +43,8 @@ export interface StepOutcome {
   status: StepStatus;
   reason?: string;
   failure?: FailureReport;
+  /** An api step answered by the CloudStack API simulator. */
+  simulated?: boolean;
 }
 
 interface ProgramResult {

@@ -77,6 +77,10 @@ describe('runbook install with the fixture zone chapter', () => {
     const log = readFileSync(join(dir, '.runbook', 'logs', 'api', 'zone-create.log'), 'utf8');
     expect(log).toContain('[simulated]');
     expect(log).not.toContain(state.secrets.CLOUDSTACK_SECRET_KEY);
+    // every api step's event and the summary say the answers came from the simulator
+    expect(ends(lines).filter((l) => l.host === 'api').every((l) => (l as { simulated?: boolean }).simulated === true)).toBe(true);
+    const summary = lines.find((l) => l.type === 'summary') as { simulatedSteps?: number } | undefined;
+    expect(summary?.simulatedSteps).toBe(ends(lines).filter((l) => l.host === 'api').length);
   });
 
   it('changes nothing when run again without the journal', async () => {

@@ -30,7 +30,7 @@ describe('wizard done screen', () => {
       install: (plan, onEvent) => {
         const counts = { ok: 1, changed: 0, skipped: 0, failed: 0, blocked: 1 };
         const blockedSteps = [{ id: 'management-install', host: 'mgmt', reason: 'the CloudStack repository is not reachable from mgmt' }];
-        const summary = { type: 'summary' as const, ms: 10, counts, ...counts, notRun: 0, result: 'completed' as const, failures: [], blockedSteps };
+        const summary = { type: 'summary' as const, ms: 10, counts, ...counts, notRun: 0, result: 'completed' as const, failures: [], blockedSteps, simulatedSteps: 0 };
         onEvent({ type: 'plan', site: plan.siteName, hosts: ['mgmt'], steps: [] });
         const done = Promise.resolve().then(() => (onEvent(summary), summary));
         return { stop: () => {}, done };

@@ -21,7 +21,7 @@ const counts = { ok: 0, changed: 0, skipped: 0, failed: 0, blocked: 0 };
 
 function summary(result: RunSummary['result'], failures: FailureReport[] = [], extra: Partial<typeof counts> = {}): RunSummary {
   const c = { ...counts, ...extra };
-  return { type: 'summary', ms: 4200, counts: c, ...c, notRun: 0, result, failures, blockedSteps: [] };
+  return { type: 'summary', ms: 4200, counts: c, ...c, notRun: 0, result, failures, blockedSteps: [], simulatedSteps: 0 };
 }
 
 function failure(id: string, host: string): FailureReport {
