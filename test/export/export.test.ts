@@ -103,7 +103,7 @@ describe('the bash export', () => {
     expect(readFileSync(join(out, 'kvm.sh'), 'utf8')).not.toContain('db-settings');
     expect(statSync(join(out, 'secrets.env')).mode & 0o777).toBe(0o600);
     expect(readFileSync(join(out, 'secrets.env'), 'utf8')).toContain(`CLOUD_DB_PASSWORD=${state.secrets.CLOUD_DB_PASSWORD}`);
-  });
+  }, 240_000);
 
   it('passes shellcheck for the bundled runbook too (api steps included)', async () => {
     const out = join(work, 'bash-bundled');
@@ -112,7 +112,7 @@ describe('the bash export', () => {
       const lint = await execa('shellcheck', ['-S', 'warning', join(out, script)], { reject: false });
       expect(lint.exitCode, lint.stdout).toBe(0);
     }
-  });
+  }, 240_000);
 
   it('an all-in-one site gets one script with every host step', async () => {
     const out = join(work, 'aio-out');
