@@ -4,8 +4,9 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     exclude: ['test/lab/**', 'node_modules/**'],
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
+    // Real sshd hosts, Chromium and tmux share 2 cores: a busy machine is slow, not wrong.
+    testTimeout: 180_000,
+    hookTimeout: 300_000,
     // sshd hosts, the simulator and the docs build are real processes: keep parallelism modest on 2 cores.
     maxWorkers: 2,
     reporters: ['default', './test/reporters/summary-line.ts'],
