@@ -9,4 +9,7 @@ if (major < 24) {
   );
   process.exit(2);
 }
+// Cache compiled code between runs (in the OS temp folder): about a fifth less start-up work.
+const { enableCompileCache } = await import('node:module');
+enableCompileCache?.();
 await import('../cli.ts');
