@@ -14,7 +14,7 @@ export function isolinuxCfg(): string {
   return [
     'serial 0 115200',
     'say CloudStack Runbook installer: Debian 12, unattended, for the CloudStack Runbook.',
-    'say It ERASES the machine\'s disk. Starting in 10 seconds; press Ctrl-Alt-Del to stop.',
+    "say It ERASES the machine's disk. Starting in 10 seconds; press Ctrl-Alt-Del to stop.",
     'default install',
     'prompt 1',
     'timeout 100',
@@ -42,5 +42,10 @@ export function grubCfg(): string {
 
 /** Embedded in the UEFI GRUB image: find the ISO's filesystem, then read its grub.cfg. */
 export function grubEmbeddedCfg(): string {
-  return [`search --no-floppy --set=root --file ${ISO_MARKER}`, 'set prefix=($root)/boot/grub', 'configfile ($root)/boot/grub/grub.cfg', ''].join('\n');
+  return [
+    `search --no-floppy --set=root --file ${ISO_MARKER}`,
+    'set prefix=($root)/boot/grub',
+    'configfile ($root)/boot/grub/grub.cfg',
+    '',
+  ].join('\n');
 }

@@ -6,7 +6,12 @@
 import type { IsoConfig } from './config.ts';
 
 /** Files the installer's initrd carries next to preseed.cfg (see build-iso.ts). */
-export const INITRD_FILES = { bundle: '/cloudstack-runbook.tar.gz', late: '/cloudstack-runbook-late.sh', keys: '/cloudstack-runbook-authorized_keys', target: '/cloudstack-runbook-target.tar' } as const;
+export const INITRD_FILES = {
+  bundle: '/cloudstack-runbook.tar.gz',
+  late: '/cloudstack-runbook-late.sh',
+  keys: '/cloudstack-runbook-authorized_keys',
+  target: '/cloudstack-runbook-target.tar',
+} as const;
 
 // partman's recipe format: size min, priority, max, filesystem, then options. Sizes in MB.
 const RECIPE = [
@@ -24,7 +29,7 @@ export function preseed(config: IsoConfig, rootPasswordHash: string): string {
   const d = (question: string, type: string, value: string) => `d-i ${question} ${type} ${value}`;
   return [
     '# Written by appliance/build-iso.ts from the ISO config file. Unattended but for one question:',
-    '# netcfg/get_ipaddress (this machine\'s static address), asked on the console.',
+    "# netcfg/get_ipaddress (this machine's static address), asked on the console.",
     d('debian-installer/locale', 'string', 'en_US.UTF-8'),
     d('keyboard-configuration/xkb-keymap', 'select', 'us'),
     d('hw-detect/load_firmware', 'boolean', 'false'),
@@ -41,7 +46,7 @@ export function preseed(config: IsoConfig, rootPasswordHash: string): string {
     d('netcfg/get_domain', 'string', config.domain),
     d('netcfg/wireless_wep', 'string', ''),
     '',
-    '# Debian\'s archive over http (a proxy, when one is needed, comes from the boot command line).',
+    "# Debian's archive over http (a proxy, when one is needed, comes from the boot command line).",
     d('mirror/country', 'string', 'manual'),
     d('mirror/http/hostname', 'string', config.mirror),
     d('mirror/http/directory', 'string', '/debian'),
@@ -63,7 +68,7 @@ export function preseed(config: IsoConfig, rootPasswordHash: string): string {
     d('time/zone', 'string', config.timezone),
     d('clock-setup/ntp', 'boolean', 'false'),
     '',
-    '# Disk: the runbook\'s layout on the only disk, whatever was on it.',
+    "# Disk: the runbook's layout on the only disk, whatever was on it.",
     d('partman-auto/method', 'string', 'lvm'),
     d('partman-auto-lvm/new_vg_name', 'string', 'vg0'),
     d('partman-auto-lvm/guided_size', 'string', 'max'),

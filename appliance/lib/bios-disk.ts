@@ -22,13 +22,26 @@ export interface BiosDiskInput {
 export async function writeBiosDisk(input: BiosDiskInput): Promise<void> {
   const fsBytes = statSync(input.filesystem).size;
   const core = readFileSync(input.coreImg);
-  if (core.length > (PARTITION_START_SECTOR - 1) * SECTOR) throw new Error(`core.img is ${core.length} bytes: too large for the gap before the first partition`);
+  if (core.length > (PARTITION_START_SECTOR - 1) * SECTOR)
+    throw new Error(
+      `core.img is ${core.length} bytes: too large for the gap before the first partition`,
+    );
   const boot = readFileSync(input.bootImg);
   if (boot.length !== SECTOR) throw new Error(`${input.bootImg} is not a 512-byte boot sector`);
 
   await execa('truncate', ['-s', String(PARTITION_START_SECTOR * SECTOR + fsBytes), input.out]);
-  await execa('sfdisk', ['--quiet', input.out], { input: `label: dos\nstart=${PARTITION_START_SECTOR}, type=83, bootable\n` });
-  await execa('dd', [`if=${input.filesystem}`, `of=${input.out}`, 'bs=4M', `seek=${PARTITION_START_SECTOR * SECTOR}`, 'oflag=seek_bytes', 'conv=notrunc,sparse', 'status=none']);
+  await execa('sfdisk', ['--quiet', input.out], {
+    input: `label: dos\nstart=${PARTITION_START_SECTOR}, type=83, bootable\n`,
+  });
+  await execa('dd', [
+    `if=${input.filesystem}`,
+    `of=${input.out}`,
+    'bs=4M',
+    `seek=${PARTITION_START_SECTOR * SECTOR}`,
+    'oflag=seek_bytes',
+    'conv=notrunc,sparse',
+    'status=none',
+  ]);
   const fd = openSync(input.out, 'r+');
   try {
     writeSync(fd, boot, 0, MBR_CODE_BYTES, 0);

@@ -18,7 +18,8 @@ export interface FileReport {
 
 export async function describeFiles(files: string[]): Promise<FileReport[]> {
   const out: FileReport[] = [];
-  for (const file of files) out.push({ name: path.basename(file), bytes: statSync(file).size, sha256: await sha256(file) });
+  for (const file of files)
+    out.push({ name: path.basename(file), bytes: statSync(file).size, sha256: await sha256(file) });
   return out;
 }
 
@@ -28,12 +29,18 @@ export function writeSums(dir: string, files: FileReport[]): string {
   const entries = new Map<string, string>();
   if (existsSync(file)) {
     for (const line of readFileSync(file, 'utf8').split('\n')) {
-      const match = /^([0-9a-f]{64})  (.+)$/.exec(line);
+      const match = /^([0-9a-f]{64}) {2}(.+)$/.exec(line);
       if (match && existsSync(path.join(dir, match[2]!))) entries.set(match[2]!, match[1]!);
     }
   }
   for (const f of files) entries.set(f.name, f.sha256);
-  writeFileSync(file, [...entries].sort(([a], [b]) => a.localeCompare(b)).map(([name, sum]) => `${sum}  ${name}\n`).join(''));
+  writeFileSync(
+    file,
+    [...entries]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([name, sum]) => `${sum}  ${name}\n`)
+      .join(''),
+  );
   return file;
 }
 

@@ -3,7 +3,16 @@
 // the finished directory and skips the work; any changed input (a file, a value, an upstream
 // stage) gives a new key and a fresh build. Half-built directories are never reused.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { cacheDir } from './paths.ts';
 
@@ -46,19 +55,27 @@ export function stageKey(inputs: StageInputs): string {
  * workDir and returns the data to remember (JSON); the directory is renamed into place only
  * when build returns, so an interrupted build leaves nothing that looks finished.
  */
-export async function stage<T>(name: string, inputs: StageInputs, build: (workDir: string) => Promise<T>, log: (line: string) => void): Promise<StageResult<T>> {
+export async function stage<T>(
+  name: string,
+  inputs: StageInputs,
+  build: (workDir: string) => Promise<T>,
+  log: (line: string) => void,
+): Promise<StageResult<T>> {
   const key = stageKey(inputs);
   const dir = path.join(cacheDir, `${name}-${key}`);
   const record = path.join(dir, 'stage.json');
   if (existsSync(record)) {
     const saved = JSON.parse(readFileSync(record, 'utf8')) as { seconds: number; data: T };
-    log(`${name}: cached (${path.relative(process.cwd(), dir)}, built in ${Math.round(saved.seconds)} s)`);
+    log(
+      `${name}: cached (${path.relative(process.cwd(), dir)}, built in ${Math.round(saved.seconds)} s)`,
+    );
     return { dir, key, cached: true, seconds: saved.seconds, data: saved.data };
   }
   mkdirSync(cacheDir, { recursive: true });
   // Earlier builds of this stage (other keys, or interrupted work) only take disk space.
   for (const entry of readdirSync(cacheDir)) {
-    if (entry.startsWith(`${name}-`) && entry !== `${name}-${key}`) rmSync(path.join(cacheDir, entry), { recursive: true, force: true });
+    if (entry.startsWith(`${name}-`) && entry !== `${name}-${key}`)
+      rmSync(path.join(cacheDir, entry), { recursive: true, force: true });
   }
   const work = path.join(cacheDir, `.work-${name}-${key}`);
   rmSync(work, { recursive: true, force: true });
@@ -67,7 +84,14 @@ export async function stage<T>(name: string, inputs: StageInputs, build: (workDi
   const started = Date.now();
   const data = await build(work);
   const seconds = (Date.now() - started) / 1000;
-  writeFileSync(path.join(work, 'stage.json'), JSON.stringify({ name, key, inputs: inputs.values ?? {}, seconds, built: new Date().toISOString(), data }, null, 2) + '\n');
+  writeFileSync(
+    path.join(work, 'stage.json'),
+    JSON.stringify(
+      { name, key, inputs: inputs.values ?? {}, seconds, built: new Date().toISOString(), data },
+      null,
+      2,
+    ) + '\n',
+  );
   rmSync(dir, { recursive: true, force: true });
   renameSync(work, dir);
   log(`${name}: built in ${Math.round(seconds)} s`);

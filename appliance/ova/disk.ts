@@ -20,7 +20,10 @@ export interface DiskResult {
 async function e2fsck(image: string): Promise<void> {
   const result = await execa('e2fsck', ['-f', '-y', image], { reject: false });
   // 0: clean, 1: errors corrected (a powered-off guest's journal replayed).
-  if ((result.exitCode ?? 8) > 1) throw new Error(`e2fsck ${image} failed (exit ${result.exitCode}):\n${String(result.stdout).slice(-1500)}`);
+  if ((result.exitCode ?? 8) > 1)
+    throw new Error(
+      `e2fsck ${image} failed (exit ${result.exitCode}):\n${String(result.stdout).slice(-1500)}`,
+    );
 }
 
 async function blockCount(image: string): Promise<{ blocks: number; blockSize: number }> {
@@ -30,7 +33,13 @@ async function blockCount(image: string): Promise<{ blocks: number; blockSize: n
   return { blocks, blockSize };
 }
 
-export async function buildApplianceDisk(input: { rootQcow2: string; siteDir: string; work: string; virtualSize: string; log: (l: string) => void }): Promise<DiskResult> {
+export async function buildApplianceDisk(input: {
+  rootQcow2: string;
+  siteDir: string;
+  work: string;
+  virtualSize: string;
+  log: (l: string) => void;
+}): Promise<DiskResult> {
   const { work, log } = input;
   const fs = path.join(work, 'root.ext4');
   log('disk: unpacking the provisioned filesystem');
@@ -39,7 +48,9 @@ export async function buildApplianceDisk(input: { rootQcow2: string; siteDir: st
   const uuid = String((await execa('blkid', ['-s', 'UUID', '-o', 'value', fs])).stdout).trim();
   if (!uuid) throw new Error(`no filesystem UUID on ${fs}`);
 
-  const customized = await withMountedImage(fs, path.join(work, 'mnt'), (image) => customizeAppliance({ image, uuid, siteDir: input.siteDir, log }));
+  const customized = await withMountedImage(fs, path.join(work, 'mnt'), (image) =>
+    customizeAppliance({ image, uuid, siteDir: input.siteDir, log }),
+  );
   await e2fsck(fs);
 
   log('disk: shrinking the filesystem to its contents plus headroom');
@@ -56,12 +67,18 @@ export async function buildApplianceDisk(input: { rootQcow2: string; siteDir: st
   // The image's own boot.img and core.img (made in the chroot), extracted without mounting again.
   await execa('debugfs', ['-R', `dump /boot/grub/i386-pc/core.img ${mntCore}.img`, fs]);
   await execa('debugfs', ['-R', `dump /usr/lib/grub/i386-pc/boot.img ${mntCore}-boot.img`, fs]);
-  await writeBiosDisk({ filesystem: fs, bootImg: `${mntCore}-boot.img`, coreImg: `${mntCore}.img`, out: raw });
+  await writeBiosDisk({
+    filesystem: fs,
+    bootImg: `${mntCore}-boot.img`,
+    coreImg: `${mntCore}.img`,
+    out: raw,
+  });
   rmSync(fs);
   const disk = path.join(work, 'disk.qcow2');
   await execa('qemu-img', ['convert', '-f', 'raw', '-O', 'qcow2', '-c', raw, disk]);
   rmSync(raw);
   await execa('qemu-img', ['resize', '-q', disk, input.virtualSize]);
-  for (const leftover of readdirSync(work).filter((f) => f.startsWith('core'))) rmSync(path.join(work, leftover), { force: true });
+  for (const leftover of readdirSync(work).filter((f) => f.startsWith('core')))
+    rmSync(path.join(work, leftover), { force: true });
   return { disk, uuid, packages: customized.packages, filesystemBytes: fsBytes };
 }

@@ -17,16 +17,42 @@ export interface QemuImageInfo {
 }
 
 export async function qemuImageInfo(file: string): Promise<QemuImageInfo> {
-  const info = JSON.parse(String((await execa('qemu-img', ['info', '--output=json', file])).stdout)) as {
-    format: string; 'virtual-size': number; 'actual-size': number; 'format-specific'?: { data?: { 'create-type'?: string } };
+  const info = JSON.parse(
+    String((await execa('qemu-img', ['info', '--output=json', file])).stdout),
+  ) as {
+    format: string;
+    'virtual-size': number;
+    'actual-size': number;
+    'format-specific'?: { data?: { 'create-type'?: string } };
   };
-  return { format: info.format, virtualSize: info['virtual-size'], actualSize: info['actual-size'], subformat: info['format-specific']?.data?.['create-type'] };
+  return {
+    format: info.format,
+    virtualSize: info['virtual-size'],
+    actualSize: info['actual-size'],
+    subformat: info['format-specific']?.data?.['create-type'],
+  };
 }
 
 export async function toStreamOptimizedVmdk(qcow2: string, vmdk: string): Promise<QemuImageInfo> {
-  await execa('qemu-img', ['convert', '-p', '-f', 'qcow2', '-O', 'vmdk', '-o', 'subformat=streamOptimized,adapter_type=lsilogic,hwversion=4', qcow2, vmdk], { stdout: 'ignore' });
+  await execa(
+    'qemu-img',
+    [
+      'convert',
+      '-p',
+      '-f',
+      'qcow2',
+      '-O',
+      'vmdk',
+      '-o',
+      'subformat=streamOptimized,adapter_type=lsilogic,hwversion=4',
+      qcow2,
+      vmdk,
+    ],
+    { stdout: 'ignore' },
+  );
   const info = await qemuImageInfo(vmdk);
-  if (info.format !== 'vmdk' || info.subformat !== 'streamOptimized') throw new Error(`${vmdk} is ${info.format}/${info.subformat}, not a streamOptimized VMDK`);
+  if (info.format !== 'vmdk' || info.subformat !== 'streamOptimized')
+    throw new Error(`${vmdk} is ${info.format}/${info.subformat}, not a streamOptimized VMDK`);
   return info;
 }
 
@@ -37,21 +63,51 @@ export interface OvaFiles {
 }
 
 /** Write NAME.ovf and NAME.mf beside the VMDK, and NAME.ova = tar(ovf, mf, vmdk), ovf first. */
-export async function writeOva(dir: string, name: string, vmdk: string, ovf: Omit<OvfInput, 'disk'>): Promise<OvaFiles> {
+export async function writeOva(
+  dir: string,
+  name: string,
+  vmdk: string,
+  ovf: Omit<OvfInput, 'disk'>,
+): Promise<OvaFiles> {
   const info = await qemuImageInfo(vmdk);
-  const descriptor = ovfDescriptor({ ...ovf, disk: { file: path.basename(vmdk), bytes: statSync(vmdk).size, capacityBytes: info.virtualSize } });
+  const descriptor = ovfDescriptor({
+    ...ovf,
+    disk: {
+      file: path.basename(vmdk),
+      bytes: statSync(vmdk).size,
+      capacityBytes: info.virtualSize,
+    },
+  });
   const ovfFile = path.join(dir, `${name}.ovf`);
   writeFileSync(ovfFile, descriptor);
   const manifest = path.join(dir, `${name}.mf`);
   const digest = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
-  writeFileSync(manifest, `SHA256(${path.basename(ovfFile)})= ${digest(ovfFile)}\nSHA256(${path.basename(vmdk)})= ${await sha256(vmdk)}\n`);
+  writeFileSync(
+    manifest,
+    `SHA256(${path.basename(ovfFile)})= ${digest(ovfFile)}\nSHA256(${path.basename(vmdk)})= ${await sha256(vmdk)}\n`,
+  );
   const ova = path.join(dir, `${name}.ova`);
   // ustar with fixed owner and mode: an OVA is read by many tools, keep the tar plain.
-  await execa('tar', ['--format=ustar', '--owner=0', '--group=0', '--numeric-owner', '--mode=0644', '-cf', ova, '-C', dir, path.basename(ovfFile), path.basename(manifest), path.basename(vmdk)]);
+  await execa('tar', [
+    '--format=ustar',
+    '--owner=0',
+    '--group=0',
+    '--numeric-owner',
+    '--mode=0644',
+    '-cf',
+    ova,
+    '-C',
+    dir,
+    path.basename(ovfFile),
+    path.basename(manifest),
+    path.basename(vmdk),
+  ]);
   return { ova, ovf: ovfFile, manifest };
 }
 
 /** Members of a tar in order (for the checks: the descriptor must be first). */
 export async function tarMembers(tarFile: string): Promise<string[]> {
-  return String((await execa('tar', ['-tf', tarFile])).stdout).split('\n').filter(Boolean);
+  return String((await execa('tar', ['-tf', tarFile])).stdout)
+    .split('\n')
+    .filter(Boolean);
 }

@@ -25,20 +25,49 @@ const NS = {
   vssd: 'http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_VirtualSystemSettingData',
   vbox: 'http://www.virtualbox.org/ovf/machine',
 };
-export const STREAM_OPTIMIZED_FORMAT = 'http://www.vmware.com/interfaces/specifications/vmdk.html#streamOptimized';
+export const STREAM_OPTIMIZED_FORMAT =
+  'http://www.vmware.com/interfaces/specifications/vmdk.html#streamOptimized';
 /** CIM ResourceType values (DSP1041 / CIM_ResourceAllocationSettingData). */
-export const RESOURCE = { cpu: 3, memory: 4, ethernet: 10, disk: 17, storageController: 20 } as const;
+export const RESOURCE = {
+  cpu: 3,
+  memory: 4,
+  ethernet: 10,
+  disk: 17,
+  storageController: 20,
+} as const;
 // The CIM schema declares RASD elements as a sequence in alphabetical order; keep to it.
-const RASD_ORDER = ['Address', 'AddressOnParent', 'AllocationUnits', 'AutomaticAllocation', 'Caption', 'Connection', 'Description', 'ElementName', 'HostResource', 'InstanceID', 'Parent', 'ResourceSubType', 'ResourceType', 'VirtualQuantity'];
+const RASD_ORDER = [
+  'Address',
+  'AddressOnParent',
+  'AllocationUnits',
+  'AutomaticAllocation',
+  'Caption',
+  'Connection',
+  'Description',
+  'ElementName',
+  'HostResource',
+  'InstanceID',
+  'Parent',
+  'ResourceSubType',
+  'ResourceType',
+  'VirtualQuantity',
+];
 
 export function escapeXml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');
 }
 
 function item(fields: Record<string, string | number | boolean>): string {
   const unknown = Object.keys(fields).filter((k) => !RASD_ORDER.includes(k));
-  if (unknown.length > 0) throw new Error(`OVF item fields not in the RASD order list: ${unknown.join(', ')}`);
-  const lines = RASD_ORDER.filter((k) => k in fields).map((k) => `        <rasd:${k}>${escapeXml(String(fields[k]))}</rasd:${k}>`);
+  if (unknown.length > 0)
+    throw new Error(`OVF item fields not in the RASD order list: ${unknown.join(', ')}`);
+  const lines = RASD_ORDER.filter((k) => k in fields).map(
+    (k) => `        <rasd:${k}>${escapeXml(String(fields[k]))}</rasd:${k}>`,
+  );
   return ['      <Item>', ...lines, '      </Item>'].join('\n');
 }
 

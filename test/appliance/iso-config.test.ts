@@ -19,11 +19,17 @@ function configFile(text: string): string {
 
 describe('ISO config file', () => {
   it('ships the runbook defaults and no key', () => {
-    expect(shipped).toMatchObject({ hostname: 'cloudstack-mgmt', network: { gateway: '172.16.10.1', netmask: '255.255.255.0' }, authorizedKeys: [] });
+    expect(shipped).toMatchObject({
+      hostname: 'cloudstack-mgmt',
+      network: { gateway: '172.16.10.1', netmask: '255.255.255.0' },
+      authorizedKeys: [],
+    });
   });
 
   it('names each bad field with what to write instead', () => {
-    const file = configFile('network: { netmask: 255.255.255.0, gateway: 172.16.10, dns: [] }\nauthorizedKeys: ["not a key"]\nhostname: Bad_Name\n');
+    const file = configFile(
+      'network: { netmask: 255.255.255.0, gateway: 172.16.10, dns: [] }\nauthorizedKeys: ["not a key"]\nhostname: Bad_Name\n',
+    );
     let message = '';
     try {
       loadIsoConfig(file);
@@ -37,21 +43,52 @@ describe('ISO config file', () => {
   });
 
   it('refuses keys it does not know, naming them', () => {
-    expect(() => loadIsoConfig(configFile('network: { netmask: 255.255.255.0, gateway: 172.16.10.1, dns: [172.16.10.1] }\ngatway: 1.2.3.4\n'))).toThrow(/gatway/);
+    expect(() =>
+      loadIsoConfig(
+        configFile(
+          'network: { netmask: 255.255.255.0, gateway: 172.16.10.1, dns: [172.16.10.1] }\ngatway: 1.2.3.4\n',
+        ),
+      ),
+    ).toThrow(/gatway/);
   });
 });
 
 describe('preseed', () => {
   const text = preseed(shipped, '$6$salt$hash');
-  const answered = new Set([...text.matchAll(/^(?:d-i|tasksel|popularity-contest) (\S+) /gm)].map((m) => m[1]));
+  const answered = new Set(
+    [...text.matchAll(/^(?:d-i|tasksel|popularity-contest) (\S+) /gm)].map((m) => m[1]),
+  );
 
   it('answers the network questions except the address, which the console asks', () => {
-    for (const q of ['netcfg/get_netmask', 'netcfg/get_gateway', 'netcfg/get_nameservers', 'netcfg/confirm_static', 'netcfg/get_hostname', 'netcfg/get_domain', 'netcfg/disable_autoconfig']) expect(answered).toContain(q);
+    for (const q of [
+      'netcfg/get_netmask',
+      'netcfg/get_gateway',
+      'netcfg/get_nameservers',
+      'netcfg/confirm_static',
+      'netcfg/get_hostname',
+      'netcfg/get_domain',
+      'netcfg/disable_autoconfig',
+    ])
+      expect(answered).toContain(q);
     expect(answered).not.toContain('netcfg/get_ipaddress');
   });
 
   it('answers locale, mirror, accounts, clock, disk, packages and boot loader', () => {
-    for (const q of ['debian-installer/locale', 'keyboard-configuration/xkb-keymap', 'mirror/http/hostname', 'passwd/root-password-crypted', 'passwd/make-user', 'time/zone', 'partman-auto/method', 'partman/confirm', 'partman-lvm/confirm', 'tasksel/first', 'grub-installer/bootdev', 'preseed/late_command', 'debian-installer/exit/poweroff']) {
+    for (const q of [
+      'debian-installer/locale',
+      'keyboard-configuration/xkb-keymap',
+      'mirror/http/hostname',
+      'passwd/root-password-crypted',
+      'passwd/make-user',
+      'time/zone',
+      'partman-auto/method',
+      'partman/confirm',
+      'partman-lvm/confirm',
+      'tasksel/first',
+      'grub-installer/bootdev',
+      'preseed/late_command',
+      'debian-installer/exit/poweroff',
+    ]) {
       expect(answered).toContain(q);
     }
     expect(text).toContain('$6$salt$hash');

@@ -32,9 +32,19 @@ beforeAll(async () => {
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
   await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'iso-test', '-f', key]);
-  const config = readFileSync(path.join('appliance', 'iso', 'config.yaml'), 'utf8').replace(/^authorizedKeys: \[\]$/m, `authorizedKeys:\n  - ${readFileSync(`${key}.pub`, 'utf8').trim()}`);
+  const config = readFileSync(path.join('appliance', 'iso', 'config.yaml'), 'utf8').replace(
+    /^authorizedKeys: \[\]$/m,
+    `authorizedKeys:\n  - ${readFileSync(`${key}.pub`, 'utf8').trim()}`,
+  );
   writeFileSync(path.join(work, 'config.yaml'), config);
-  const build = await runBuild('build-iso.ts', ['--config', path.join(work, 'config.yaml'), '--out', path.join(work, 'out'), '--name', 'test-installer']);
+  const build = await runBuild('build-iso.ts', [
+    '--config',
+    path.join(work, 'config.yaml'),
+    '--out',
+    path.join(work, 'out'),
+    '--name',
+    'test-installer',
+  ]);
   figures['build (s)'] = Math.round(build.seconds);
   accel = await detectAccel(PROBE_KERNEL);
   proxy = createArchiveProxy({ log: (line) => proxyLog.push(line) });
@@ -45,13 +55,23 @@ afterAll(async () => {
   for (const vm of vms) await vm.stop();
   await new Promise<void>((resolve) => (proxy ? proxy.close(() => resolve()) : resolve()));
   writeFileSync(path.join(work, 'archive-proxy.log'), proxyLog.join('\n') + '\n');
-  writeFileSync(path.join(ARTIFACTS, 'iso-figures.json'), JSON.stringify({ accel, ...figures }, null, 2) + '\n');
+  writeFileSync(
+    path.join(ARTIFACTS, 'iso-figures.json'),
+    JSON.stringify({ accel, ...figures }, null, 2) + '\n',
+  );
   process.stdout.write(`appliance ISO figures: ${JSON.stringify({ accel, ...figures })}\n`);
 });
 
 describe('the ISO on both firmwares', () => {
   it('UEFI: GRUB finds the ISO and shows the install entry', async () => {
-    const vm = await bootVm({ name: 'iso-uefi', accel, cdrom: iso, firmware: 'uefi', serialFile: path.join(work, 'uefi.serial.log'), memoryMb: 1024 });
+    const vm = await bootVm({
+      name: 'iso-uefi',
+      accel,
+      cdrom: iso,
+      firmware: 'uefi',
+      serialFile: path.join(work, 'uefi.serial.log'),
+      memoryMb: 1024,
+    });
     vms.push(vm);
     await vm.waitForSerial(new RegExp(MENU_TITLE.replace(/[()]/g, '\\$&')), minutes(8));
     await vm.stop();
@@ -62,34 +82,62 @@ describe('the ISO on both firmwares', () => {
     await execa('qemu-img', ['create', '-q', '-f', 'qcow2', disk, '40G']);
     const started = Date.now();
     const vm = await bootVm({
-      name: 'iso-install', accel, disk, cdrom: iso, memoryMb: 2048, cpus: 2, serialFile: path.join(work, 'install.serial.log'), noReboot: true,
+      name: 'iso-install',
+      accel,
+      disk,
+      cdrom: iso,
+      memoryMb: 2048,
+      cpus: 2,
+      serialFile: path.join(work, 'install.serial.log'),
+      noReboot: true,
       guestForwards: [{ guestPort: 3142, hostPort: listeningPort(proxy!) }],
     });
     vms.push(vm);
     // At isolinux's prompt (on the serial line too), add what this machine room needs to the
     // install entry: the serial console and the lab's archive proxy as the installer's proxy.
     await vm.waitForSerial(/boot: /, minutes(5));
-    await vm.type(`install console=ttyS0,115200n8 mirror/http/proxy=http://${PROXY_ADDRESS}:3142/\r`);
+    await vm.type(
+      `install console=ttyS0,115200n8 mirror/http/proxy=http://${PROXY_ADDRESS}:3142/\r`,
+    );
     // The one question: this machine's static address. Nothing may be asked before it.
     await vm.waitForSerial(/IP address:/, minutes(accel === 'kvm' ? 10 : 45));
-    figures['installer start to the address question (s)'] = Math.round((Date.now() - started) / 1000);
+    figures['installer start to the address question (s)'] = Math.round(
+      (Date.now() - started) / 1000,
+    );
     await vm.type('172.16.10.2\r');
     const deadline = Date.now() + minutes(accel === 'kvm' ? 30 : 150);
     while (!vm.exited() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5000));
     figures['unattended install (s)'] = Math.round((Date.now() - started) / 1000);
-    expect(vm.exited(), `the install did not finish in time; serial log: ${path.join(work, 'install.serial.log')}`).toBe(true);
+    expect(
+      vm.exited(),
+      `the install did not finish in time; serial log: ${path.join(work, 'install.serial.log')}`,
+    ).toBe(true);
     expect(vm.serial()).not.toMatch(/Installation step failed|An installation step failed/);
-    expect(proxyLog.some((l) => /^200 GET \/debian\/dists\/bookworm\/(In)?Release/.test(l))).toBe(true);
+    expect(proxyLog.some((l) => /^200 GET \/debian\/dists\/bookworm\/(In)?Release/.test(l))).toBe(
+      true,
+    );
     expect(proxyLog.filter((l) => l.startsWith('refused'))).toEqual([]);
     installed = true;
   });
 
   it('boots the installed disk: ready report, wizard on tty1, SSH by key, LVM with /export/primary', async () => {
-    expect(installed, 'the unattended install did not complete, so there is no installed disk to boot').toBe(true);
+    expect(
+      installed,
+      'the unattended install did not complete, so there is no installed disk to boot',
+    ).toBe(true);
     const started = Date.now();
-    const vm = await bootVm({ name: 'installed', accel, disk, memoryMb: 2048, serialFile: path.join(work, 'installed.serial.log') });
+    const vm = await bootVm({
+      name: 'installed',
+      accel,
+      disk,
+      memoryMb: 2048,
+      serialFile: path.join(work, 'installed.serial.log'),
+    });
     vms.push(vm);
-    const ready = await vm.waitForSerial(/RUNBOOK-ISO-READY (\S+) wizard=(\S+) ssh=(\S+)/, minutes(accel === 'kvm' ? 5 : 20));
+    const ready = await vm.waitForSerial(
+      /RUNBOOK-ISO-READY (\S+) wizard=(\S+) ssh=(\S+)/,
+      minutes(accel === 'kvm' ? 5 : 20),
+    );
     figures['installed system: boot to ready (s)'] = Math.round((Date.now() - started) / 1000);
     expect(ready.slice(1)).toEqual(['cloudstack-mgmt', 'active', 'active']);
     const knownHosts = path.join(work, 'known_hosts');
@@ -102,8 +150,12 @@ describe('the ISO on both firmwares', () => {
     expect((await ssh('ip -4 -o addr show scope global')).out).toContain('172.16.10.2/24');
     expect((await ssh('/opt/cloudstack-runbook/bin/node --version')).out).toMatch(/^v24\./);
     expect((await ssh('command -v npm || echo none')).out).toBe('none');
-    expect((await ssh('ps -o args= -t tty1')).out).toContain('/opt/cloudstack-runbook/installer/bin/runbook.js');
-    const packages = await ssh("dpkg-query -W -f '${binary:Package} ${Version} ${Architecture}\\n'");
+    expect((await ssh('ps -o args= -t tty1')).out).toContain(
+      '/opt/cloudstack-runbook/installer/bin/runbook.js',
+    );
+    const packages = await ssh(
+      "dpkg-query -W -f '${binary:Package} ${Version} ${Architecture}\\n'",
+    );
     writeFileSync(path.join(work, 'installed.packages.txt'), packages.out + '\n');
     expect(packages.out).toMatch(/^lvm2 \S+ amd64$/m);
     figures['installed packages'] = packages.out.split('\n').length;

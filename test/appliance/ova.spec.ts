@@ -41,7 +41,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const vm of vms) await vm.stop();
-  writeFileSync(path.join(ARTIFACTS, 'ova-figures.json'), JSON.stringify({ accel, ...figures }, null, 2) + '\n');
+  writeFileSync(
+    path.join(ARTIFACTS, 'ova-figures.json'),
+    JSON.stringify({ accel, ...figures }, null, 2) + '\n',
+  );
   process.stdout.write(`appliance OVA figures: ${JSON.stringify({ accel, ...figures })}\n`);
 });
 
@@ -57,10 +60,16 @@ describe('the OVA as VirtualBox would import it', () => {
     const dir = mkdtempSync(path.join(work, 'ovf-'));
     await execa('tar', ['-xf', ova, '-C', dir, `${OVA_NAME}.ovf`]);
     const ovf = readFileSync(path.join(dir, `${OVA_NAME}.ovf`), 'utf8');
-    expect(ovf).toMatch(/<rasd:ResourceType>3<\/rasd:ResourceType>\s*<rasd:VirtualQuantity>4<\/rasd:VirtualQuantity>/);
-    expect(ovf).toMatch(/<rasd:ResourceType>4<\/rasd:ResourceType>\s*<rasd:VirtualQuantity>8192<\/rasd:VirtualQuantity>/);
+    expect(ovf).toMatch(
+      /<rasd:ResourceType>3<\/rasd:ResourceType>\s*<rasd:VirtualQuantity>4<\/rasd:VirtualQuantity>/,
+    );
+    expect(ovf).toMatch(
+      /<rasd:ResourceType>4<\/rasd:ResourceType>\s*<rasd:VirtualQuantity>8192<\/rasd:VirtualQuantity>/,
+    );
     expect(ovf).toContain('<NestedHWVirt enabled="true"/>');
-    expect(ovf).toMatch(/<rasd:ResourceSubType>virtio<\/rasd:ResourceSubType>\s*<rasd:ResourceType>10</);
+    expect(ovf).toMatch(
+      /<rasd:ResourceSubType>virtio<\/rasd:ResourceSubType>\s*<rasd:ResourceType>10</,
+    );
     expect(ovf).toContain('type="virtio"');
     expect(OVA_HARDWARE).toMatchObject({ cpus: 4, memoryMb: 8192 });
   });
@@ -69,10 +78,20 @@ describe('the OVA as VirtualBox would import it', () => {
     const check = await execa('sha256sum', ['-c', 'SHA256SUMS'], { cwd: outDir, reject: false });
     expect(check.exitCode, String(check.stdout)).toBe(0);
     const manifest = readFileSync(path.join(outDir, `${OVA_NAME}.packages.txt`), 'utf8');
-    for (const pkg of ['linux-image-amd64', 'grub-pc', 'cloud-guest-utils', 'mariadb-server', 'nfs-kernel-server', 'libvirt-daemon-system', 'openssh-server']) {
+    for (const pkg of [
+      'linux-image-amd64',
+      'grub-pc',
+      'cloud-guest-utils',
+      'mariadb-server',
+      'nfs-kernel-server',
+      'libvirt-daemon-system',
+      'openssh-server',
+    ]) {
       expect(manifest).toMatch(new RegExp(`^${pkg} \\S+ amd64$`, 'm'));
     }
-    const report = JSON.parse(readFileSync(path.join(outDir, `${OVA_NAME}.build.json`), 'utf8')) as { files: { name: string; bytes: number }[]; install: { counts: Record<string, number> } };
+    const report = JSON.parse(
+      readFileSync(path.join(outDir, `${OVA_NAME}.build.json`), 'utf8'),
+    ) as { files: { name: string; bytes: number }[]; install: { counts: Record<string, number> } };
     for (const f of report.files) figures[`size ${f.name} (MiB)`] = Math.round(f.bytes / 2 ** 20);
     figures['install on the build VM'] = JSON.stringify(report.install.counts);
     expect(report.install.counts.failed).toBe(0);
@@ -83,13 +102,32 @@ async function bootAndInspect(name: string, disk: string, bus: 'virtio' | 'sata'
   const serialFile = path.join(work, `${name}.serial.log`);
   const keyFile = `${key}.pub`;
   const started = Date.now();
-  const vm = await bootVm({ name, accel, disk, diskFormat: format, diskBus: bus, memoryMb: 3072, cpus: 2, serialFile, fwCfg: { 'opt/cloudstack-runbook/authorized_keys': keyFile } });
+  const vm = await bootVm({
+    name,
+    accel,
+    disk,
+    diskFormat: format,
+    diskBus: bus,
+    memoryMb: 3072,
+    cpus: 2,
+    serialFile,
+    fwCfg: { 'opt/cloudstack-runbook/authorized_keys': keyFile },
+  });
   vms.push(vm);
-  const ready = await vm.waitForSerial(/RUNBOOK-APPLIANCE-READY (\S+) firstboot=(\S+) ssh=(\S+)/, (accel === 'kvm' ? 5 : 20) * 60_000);
+  const ready = await vm.waitForSerial(
+    /RUNBOOK-APPLIANCE-READY (\S+) firstboot=(\S+) ssh=(\S+)/,
+    (accel === 'kvm' ? 5 : 20) * 60_000,
+  );
   figures[`${name}: boot to ready (s)`] = Math.round((Date.now() - started) / 1000);
   const knownHosts = path.join(work, `${name}.known_hosts`);
   await waitForGuestSsh(vm.sshPort, key, knownHosts, 5 * 60_000);
-  return { vm, ready, serial: vm.serial(), knownHosts, ssh: (command: string) => guestSsh(vm.sshPort, key, knownHosts, command) };
+  return {
+    vm,
+    ready,
+    serial: vm.serial(),
+    knownHosts,
+    ssh: (command: string) => guestSsh(vm.sshPort, key, knownHosts, command),
+  };
 }
 
 describe('the OVA disk boots as VirtualBox attaches it (SATA, BIOS)', () => {
@@ -98,8 +136,23 @@ describe('the OVA disk boots as VirtualBox attaches it (SATA, BIOS)', () => {
     const dir = mkdtempSync(path.join(work, 'vmdk-'));
     await execa('tar', ['-xf', ova, '-C', dir, `${OVA_NAME}-disk1.vmdk`]);
     const overlay = path.join(work, 'ova-boot.qcow2');
-    await execa('qemu-img', ['create', '-q', '-f', 'qcow2', '-F', 'vmdk', '-b', path.join(dir, `${OVA_NAME}-disk1.vmdk`), overlay]);
-    const { ready, serial, knownHosts, ssh } = await bootAndInspect('ova-sata', overlay, 'sata', 'qcow2');
+    await execa('qemu-img', [
+      'create',
+      '-q',
+      '-f',
+      'qcow2',
+      '-F',
+      'vmdk',
+      '-b',
+      path.join(dir, `${OVA_NAME}-disk1.vmdk`),
+      overlay,
+    ]);
+    const { ready, serial, knownHosts, ssh } = await bootAndInspect(
+      'ova-sata',
+      overlay,
+      'sata',
+      'qcow2',
+    );
     expect(ready[1]).toBe('cloudstack-mgmt');
     expect(ready[2]).toBe('done');
     expect(ready[3]).toBe('active');
@@ -111,8 +164,12 @@ describe('the OVA disk boots as VirtualBox attaches it (SATA, BIOS)', () => {
     const size = await ssh('df -B1 --output=size / | tail -1');
     const virtual = (await qemuImageInfo(overlay)).virtualSize;
     expect(Number(size.out)).toBeGreaterThan(virtual * 0.9);
-    expect((await ssh('cat /etc/issue.d/cloudstack-runbook.issue')).out).toContain('http://172.16.10.2:8080/client');
-    expect((await ssh('cat /root/.ssh/authorized_keys')).out).toBe(readFileSync(`${key}.pub`, 'utf8').trim());
+    expect((await ssh('cat /etc/issue.d/cloudstack-runbook.issue')).out).toContain(
+      'http://172.16.10.2:8080/client',
+    );
+    expect((await ssh('cat /root/.ssh/authorized_keys')).out).toBe(
+      readFileSync(`${key}.pub`, 'utf8').trim(),
+    );
     expect((await ssh('grep -c deb.debian.org /etc/hosts || true')).out).toBe('0');
     expect((await ssh('findmnt -no SOURCE /')).out).toBe('/dev/sda1');
   });
@@ -126,15 +183,28 @@ describe('the qcow2 boots as qemu/libvirt attach it (virtio, BIOS)', () => {
     expect(ready[2]).toBe('done');
     expect((await ssh('findmnt -no SOURCE /')).out).toBe('/dev/vda1');
     // The runbook as the build left it: the bundled Node, no npm, and the journal of the build.
-    expect((await ssh('test ! -e /usr/bin/npm && /opt/cloudstack-runbook/bin/node --version')).out).toMatch(/^v24\./);
+    expect(
+      (await ssh('test ! -e /usr/bin/npm && /opt/cloudstack-runbook/bin/node --version')).out,
+    ).toMatch(/^v24\./);
     const check = await ssh('cd /etc/cloudstack-runbook && runbook check --site site.yaml');
     expect(check.code, `${check.out}\n${check.err}`).toBe(0);
-    const status = await ssh('cd /etc/cloudstack-runbook && runbook status --site site.yaml --json');
+    const status = await ssh(
+      'cd /etc/cloudstack-runbook && runbook status --site site.yaml --json',
+    );
     expect(status.code, `${status.out}\n${status.err}`).toBe(0);
-    const journal = JSON.parse(status.out) as { steps: { id: string; status: string }[]; counts: Record<string, number> };
+    const journal = JSON.parse(status.out) as {
+      steps: { id: string; status: string }[];
+      counts: Record<string, number>;
+    };
     figures['journal in the image'] = JSON.stringify(journal.counts);
-    expect(['ok', 'changed', 'skipped']).toContain(journal.steps.find((s) => s.id === 'mariadb-install')?.status);
-    expect((await ssh('systemctl is-active mariadb nfs-server libvirtd')).out.split('\n')).toEqual(['active', 'active', 'active']);
+    expect(['ok', 'changed', 'skipped']).toContain(
+      journal.steps.find((s) => s.id === 'mariadb-install')?.status,
+    );
+    expect((await ssh('systemctl is-active mariadb nfs-server libvirtd')).out.split('\n')).toEqual([
+      'active',
+      'active',
+      'active',
+    ]);
     expect((await ssh('ip -4 -o addr show cloudbr0')).out).toContain('172.16.10.2/24');
   });
 });

@@ -11,9 +11,15 @@ import { validateOvfFile } from '../../appliance/ova/validate.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'ovf-test-'));
 const input: OvfInput = {
-  name: 'cloudstack-runbook-aio', description: 'CloudStack & KVM <all-in-one>', productVersion: '0.1.0', cpus: 4, memoryMb: 8192,
-  disk: { file: 'cloudstack-runbook-aio-disk1.vmdk', bytes: 123456, capacityBytes: 64 * 2 ** 30 }, natNetwork: 'CloudStackRunbook',
-  diskUuid: '00000000-0000-4000-8000-000000000001', machineUuid: '00000000-0000-4000-8000-000000000002',
+  name: 'cloudstack-runbook-aio',
+  description: 'CloudStack & KVM <all-in-one>',
+  productVersion: '0.1.0',
+  cpus: 4,
+  memoryMb: 8192,
+  disk: { file: 'cloudstack-runbook-aio-disk1.vmdk', bytes: 123456, capacityBytes: 64 * 2 ** 30 },
+  natNetwork: 'CloudStackRunbook',
+  diskUuid: '00000000-0000-4000-8000-000000000001',
+  machineUuid: '00000000-0000-4000-8000-000000000002',
 };
 
 async function validate(xml: string) {
@@ -41,19 +47,31 @@ describe('OVF descriptor', () => {
   });
 
   it('is refused when a section lacks its Info', async () => {
-    const result = await validate(ovfDescriptor(input).replace('<Info>Virtual hardware requirements</Info>', ''));
+    const result = await validate(
+      ovfDescriptor(input).replace('<Info>Virtual hardware requirements</Info>', ''),
+    );
     expect(result.ok).toBe(false);
     expect(result.output).toMatch(/System': This element is not expected\. Expected is .*Info/);
   });
 
   it('is refused when a hardware item breaks the CIM element order', async () => {
-    const result = await validate(ovfDescriptor(input).replace(/<rasd:Caption>4 virtual CPUs<\/rasd:Caption>\s*<rasd:Description>Number of virtual CPUs<\/rasd:Description>/, '<rasd:Description>Number of virtual CPUs</rasd:Description><rasd:Caption>4 virtual CPUs</rasd:Caption>'));
+    const result = await validate(
+      ovfDescriptor(input).replace(
+        /<rasd:Caption>4 virtual CPUs<\/rasd:Caption>\s*<rasd:Description>Number of virtual CPUs<\/rasd:Description>/,
+        '<rasd:Description>Number of virtual CPUs</rasd:Description><rasd:Caption>4 virtual CPUs</rasd:Caption>',
+      ),
+    );
     expect(result.ok).toBe(false);
     expect(result.output).toMatch(/Caption': This element is not expected/);
   });
 
   it('is refused with an unknown resource type', async () => {
-    const result = await validate(ovfDescriptor(input).replace('<rasd:ResourceType>17</rasd:ResourceType>', '<rasd:ResourceType>disk</rasd:ResourceType>'));
+    const result = await validate(
+      ovfDescriptor(input).replace(
+        '<rasd:ResourceType>17</rasd:ResourceType>',
+        '<rasd:ResourceType>disk</rasd:ResourceType>',
+      ),
+    );
     expect(result.ok).toBe(false);
     expect(result.output).toMatch(/ResourceType/);
   });

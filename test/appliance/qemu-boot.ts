@@ -51,7 +51,11 @@ export function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (address && typeof address !== 'string' ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        address && typeof address !== 'string'
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -60,7 +64,8 @@ export function freePort(): Promise<number> {
 export const PROXY_ADDRESS = '172.16.10.250';
 const TCP_PIPE = fileURLToPath(new URL('./tcp-pipe.ts', import.meta.url));
 /** A kernel for the lab's KVM-or-TCG probe (detectAccel): debian-installer's, which the ISO build installs anyway. */
-export const PROBE_KERNEL = '/usr/lib/debian-installer/images/12/amd64/text/debian-installer/amd64/linux';
+export const PROBE_KERNEL =
+  '/usr/lib/debian-installer/images/12/amd64/text/debian-installer/amd64/linux';
 export const OVMF_CODE = '/usr/share/OVMF/OVMF_CODE_4M.fd';
 
 export async function bootVm(options: BootOptions): Promise<BootedVm> {
@@ -68,17 +73,39 @@ export async function bootVm(options: BootOptions): Promise<BootedVm> {
   const serialSocket = `${options.serialFile}.sock`;
   const guest = options.guestAddress ?? '172.16.10.2';
   // One pipe process per guest connection (a tcp: chardev would serve a single connection only).
-  const forwards = (options.guestForwards ?? []).map((f) => `,guestfwd=tcp:${PROXY_ADDRESS}:${f.guestPort}-cmd:${process.execPath} ${TCP_PIPE} ${f.hostPort}`).join('');
+  const forwards = (options.guestForwards ?? [])
+    .map(
+      (f) =>
+        `,guestfwd=tcp:${PROXY_ADDRESS}:${f.guestPort}-cmd:${process.execPath} ${TCP_PIPE} ${f.hostPort}`,
+    )
+    .join('');
   const args = [
-    '-name', `appliance-test-${options.name}`,
-    '-machine', `q35,accel=${options.accel}`, '-cpu', cpuModel(options.accel),
-    '-smp', String(options.cpus ?? 2), '-m', String(options.memoryMb ?? 2048),
+    '-name',
+    `appliance-test-${options.name}`,
+    '-machine',
+    `q35,accel=${options.accel}`,
+    '-cpu',
+    cpuModel(options.accel),
+    '-smp',
+    String(options.cpus ?? 2),
+    '-m',
+    String(options.memoryMb ?? 2048),
     // The serial line is a socket (the test can type on it) that also logs to serialFile.
-    '-nodefaults', '-display', 'none', '-monitor', 'none',
-    '-chardev', `socket,id=ser0,path=${serialSocket},server=on,wait=off,logfile=${options.serialFile}`, '-serial', 'chardev:ser0',
-    '-netdev', `user,id=net0,restrict=on,net=172.16.10.0/24,host=172.16.10.1,dhcpstart=172.16.10.200,hostfwd=tcp:127.0.0.1:${sshPort}-${guest}:22${forwards}`,
-    '-device', 'virtio-net-pci,netdev=net0,mac=52:54:00:10:0a:02',
-    '-device', 'virtio-rng-pci',
+    '-nodefaults',
+    '-display',
+    'none',
+    '-monitor',
+    'none',
+    '-chardev',
+    `socket,id=ser0,path=${serialSocket},server=on,wait=off,logfile=${options.serialFile}`,
+    '-serial',
+    'chardev:ser0',
+    '-netdev',
+    `user,id=net0,restrict=on,net=172.16.10.0/24,host=172.16.10.1,dhcpstart=172.16.10.200,hostfwd=tcp:127.0.0.1:${sshPort}-${guest}:22${forwards}`,
+    '-device',
+    'virtio-net-pci,netdev=net0,mac=52:54:00:10:0a:02',
+    '-device',
+    'virtio-rng-pci',
   ];
   if (options.noReboot) args.push('-no-reboot');
   const format = options.diskFormat ?? 'qcow2';
@@ -87,20 +114,47 @@ export async function bootVm(options: BootOptions): Promise<BootedVm> {
   } else if ((options.diskBus ?? 'virtio') === 'virtio') {
     args.push('-drive', `file=${options.disk},if=virtio,format=${format},cache=unsafe`);
   } else {
-    args.push('-drive', `file=${options.disk},if=none,id=disk0,format=${format},cache=unsafe`, '-device', 'ide-hd,drive=disk0,bus=ide.0');
+    args.push(
+      '-drive',
+      `file=${options.disk},if=none,id=disk0,format=${format},cache=unsafe`,
+      '-device',
+      'ide-hd,drive=disk0,bus=ide.0',
+    );
   }
-  if (options.cdrom) args.push('-drive', `file=${options.cdrom},media=cdrom,readonly=on,if=none,id=cd0`, '-device', 'ide-cd,drive=cd0,bus=ide.1');
+  if (options.cdrom)
+    args.push(
+      '-drive',
+      `file=${options.cdrom},media=cdrom,readonly=on,if=none,id=cd0`,
+      '-device',
+      'ide-cd,drive=cd0,bus=ide.1',
+    );
   if (options.firmware === 'uefi') {
-    if (!existsSync(OVMF_CODE)) throw new Error(`UEFI firmware ${OVMF_CODE} is missing: apt-get install ovmf`);
+    if (!existsSync(OVMF_CODE))
+      throw new Error(`UEFI firmware ${OVMF_CODE} is missing: apt-get install ovmf`);
     args.push('-drive', `if=pflash,format=raw,readonly=on,file=${OVMF_CODE}`);
   }
-  if (options.kernel) args.push('-kernel', options.kernel.kernel, '-initrd', options.kernel.initrd, '-append', options.kernel.append);
-  for (const [name, file] of Object.entries(options.fwCfg ?? {})) args.push('-fw_cfg', `name=${name},file=${file}`);
+  if (options.kernel)
+    args.push(
+      '-kernel',
+      options.kernel.kernel,
+      '-initrd',
+      options.kernel.initrd,
+      '-append',
+      options.kernel.append,
+    );
+  for (const [name, file] of Object.entries(options.fwCfg ?? {}))
+    args.push('-fw_cfg', `name=${name},file=${file}`);
 
-  const child = execa('qemu-system-x86_64', args, { reject: false, stdin: 'ignore', all: true, buffer: { all: true } });
+  const child = execa('qemu-system-x86_64', args, {
+    reject: false,
+    stdin: 'ignore',
+    all: true,
+    buffer: { all: true },
+  });
   let done = false;
   void child.then(() => (done = true));
-  const serial = () => (existsSync(options.serialFile) ? readFileSync(options.serialFile, 'utf8') : '');
+  const serial = () =>
+    existsSync(options.serialFile) ? readFileSync(options.serialFile, 'utf8') : '';
   let typing: net.Socket | undefined;
   return {
     sshPort,
@@ -114,16 +168,22 @@ export async function bootVm(options: BootOptions): Promise<BootedVm> {
         if (match) return match;
         if (done) {
           const result = await child;
-          throw new Error(`qemu (${options.name}) exited (${result.exitCode}) before ${pattern}: ${String(result.all).slice(-1000)}\nlast serial lines:\n${serial().split('\n').slice(-25).join('\n')}`);
+          throw new Error(
+            `qemu (${options.name}) exited (${result.exitCode}) before ${pattern}: ${String(result.all).slice(-1000)}\nlast serial lines:\n${serial().split('\n').slice(-25).join('\n')}`,
+          );
         }
         await sleep(1000);
       }
-      throw new Error(`${options.name}: no ${pattern} on the serial line within ${Math.round(timeoutMs / 1000)} s; last lines:\n${serial().split('\n').slice(-25).join('\n')}`);
+      throw new Error(
+        `${options.name}: no ${pattern} on the serial line within ${Math.round(timeoutMs / 1000)} s; last lines:\n${serial().split('\n').slice(-25).join('\n')}`,
+      );
     },
     async type(text) {
       if (!typing) {
         typing = net.connect(serialSocket);
-        await new Promise<void>((resolve, reject) => typing!.once('connect', resolve).once('error', reject));
+        await new Promise<void>((resolve, reject) =>
+          typing!.once('connect', resolve).once('error', reject),
+        );
         typing.on('data', () => {}); // qemu also logs what it sends; the log file is what we read
       }
       // One character at a time: boot loaders poll the UART and drop what arrives too fast.
@@ -150,16 +210,50 @@ export interface SshResult {
 }
 
 /** Run a command in the guest as root with `key`; the host key is learnt on first contact into knownHosts. */
-export async function guestSsh(port: number, key: string, knownHosts: string, command: string, timeoutMs = 120_000): Promise<SshResult> {
-  const result = await execa('ssh', [
-    '-p', String(port), '-i', key, '-o', 'BatchMode=yes', '-o', 'IdentitiesOnly=yes', '-o', 'ConnectTimeout=15',
-    '-o', 'StrictHostKeyChecking=accept-new', '-o', `UserKnownHostsFile=${knownHosts}`, '-o', 'LogLevel=ERROR',
-    'root@127.0.0.1', command,
-  ], { reject: false, timeout: timeoutMs, stdin: 'ignore' });
-  return { code: result.exitCode ?? -1, out: String(result.stdout).trim(), err: String(result.stderr).trim() };
+export async function guestSsh(
+  port: number,
+  key: string,
+  knownHosts: string,
+  command: string,
+  timeoutMs = 120_000,
+): Promise<SshResult> {
+  const result = await execa(
+    'ssh',
+    [
+      '-p',
+      String(port),
+      '-i',
+      key,
+      '-o',
+      'BatchMode=yes',
+      '-o',
+      'IdentitiesOnly=yes',
+      '-o',
+      'ConnectTimeout=15',
+      '-o',
+      'StrictHostKeyChecking=accept-new',
+      '-o',
+      `UserKnownHostsFile=${knownHosts}`,
+      '-o',
+      'LogLevel=ERROR',
+      'root@127.0.0.1',
+      command,
+    ],
+    { reject: false, timeout: timeoutMs, stdin: 'ignore' },
+  );
+  return {
+    code: result.exitCode ?? -1,
+    out: String(result.stdout).trim(),
+    err: String(result.stderr).trim(),
+  };
 }
 
-export async function waitForGuestSsh(port: number, key: string, knownHosts: string, timeoutMs: number): Promise<void> {
+export async function waitForGuestSsh(
+  port: number,
+  key: string,
+  knownHosts: string,
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last: SshResult | undefined;
   while (Date.now() < deadline) {
@@ -167,5 +261,7 @@ export async function waitForGuestSsh(port: number, key: string, knownHosts: str
     if (last.code === 0) return;
     await sleep(2000);
   }
-  throw new Error(`SSH with the test key did not work on 127.0.0.1:${port}: ${last?.err ?? 'timed out'}`);
+  throw new Error(
+    `SSH with the test key did not work on 127.0.0.1:${port}: ${last?.err ?? 'timed out'}`,
+  );
 }
