@@ -74,8 +74,10 @@ export async function stage<T>(
   mkdirSync(cacheDir, { recursive: true });
   // Earlier builds of this stage (other keys, or interrupted work) only take disk space.
   for (const entry of readdirSync(cacheDir)) {
-    if (entry.startsWith(`${name}-`) && entry !== `${name}-${key}`)
-      rmSync(path.join(cacheDir, entry), { recursive: true, force: true });
+    const stale =
+      (entry.startsWith(`${name}-`) && entry !== `${name}-${key}`) ||
+      entry.startsWith(`.work-${name}-`);
+    if (stale) rmSync(path.join(cacheDir, entry), { recursive: true, force: true });
   }
   const work = path.join(cacheDir, `.work-${name}-${key}`);
   rmSync(work, { recursive: true, force: true });
