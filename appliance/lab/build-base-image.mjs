@@ -4,14 +4,16 @@
 //   zx appliance/lab/build-base-image.mjs [--cache DIR] [--rebuild]
 //
 // Output (in DIR/base-<key>/): base.qcow2 (ext4 root filesystem, no partition table: the lab
-// boots it with -kernel/-initrd), vmlinuz, initrd.img, manifest.json. The key is a hash of
-// packages.txt, the guest files and this script, so editing any of them builds a new image and
-// an unchanged setup reuses the cached one. The last stdout line is JSON for the caller:
-// {"dir", "cached", "seconds"}. Needs root (mmdebstrap root mode, mkfs.ext4 -d).
+// boots it with -kernel/-initrd), vmlinuz, initrd.img, manifest.json. The key is a hash of the
+// recipe (mmdebstrap arguments and hooks, package lists, guest files, disk size), so changing
+// what goes into the image builds a new one, and anything else (comments, this script's other
+// code) reuses the cached one. Older images no process has open are removed after a build.
+// The last stdout line is JSON for the caller: {"dir", "cached", "seconds"}. Needs root.
 import { createHash } from 'node:crypto';
 import {
   readFileSync,
   readdirSync,
+  readlinkSync,
   existsSync,
   mkdirSync,
   rmSync,
@@ -53,19 +55,24 @@ function readPackages(file) {
   return sections;
 }
 
-function imageKey() {
-  const hash = createHash('sha256');
-  const guest = path.join(here, 'guest');
-  for (const file of [
-    path.join(here, 'packages.txt'),
-    fileURLToPath(import.meta.url),
-    ...readdirSync(guest)
-      .sort()
-      .map((f) => path.join(guest, f)),
-  ]) {
-    hash.update(path.basename(file)).update(readFileSync(file));
+/** Older base images no process holds open (a running lab's qemu keeps its backing file open). */
+function pruneUnusedImages() {
+  const open = new Set();
+  for (const pid of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
+    try {
+      for (const fd of readdirSync(`/proc/${pid}/fd`))
+        open.add(readlinkSync(`/proc/${pid}/fd/${fd}`));
+    } catch {
+      // the process ended meanwhile, or is not ours to read
+    }
   }
-  return hash.digest('hex').slice(0, 16);
+  for (const entry of readdirSync(cacheRoot)) {
+    const dir = path.join(cacheRoot, entry);
+    if (!entry.startsWith('base-') || dir === finalDir) continue;
+    if ([...open].some((file) => file.startsWith(`${dir}/`))) continue;
+    rmSync(dir, { recursive: true, force: true });
+    log(`removed the older image ${entry}`);
+  }
 }
 
 const cacheRoot = path.resolve(
@@ -73,36 +80,12 @@ const cacheRoot = path.resolve(
     process.env.RUNBOOK_LAB_CACHE ??
     path.join(homedir(), '.cache', 'cloudstack-runbook', 'lab'),
 );
-const key = imageKey();
-const finalDir = path.join(cacheRoot, `base-${key}`);
 const started = Date.now();
-
-if (existsSync(path.join(finalDir, 'manifest.json')) && !argv.rebuild) {
-  process.stdout.write(
-    JSON.stringify({ dir: finalDir, cached: true, seconds: (Date.now() - started) / 1000 }) + '\n',
-  );
-  process.exit(0);
-}
-if (process.getuid?.() !== 0) {
-  process.stderr.write(
-    'build-base-image: needs root (mmdebstrap in root mode and mkfs.ext4 -d); run it with sudo\n',
-  );
-  process.exit(2);
-}
-
+const guest = path.join(here, 'guest');
 const packages = readPackages(path.join(here, 'packages.txt'));
-const work = path.join(cacheRoot, `build-${key}-${process.pid}`);
-const rootfs = path.join(work, 'rootfs');
-mkdirSync(rootfs, { recursive: true });
-process.on('exit', () => rmSync(work, { recursive: true, force: true }));
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
-
-// Tool output goes to stderr: stdout carries only the final JSON line.
-const run = $({ stdio: ['ignore', process.stderr, 'inherit'], verbose: false });
-const log = (msg) => process.stderr.write(`build-base-image: ${msg}\n`);
+const ROOTFS = '@ROOTFS@'; // stands for the build folder in the recipe, so the key ignores it
 
 // Everything that makes the generic image a lab machine; run by mmdebstrap inside the rootfs.
-const guest = path.join(here, 'guest');
 const customize = [
   `install -m 0755 ${guest}/lab-firstboot "$1/usr/local/sbin/lab-firstboot"`,
   `install -m 0644 ${guest}/lab-firstboot.service ${guest}/lab-ready.service "$1/etc/systemd/system/"`,
@@ -127,9 +110,6 @@ const customize = [
   `chroot "$1" apt-get install -y --download-only -o APT::Install-Recommends=true ${packages.cache.join(' ')}`,
 ];
 
-log(
-  `building base-${key} (Debian ${SUITE}, ${packages.install.length} packages installed, ${packages.cache.length} cached)`,
-);
 const mmdebstrapArgs = [
   '--mode=root',
   '--variant=minbase',
@@ -139,12 +119,52 @@ const mmdebstrapArgs = [
   '--skip=output/dev',
   ...customize.map((hook) => `--customize-hook=${hook}`),
   SUITE,
-  rootfs,
+  ROOTFS,
   `deb ${MIRROR} ${SUITE} main`,
   `deb ${MIRROR} ${SUITE}-updates main`,
   `deb ${SECURITY} ${SUITE}-security main`,
 ];
-await run`mmdebstrap ${mmdebstrapArgs}`;
+
+const key = createHash('sha256')
+  .update(JSON.stringify({ mmdebstrapArgs, DISK_SIZE }).replaceAll(guest, '@GUEST@'))
+  .update(
+    readdirSync(guest)
+      .sort()
+      .map((f) => `${f}\n${readFileSync(path.join(guest, f), 'utf8')}`)
+      .join('\n'),
+  )
+  .digest('hex')
+  .slice(0, 16);
+const finalDir = path.join(cacheRoot, `base-${key}`);
+
+if (existsSync(path.join(finalDir, 'manifest.json')) && !argv.rebuild) {
+  process.stdout.write(
+    JSON.stringify({ dir: finalDir, cached: true, seconds: (Date.now() - started) / 1000 }) + '\n',
+  );
+  process.exit(0);
+}
+if (process.getuid?.() !== 0) {
+  process.stderr.write(
+    'build-base-image: needs root (mmdebstrap in root mode and mkfs.ext4 -d); run it with sudo\n',
+  );
+  process.exit(2);
+}
+
+const work = path.join(cacheRoot, `build-${key}-${process.pid}`);
+const rootfs = path.join(work, 'rootfs');
+const realArgs = mmdebstrapArgs.map((a) => (a === ROOTFS ? rootfs : a));
+mkdirSync(rootfs, { recursive: true });
+process.on('exit', () => rmSync(work, { recursive: true, force: true }));
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
+
+// Tool output goes to stderr: stdout carries only the final JSON line.
+const run = $({ stdio: ['ignore', process.stderr, 'inherit'], verbose: false });
+const log = (msg) => process.stderr.write(`build-base-image: ${msg}\n`);
+
+log(
+  `building base-${key} (Debian ${SUITE}, ${packages.install.length} packages installed, ${packages.cache.length} cached)`,
+);
+await run`mmdebstrap ${realArgs}`;
 
 const bootDir = path.join(rootfs, 'boot');
 const kernel = readdirSync(bootDir).find((f) => f.startsWith('vmlinuz-'));
@@ -183,4 +203,5 @@ writeFileSync(
 rmSync(finalDir, { recursive: true, force: true });
 renameSync(out, finalDir);
 log(`done in ${seconds.toFixed(0)} s: ${finalDir}`);
+pruneUnusedImages();
 process.stdout.write(JSON.stringify({ dir: finalDir, cached: false, seconds }) + '\n');
