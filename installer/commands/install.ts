@@ -10,6 +10,7 @@ import type { ExecutorEvent } from '../../src/executor/events.ts';
 import type { RetryPolicy } from '../../src/executor/step-runner.ts';
 import type { Plan } from '../../src/plan/model.ts';
 import { LockHeldError } from '../../src/state/lock.ts';
+import { statePaths } from '../../src/state/paths.ts';
 import { loadInputs } from '../load-inputs.ts';
 import { jsonRenderer, lineRenderer, type Write } from './install-output.ts';
 
@@ -152,6 +153,14 @@ export async function run(options: InstallOptions): Promise<number> {
   } catch (error) {
     if (error instanceof LockHeldError) {
       err(`runbook install: ${error.message}\n`);
+      return 1;
+    }
+    if ((error as NodeJS.ErrnoException).code === 'ENOSPC') {
+      // The journal is written line by line with fsync, so what was recorded is whole.
+      err(
+        `runbook install: the disk holding ${statePaths(plan.siteFile).dir} is full. ` +
+          `Free some space there, then run again to resume: ${resumeCommand(options)}\n`,
+      );
       return 1;
     }
     throw error;
