@@ -29,6 +29,9 @@ const UNITS = [
 ];
 /** Packages the appliance adds to the lab machine: boot loader, growpart. */
 export const APPLIANCE_PACKAGES = ['grub-pc', 'cloud-guest-utils'];
+// With the Debian mirrors in sources.list (as mmdebstrap writes them), leave sources.list.d out.
+const DEBIAN_ONLY =
+  '$([ -s /etc/apt/sources.list ] && mkdir -p /run/no-sources.d && echo -o Dir::Etc::SourceParts=/run/no-sources.d)';
 
 function removeLabTraces(root: string): void {
   for (const file of [
@@ -113,7 +116,9 @@ export async function customizeAppliance({
   cpSync('/etc/resolv.conf', resolv, { dereference: true });
   try {
     await image.chroot(
-      `echo 'grub-pc grub-pc/install_devices_empty boolean true' | debconf-set-selections && apt-get update -qq && apt-get install -y -q --no-install-recommends ${APPLIANCE_PACKAGES.join(' ')}`,
+      // Debian's archive only (sources.list): a repository the runbook added under sources.list.d
+      // (CloudStack's) is not this build machine's business.
+      `echo 'grub-pc grub-pc/install_devices_empty boolean true' | debconf-set-selections && apt-get ${DEBIAN_ONLY} update -qq && apt-get ${DEBIAN_ONLY} install -y -q --no-install-recommends ${APPLIANCE_PACKAGES.join(' ')}`,
     );
     await image.chroot('apt-get clean');
   } finally {
