@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    exclude: ['test/lab/**', 'node_modules/**'],
+    // Real VMs (lab, appliance) and the long reliability runs have their own scripts.
+    exclude: ['test/lab/**', 'test/appliance/**', 'test/reliability/slow/**', 'node_modules/**'],
     // Real sshd hosts, Chromium and tmux share 2 cores: a busy machine is slow, not wrong.
     testTimeout: 180_000,
     hookTimeout: 300_000,

@@ -1,5 +1,6 @@
-// site × runbook → plan: which machines each step runs on, with site values filled into file
-// contents and api parameters. Scripts keep `${VAR}`: variables reach them as environment.
+// site × runbook → plan: which machines each step runs on. Actions stay the page's templates:
+// `${VAR}` is filled exactly once, at run time, by the executor (one pass, so a value that itself
+// holds `${...}` reaches the machine literally and can never pull in a secret).
 import { dirname, resolve } from 'node:path';
 import type { Site, SiteMachine } from '../site/schema.ts';
 import { expandHome } from '../site/paths.ts';
@@ -55,20 +56,15 @@ function hostValues(machine: Machine, domain: string): Record<string, string> {
 }
 
 /**
- * Fills site values into files and api parameters. An api line that names a host variable
- * (`add host url=http://${HOST_IP}`) is about each KVM host: it becomes one call per host.
+ * An api line that names a host variable (`add host url=http://${HOST_IP}`) is about each KVM
+ * host: it becomes one call per host, with only the host's (validated) address and names filled.
  */
-function resolveActions(action: Action, values: Record<string, string>, kvmHosts: Machine[]): Action[] {
-  if (action.kind === 'file') return [{ ...action, content: substitute(action.content, values) }];
-  if (action.kind === 'api') {
-    const perHost = Object.values(action.params).some((v) => HOST_VARIABLE.test(v));
-    const targets = perHost ? kvmHosts.map((m) => ({ ...values, ...hostValues(m, values.DOMAIN ?? '') })) : [values];
-    return targets.map((vars) => ({
-      ...action,
-      params: Object.fromEntries(Object.entries(action.params).map(([k, v]) => [k, substitute(v, vars)])),
-    }));
-  }
-  return [action];
+function expandPerHost(action: Action, domain: string, kvmHosts: Machine[]): Action[] {
+  if (action.kind !== 'api' || !Object.values(action.params).some((v) => HOST_VARIABLE.test(v))) return [action];
+  return kvmHosts.map((machine) => {
+    const host = hostValues(machine, domain);
+    return { ...action, params: Object.fromEntries(Object.entries(action.params).map(([k, v]) => [k, substitute(v, host)])) };
+  });
 }
 
 export function buildPlan(site: Site, runbook: Runbook, siteFile: string): Plan {
@@ -90,7 +86,7 @@ export function buildPlan(site: Site, runbook: Runbook, siteFile: string): Plan 
     retries: step.retries ?? 0,
     requires: step.requires,
     needs: step.needs,
-    actions: step.actions.flatMap((a) => resolveActions(a, variables, kvmHosts)),
+    actions: step.actions.flatMap((a) => expandPerHost(a, variables.DOMAIN ?? '', kvmHosts)),
   }));
   return {
     siteName: site.name,

@@ -45,8 +45,8 @@ export interface PlannedStep {
   /** Resources the step needs that may be unreachable (e.g. `cloudstack-repo`); see executor. */
   needs: string[];
   /**
-   * Actions with file contents and api parameters resolved against the site. Secret values
-   * are NOT in here: they stay `${NAME}` until the executor resolves them at run time.
+   * The page's actions, `${NAME}` left as written (the executor fills them once, at run time);
+   * api lines about each KVM host are already one per host.
    */
   actions: Action[];
 }

@@ -4,9 +4,14 @@ import type { Plan, PlannedStep } from './model.ts';
 
 const VARIABLE = /\$\{([A-Z][A-Z0-9_]*)\}/g;
 
-/** Secret references shown as `<secret>`: the plan never carries their values, nor hints at them. */
-export function maskSecrets(text: string, secrets: readonly string[]): string {
-  return text.replace(VARIABLE, (whole, name: string) => (secrets.includes(name) ? '<secret>' : whole));
+/**
+ * What a reader of the plan should see: site values filled in, secrets as `<secret>`, every
+ * other name (per-host, captured) as written. One pass, like the executor's.
+ */
+export function forDisplay(text: string, plan: Pick<Plan, 'variables' | 'secrets'>): string {
+  return text.replace(VARIABLE, (whole, name: string) =>
+    plan.secrets.includes(name) ? '<secret>' : (plan.variables[name] ?? whole),
+  );
 }
 
 type JsonAction =
@@ -14,7 +19,7 @@ type JsonAction =
   | { kind: 'file'; path: string; content: string; mode?: string; owner?: string }
   | { kind: 'api'; command: string; params: Record<string, string> };
 
-function jsonAction(action: Action, secrets: readonly string[]): JsonAction {
+function jsonAction(action: Action, plan: Plan): JsonAction {
   switch (action.kind) {
     case 'sh':
       return { kind: 'sh', script: action.script };
@@ -22,7 +27,7 @@ function jsonAction(action: Action, secrets: readonly string[]): JsonAction {
       return {
         kind: 'file',
         path: action.path,
-        content: maskSecrets(action.content, secrets),
+        content: forDisplay(action.content, plan),
         ...(action.mode ? { mode: action.mode } : {}),
         ...(action.owner ? { owner: action.owner } : {}),
       };
@@ -30,7 +35,7 @@ function jsonAction(action: Action, secrets: readonly string[]): JsonAction {
       return {
         kind: 'api',
         command: action.command,
-        params: Object.fromEntries(Object.entries(action.params).map(([k, v]) => [k, maskSecrets(v, secrets)])),
+        params: Object.fromEntries(Object.entries(action.params).map(([k, v]) => [k, forDisplay(v, plan)])),
       };
   }
 }
@@ -53,7 +58,7 @@ export function planJson(plan: Plan) {
       ...(s.verify ? { verify: s.verify } : {}),
       ...(s.requires.length ? { requires: s.requires } : {}),
       ...(s.needs.length ? { needs: s.needs } : {}),
-      actions: s.actions.map((a) => jsonAction(a, plan.secrets)),
+      actions: s.actions.map((a) => jsonAction(a, plan)),
     })),
   };
 }

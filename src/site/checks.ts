@@ -34,7 +34,8 @@ export const MIN_POD_ADDRESSES = 3;
 
 const HOSTNAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i;
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i;
-const INTERFACE = /^[A-Za-z0-9_.-]{1,15}$/;
+/** Linux interface names: at most 15 characters, no `/`, `:` or spaces, and never a leading `-` (read as an option). */
+const INTERFACE = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,14}$/;
 const EXPORT_PATH = /^\/[A-Za-z0-9._/-]+$/;
 /** Names that end up in CloudStack objects and config files: printable, no quotes or `$`. */
 const OBJECT_NAME = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/;

@@ -13,6 +13,7 @@ import { FAST, FIXTURE_DIR, eventually } from './harness.ts';
 interface Line {
   type: string;
   id?: string;
+  host?: string;
   status?: string;
   counts?: Record<string, number>;
 }

@@ -52,17 +52,25 @@ describe('plan', () => {
     ]);
   });
 
-  it('resolves site variables in files and api parameters, keeps scripts as written', () => {
+  it('keeps the page templates for the executor, and shows site values to the reader', () => {
     const { site } = parseSiteText(THREE_HOSTS, '/srv/three/site.yaml');
     const plan = buildPlan(site, runbook, '/srv/three/site.yaml');
     const file = plan.steps.find((s) => s.id === 'hosts-file')!.actions[0]!;
-    expect(file.kind === 'file' && file.content).toContain('172.16.10.5 kvm3.cloud.internal kvm3');
-    const zone = plan.steps.find((s) => s.id === 'zone-create')!.actions[0]!;
-    expect(zone.kind === 'api' && zone.params).toMatchObject({ name: 'Zone1', dns1: '8.8.8.8' });
-    const pod = plan.steps.find((s) => s.id === 'pod-create')!.actions[0]!;
-    expect(pod.kind === 'api' && pod.params.zoneid).toBe('${ZONE_ID}');
+    expect(file.kind === 'file' && file.content).toBe('127.0.0.1 localhost\n${CLOUD_MACHINES}\n');
     const script = plan.steps.find((s) => s.id === 'hostname')!.actions[0]!;
     expect(script.kind === 'sh' && script.script).toBe('hostnamectl set-hostname "${HOST_NAME}"\n');
+    const json = planJson(plan);
+    const shown = (id: string) => json.steps.find((s) => s.id === id)!.actions[0]!;
+    expect(shown('hosts-file')).toMatchObject({ content: expect.stringContaining('172.16.10.5 kvm3.cloud.internal kvm3') });
+    expect(shown('zone-create')).toMatchObject({ params: { name: 'Zone1', dns1: '8.8.8.8' } });
+    expect(shown('pod-create')).toMatchObject({ params: { zoneid: '${ZONE_ID}' } });
+  });
+
+  it('fills a value once: a site value holding ${...} is shown literally, never expanded', () => {
+    const { site } = parseSiteText('cloudstack: { repository: "http://mirror.test/${CLOUD_DB_PASSWORD}" }\n', '/s/site.yaml');
+    const step = { id: 'repo', title: 'Repo', on: 'all' as const, capture: {}, requires: [], needs: [], prose: '', source: { file: 'r.mdx', line: 1 }, chapter: 'R', url: '/r/#repo', actions: [{ kind: 'file' as const, path: '/etc/apt/x.list', content: 'deb ${CLOUDSTACK_REPOSITORY} bookworm 4.22\n', source: { file: 'r.mdx', line: 2 } }] };
+    const json = planJson(buildPlan(site, { dir: '/', chapters: [{ slug: 'r', title: 'R', order: 1, file: 'r.mdx', steps: [step] }] }, '/s/site.yaml'));
+    expect(json.steps[0]!.actions[0]).toMatchObject({ content: 'deb http://mirror.test/${CLOUD_DB_PASSWORD} bookworm 4.22\n' });
   });
 
   it('prints JSON in the contract shape with secrets as <secret>', () => {

@@ -57,6 +57,7 @@ const CASES: [string, string, string, RegExp, number?][] = [
   ['dns three servers', edit('[8.8.8.8, 8.8.4.4]', '[8.8.8.8, 8.8.4.4, 1.1.1.1]'), 'network.dns', /at most 2/],
   ['interface with space', edit('interface: eth0', 'interface: "eth 0"'), 'network.interface', /not a network interface name/],
   ['interface too long', edit('interface: eth0', 'interface: averyveryverylongname0'), 'network.interface', /not a network interface name/],
+  ['interface with a leading dash', edit('interface: eth0', 'interface: -rf'), 'network.interface', /not a network interface name/],
   ['interface is the bridge', edit('interface: eth0', 'interface: cloudbr0'), 'network.interface', /bridge/],
   ['domain invalid', edit('  dns: [8.8.8.8, 8.8.4.4]', '  dns: [8.8.8.8]\n  domain: "bad_domain..x"'), 'network.domain', /not a DNS domain/],
   ['management address invalid', edit('address: 172.16.10.2', 'address: 172.16.10.256'), 'management.address', /not an IPv4/, 8],
