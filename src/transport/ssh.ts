@@ -113,9 +113,19 @@ export class SshTransport implements Transport {
       }
       this.options.confirmHostKey(host, seen).then(
         (ok) => {
-          if (ok)
-            recordHostKey(this.options.knownHostsFile, pattern, { type: keyType(key), blob: key });
-          else
+          if (ok) {
+            try {
+              recordHostKey(this.options.knownHostsFile, pattern, { type: keyType(key), blob: key });
+            } catch (error) {
+              // A key that cannot be recorded (a full disk) is not accepted: the next run would
+              // have nothing to compare with. Thrown here, it would crash the installer.
+              keyProblem = new TransportError(
+                host,
+                `cannot record the host key of ${host} in ${this.options.knownHostsFile}: ${(error as Error).message}`,
+              );
+              return verify(false);
+            }
+          } else
             keyProblem = new HostKeyError(
               host,
               `the host key of ${host} (${pattern}, ${seen}) was not accepted`,
