@@ -21,7 +21,8 @@ import {
 } from './step-runner.ts';
 import { Deferred, Semaphore } from './sync.ts';
 import { RepositoryProbe } from './repo-probe.ts';
-import { Redactor, stepEnvironment, stepHash } from './variables.ts';
+import { InputError } from '../diagnostics.ts';
+import { Redactor, referencesInSiteValues, stepEnvironment, stepHash } from './variables.ts';
 
 export interface ExecutorOptions extends Selection {
   plan: Plan;
@@ -103,6 +104,8 @@ export class Executor {
   async run(): Promise<RunSummary> {
     const started = Date.now();
     checkPlanOrder(this.plan);
+    const references = referencesInSiteValues(this.plan);
+    if (references.length > 0) throw new InputError(references);
     const selected = selectSteps(this.plan, this.options);
     const forced = forcedStep(this.options);
     ensureStateDir(this.paths);
@@ -137,10 +140,22 @@ export class Executor {
       for (const t of tasks) byHost.set(t.host, [...(byHost.get(t.host) ?? []), t]);
 
       const context: RunContext = { tasks, ends, selected, forced, probe, slots };
+      // The state directory failing under us (a full disk, say) ends the whole run: every
+      // other host stops too, so no connection outlives the error and keeps the process up.
+      let fatal: { error: unknown } | undefined;
       const worker = async (queue: Task[]) => {
-        for (const task of queue) await this.runTask(task, context);
+        for (const task of queue) {
+          try {
+            await this.runTask(task, context);
+          } catch (error) {
+            fatal ??= { error };
+            this.stop(true);
+            task.end.resolve('not-run');
+          }
+        }
       };
       await Promise.all([...byHost.values()].map((queue) => worker(queue)));
+      if (fatal) throw fatal.error;
 
       const notRun = tasks.filter((t) => t.end.value === 'not-run').length;
       const result =
