@@ -21,8 +21,7 @@ import {
 } from './step-runner.ts';
 import { Deferred, Semaphore } from './sync.ts';
 import { RepositoryProbe } from './repo-probe.ts';
-import { InputError } from '../diagnostics.ts';
-import { Redactor, referencesInSiteValues, stepEnvironment, stepHash } from './variables.ts';
+import { Redactor, stepEnvironment, stepHash } from './variables.ts';
 
 export interface ExecutorOptions extends Selection {
   plan: Plan;
@@ -104,8 +103,6 @@ export class Executor {
   async run(): Promise<RunSummary> {
     const started = Date.now();
     checkPlanOrder(this.plan);
-    const references = referencesInSiteValues(this.plan);
-    if (references.length > 0) throw new InputError(references);
     const selected = selectSteps(this.plan, this.options);
     const forced = forcedStep(this.options);
     ensureStateDir(this.paths);

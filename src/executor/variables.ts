@@ -2,9 +2,7 @@
 // content hash that decides whether a journaled step is still done, and the redactor that
 // keeps secret values out of every log line, event and message.
 import { createHash } from 'node:crypto';
-import type { Problem } from '../diagnostics.ts';
 import type { Machine, Plan, PlannedStep } from '../plan/model.ts';
-import { SITE_VARIABLE_HELP } from '../site/variables.ts';
 
 const KNOWN_NAME = /\$\{([A-Z][A-Z0-9_]*)\}/g;
 
@@ -95,30 +93,4 @@ export class Redactor {
     for (const v of this.values) if (out.includes(v)) out = out.replaceAll(v, '<secret>');
     return out;
   }
-}
-
-const REFERENCE = /\$\{[A-Za-z_][A-Za-z0-9_]*\}/;
-
-/**
- * Site values holding a `${NAME}` reference. The runbook's files and API calls are filled in
- * more than once (site values at plan time, host values and secrets at run time), so such a
- * value would be expanded again — `${CLOUD_DB_PASSWORD}` in a mirror URL would put the database
- * password into an APT source. Nothing runs while one is there.
- */
-export function referencesInSiteValues(plan: Plan): Problem[] {
-  const byField = new Map<string, Problem>();
-  for (const [name, value] of Object.entries(plan.variables)) {
-    const ref = REFERENCE.exec(value)?.[0];
-    if (!ref) continue;
-    const field = SITE_VARIABLE_HELP[name] ?? name;
-    if (byField.has(field)) continue;
-    byField.set(field, {
-      file: plan.siteFile,
-      line: 0,
-      field,
-      message: `holds "${ref}", which the installer would replace with that variable's value (a secret, perhaps) while filling in the runbook`,
-      fix: `remove "${ref}" from the value: the runbook fills in \${NAME} references itself`,
-    });
-  }
-  return [...byField.values()];
 }
