@@ -37,15 +37,25 @@ function rank(area: string): number {
   return i < 0 ? AREA_ORDER.length : i;
 }
 
-/** Table cells: no pipes, no newlines, and nothing MDX would read as JSX or an expression. */
+/**
+ * Table cells: no pipes or newlines, and outside `code spans` nothing MDX would read as JSX or
+ * an expression (inside code spans MDX keeps braces and angle brackets as written).
+ */
 function cell(text: string): string {
   return text
     .replace(/\r?\n/g, ' ')
     .replaceAll('|', '\\|')
-    .replaceAll('{', '&#123;')
-    .replaceAll('}', '&#125;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;');
+    .split('`')
+    .map((part, i) =>
+      i % 2 === 1
+        ? part
+        : part
+            .replaceAll('{', '&#123;')
+            .replaceAll('}', '&#125;')
+            .replaceAll('<', '&lt;')
+            .replaceAll('>', '&gt;'),
+    )
+    .join('`');
 }
 
 export function renderPage(trials: Trial[]): string {
