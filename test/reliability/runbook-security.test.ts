@@ -9,6 +9,7 @@ import { loadRunbook } from '../../src/runbook/load.ts';
 import { buildPlan } from '../../src/plan/build.ts';
 import { siteSchema } from '../../src/site/schema.ts';
 import type { Plan } from '../../src/plan/model.ts';
+import { substitute } from '../../src/executor/variables.ts';
 import { CloudStackClient } from '../../src/cloudstack/client.ts';
 import { ensureApiKeys } from '../../src/cloudstack/first-contact.ts';
 import { startSimulator, type Simulator } from '../simulator/server.ts';
@@ -33,9 +34,14 @@ function plans(): [string, Plan][] {
   return Object.entries(SITES).map(([name, site]) => [name, buildPlan(site, runbook, '/nonexistent/site.yaml')]);
 }
 
+/** File actions with the site's values filled in, as the executor fills them on a host. */
 function files(plan: Plan): { step: string; path: string; content: string }[] {
   return plan.steps.flatMap((s) =>
-    s.actions.flatMap((a) => (a.kind === 'file' ? [{ step: s.id, path: a.path, content: a.content }] : [])),
+    s.actions.flatMap((a) =>
+      a.kind === 'file'
+        ? [{ step: s.id, path: substitute(a.path, plan.variables), content: substitute(a.content, plan.variables) }]
+        : [],
+    ),
   );
 }
 
