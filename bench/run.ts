@@ -2,7 +2,7 @@
 // with the machine, the date and the commands in bench/results.md.
 //   node bench/run.ts [--steps 100] [--hosts 1,4,16,32] [--ansible-hosts LIST] [--rounds 1] [--skip-docs]
 import { execa } from 'execa';
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -24,12 +24,11 @@ const NODE = new URL('../node_modules/.bin/node', import.meta.url).pathname;
 const HERE = new URL('.', import.meta.url).pathname;
 const tmp = mkdtempSync(join(tmpdir(), 'rb-bench-run-'));
 
+/** First line a tool prints for its version (ssh -V prints on stderr). */
 const version = (cmd: string, args: string[]) => {
-  try {
-    return execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] }).toString().split('\n')[0]!.trim() || execFileSync(cmd, args).toString();
-  } catch (e) {
-    return String((e as { stderr?: Buffer }).stderr ?? 'not installed').split('\n')[0]!.trim();
-  }
+  const r = spawnSync(cmd, args, { encoding: 'utf8' });
+  if (r.error) return `${cmd}: not installed`;
+  return `${r.stdout}${r.stderr}`.split('\n')[0]!.trim();
 };
 
 async function step(label: string, script: string, args: string[]): Promise<{ command: string; ok: boolean }> {
