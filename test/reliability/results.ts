@@ -43,6 +43,8 @@ export async function trackTrials(
   runs: number,
   run: (i: number) => Promise<void>,
   lanes = 1,
+  /** How many of the scenario's runs one call of `run` makes (several kills per site, say). */
+  runsPerCall = 1,
 ): Promise<void> {
   let passed = 0;
   let attempted = 0;
@@ -63,8 +65,8 @@ export async function trackTrials(
   const failure = firstError ? `first failure: ${String((firstError as Error).message ?? firstError).split('\n')[0]}` : undefined;
   recordTrial({
     ...trial,
-    runs: attempted,
-    passed,
+    runs: attempted * runsPerCall,
+    passed: passed * runsPerCall,
     notes: [trial.notes, failure].filter(Boolean).join('; ') || undefined,
   });
   if (firstError) throw firstError;

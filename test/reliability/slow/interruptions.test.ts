@@ -65,7 +65,7 @@ describe('interruptions', () => {
         area: 'interruptions',
         scenario: `kill -9 of the installer at a random moment, ${KILLS_PER_SITE} kills per site before the resume`,
         expected: 'journal readable after every kill; resume exits 0; hosts equal an undisturbed run',
-        notes: `seed ${seed} (KILL_SEED); runs count sites, each killed ${KILLS_PER_SITE} times`,
+        notes: `seed ${seed} (KILL_SEED); ${SITES} sites, each killed ${KILLS_PER_SITE} times, then resumed; a site's kills count as failed if its resume fails`,
       },
       SITES,
       async (i) => {
@@ -85,6 +85,7 @@ describe('interruptions', () => {
         site.cleanup();
       },
       LANES,
+      KILLS_PER_SITE,
     );
     expect(kills).toBe(SITES * KILLS_PER_SITE);
   }, 600_000);
