@@ -53,6 +53,15 @@ export function mergeCatalog(template: PoCatalog, existing: PoCatalog | undefine
       stats.exact++;
       return { ...base, str: moved.str, translator: moved.translator };
     }
+    // Only numbers changed (a generated report's counts): the same translation with the new numbers.
+    for (const o of orphans) {
+      if (used.has(o) || o.fuzzy || (o.context ?? '') !== (t.context ?? '')) continue;
+      const renumbered = withNewNumbers(o.id, t.id, o.str);
+      if (renumbered === undefined) continue;
+      used.add(o);
+      stats.exact++;
+      return { ...base, str: renumbered, translator: o.translator };
+    }
     const match = closest(t, orphans);
     if (match) {
       used.add(match);
@@ -86,6 +95,32 @@ function closest(target: PoMessage, candidates: PoMessage[]): PoMessage | undefi
     }
   }
   return best;
+}
+
+const NUMBER = /\d+/g;
+
+/**
+ * When `oldId` and `newId` differ only in their numbers, and each changed number of the old
+ * text maps to one new number and appears in the translation as often as in the old text,
+ * the translation with those numbers replaced; otherwise undefined.
+ */
+export function withNewNumbers(oldId: string, newId: string, translation: string): string | undefined {
+  if (oldId === newId || oldId.replace(NUMBER, '#') !== newId.replace(NUMBER, '#')) return undefined;
+  const before = oldId.match(NUMBER) ?? [];
+  const after = newId.match(NUMBER) ?? [];
+  const map = new Map<string, string>();
+  for (let i = 0; i < before.length; i++) {
+    const known = map.get(before[i]!);
+    if (known !== undefined && known !== after[i]) return undefined;
+    map.set(before[i]!, after[i]!);
+  }
+  const inTranslation = translation.match(NUMBER) ?? [];
+  for (const [from, to] of map) {
+    if (from === to) continue;
+    const count = (list: string[]) => list.filter((n) => n === from).length;
+    if (count(inTranslation) !== count(before)) return undefined;
+  }
+  return translation.replace(NUMBER, (n) => map.get(n) ?? n);
 }
 
 export function similarity(a: string, b: string): number {

@@ -94,3 +94,19 @@ describe('merge rules', () => {
     expect(stats).toEqual({ exact: 0, fuzzy: 0, untranslated: 1, obsolete: 1 });
   });
 });
+
+describe('numbers-only changes', () => {
+  it('carry the translation with the new numbers when the mapping is unambiguous', async () => {
+    const { withNewNumbers, mergeCatalog } = await import('../../src/i18n/merge.ts');
+    expect(withNewNumbers('Runs: 30116, of which 30113 passed.', 'Runs: 30200, of which 30199 passed.', '実行: 30116 回、うち 30113 回が成功。')).toBe('実行: 30200 回、うち 30199 回が成功。');
+    // A changed word is not a numbers-only change.
+    expect(withNewNumbers('Runs: 3, all passed.', 'Runs: 4, all failed.', '実行: 3 回')).toBeUndefined();
+    // The same old number becoming two different new ones is ambiguous.
+    expect(withNewNumbers('at 21:21', 'at 21:22', '21:21 に')).toBeUndefined();
+    // The translation does not carry the number (spelled out): leave it to a translator.
+    expect(withNewNumbers('3 hosts', '4 hosts', '三台のホスト')).toBeUndefined();
+    const msg = (id: string, str = '') => ({ id, str, fuzzy: false, references: [], obsolete: false });
+    const { catalog } = mergeCatalog({ headers: {}, messages: [msg('Scenarios: 21.')] }, { headers: {}, messages: [msg('Scenarios: 20.', 'シナリオ: 20。')] }, {});
+    expect(catalog.messages).toEqual([expect.objectContaining({ id: 'Scenarios: 21.', str: 'シナリオ: 21。', fuzzy: false })]);
+  });
+});
