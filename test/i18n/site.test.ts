@@ -15,17 +15,23 @@ const docs = join(root, 'docs');
 const dist = join(root, 'dist');
 
 /**
- * The lines the lead adds to docs/astro.config.mjs (see the i18n report), applied to a copy:
- * the pages are written before the config looks for locale folders, and the integration
- * serves /translations/ and regenerates in dev.
+ * docs/astro.config.mjs with the translation lines (see the i18n report) pointed at a copy of the
+ * site: when the config already has them, their arguments are set; otherwise they are added
+ * (the pages are written before the config looks at the content folders; the integration
+ * serves /translations/ and regenerates in dev).
  */
 export function withTranslations(config: string, pathsArg = ''): string {
-  let out = config.replace(
-    "import starlight from '@astrojs/starlight';",
-    `import starlight from '@astrojs/starlight';\nimport { prepareTranslations, runbookTranslations } from './src/i18n/integration.ts';\nprepareTranslations(${pathsArg});`,
-  );
-  out = out.replace(/integrations: \[\n(\s*)starlight\(\{\n/, (_m, indent: string) => `integrations: [\n${indent}runbookTranslations(${pathsArg}),\n${indent}starlight({\n`);
-  if (!/prepareTranslations\(/.test(out) || !out.includes('runbookTranslations(') || !/locales:/.test(out)) {
+  let out = config;
+  if (/prepareTranslations\(\)/.test(out) && /runbookTranslations\(\)/.test(out)) {
+    out = out.replace('prepareTranslations()', `prepareTranslations(${pathsArg})`).replace('runbookTranslations()', `runbookTranslations(${pathsArg})`);
+  } else {
+    out = out.replace(
+      "import starlight from '@astrojs/starlight';",
+      `import starlight from '@astrojs/starlight';\nimport { prepareTranslations, runbookTranslations } from './src/i18n/integration.ts';\nprepareTranslations(${pathsArg});`,
+    );
+    out = out.replace(/integrations: \[\n(\s*)starlight\(\{\n/, (_m, indent: string) => `integrations: [\n${indent}runbookTranslations(${pathsArg}),\n${indent}starlight({\n`);
+  }
+  if (!out.includes(`prepareTranslations(${pathsArg})`) || !out.includes(`runbookTranslations(${pathsArg})`) || !/locales:/.test(out)) {
     throw new Error('docs/astro.config.mjs changed shape (no starlight import, integrations list or locales): update withTranslations()');
   }
   return out;
