@@ -16,8 +16,8 @@ const json = (what: string) => new Option('--json', what);
 const connection = (cmd: Command) =>
   cmd
     .option('--endpoint <url>', 'CloudStack API URL (default: from the site file)')
-    .option('--api-key <key>', 'API key (default: from the state file)')
-    .option('--secret-key <key>', 'secret key (default: from the state file)')
+    .option('--api-key <key>', 'API key (default: RUNBOOK_API_KEY, else the state file)')
+    .option('--secret-key <key>', 'secret key (default: RUNBOOK_SECRET_KEY, else the state file; prefer those: a command line shows in ps)')
     .option('--ca-file <file>', 'CA certificate to trust for an https endpoint');
 
 program
@@ -135,5 +135,10 @@ program
       return { run: runWizard };
     }, opts);
   });
+
+// A key typed on the command line would show in `ps` for as long as we run: overwrite it.
+if (process.argv.some((a) => a.startsWith('--secret-key') || a.startsWith('--api-key'))) {
+  process.title = 'runbook';
+}
 
 await program.parseAsync(process.argv);

@@ -28,7 +28,13 @@ export interface Connection {
   secrets: string[];
 }
 
-export function resolveConnection(opts: ConnectionOptions): Connection {
+export function resolveConnection(given: ConnectionOptions): Connection {
+  // Keys from the environment keep them off the process list and out of shell history.
+  const opts: ConnectionOptions = {
+    ...given,
+    apiKey: given.apiKey ?? process.env.RUNBOOK_API_KEY,
+    secretKey: given.secretKey ?? process.env.RUNBOOK_SECRET_KEY,
+  };
   const problems: Problem[] = [];
   const siteFile = resolve(opts.site ?? 'site.yaml');
   const explicit = opts.endpoint !== undefined;

@@ -129,3 +129,29 @@ describe('runbook import', () => {
     expect(readFileSync(join(dir, 'networking.mdx'), 'utf8')).toBe('mine');
   });
 });
+
+describe('keys on the command line', () => {
+  it('do not stay visible in the process list while runbook api runs', async () => {
+    const { createServer } = await import('node:net');
+    const { execa } = await import('execa');
+    const { NODE, RUNBOOK_BIN } = await import('../helpers/cli.ts');
+    // An API endpoint that accepts the connection and never answers: the call stays in flight.
+    const sockets: import('node:net').Socket[] = [];
+    const server = createServer((s) => void sockets.push(s)).listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const port = (server.address() as { port: number }).port;
+    const secret = `SeCrEt${Date.now()}`;
+    const child = execa(NODE, [RUNBOOK_BIN, 'api', 'listZones', '--endpoint', `http://127.0.0.1:${port}/client/api`, '--api-key', 'k', '--secret-key', secret], { reject: false });
+    try {
+      await new Promise((r) => setTimeout(r, 2500));
+      const ps = await execa('ps', ['-eww', '-o', 'args'], { reject: false });
+      expect(String(ps.stdout)).toContain('runbook');
+      expect(String(ps.stdout)).not.toContain(secret);
+    } finally {
+      child.kill('SIGKILL');
+      await child;
+      for (const s of sockets) s.destroy();
+      server.close();
+    }
+  });
+});
