@@ -4,8 +4,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    // *.spec.ts, not *.test.ts: the root config's include (test/**/*.test.ts) must not pick these up.
-    include: ['test/appliance/**/*.spec.ts'],
+    // *.test.ts: quick checks (OVF schema, preseed, stage cache); *.spec.ts: the images booted in qemu.
+    include: ['test/appliance/**/*.test.ts', 'test/appliance/**/*.spec.ts'],
     testTimeout: 120 * 60_000,
     hookTimeout: 180 * 60_000,
     // One image at a time: each VM takes the machine's 2 cores.
