@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { proseUnits } from '../../src/i18n/prose-units.ts';
 import { pageTemplate } from '../../src/i18n/templates.ts';
+import { fileURLToPath } from 'node:url';
 import { serializePo } from '../../src/i18n/po-file.ts';
 import { stringsInFile } from '../../src/i18n/installer-strings.ts';
 
@@ -63,7 +64,7 @@ describe('prose units of a page', () => {
 
 describe('page template', () => {
   it('references page:line, carries msgctxt and a hint to keep code spans', () => {
-    const pot = serializePo(pageTemplate(sample, 'sample.mdx', '/work/main/docs/src/content/docs'));
+    const pot = serializePo(pageTemplate(sample, 'sample.mdx', fileURLToPath(new URL('../../docs/src/content/docs', import.meta.url))));
     expect(pot).toContain('#: docs/src/content/docs/sample.mdx:30');
     expect(pot).toContain('msgctxt "database-install"\nmsgid "Install the database server"');
     expect(pot).toMatch(/#\. paragraph; keep every `code` span[^\n]*\nmsgid "Intro prose with `ping \$\{MGMT_IP\}` inline/);

@@ -13,8 +13,6 @@ import { FIXTURE_RUNBOOK, writeLoopbackSite } from './harness.ts';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const NODE = join(ROOT, 'node_modules/.bin/node');
 const SOCKET = `rb-wizard-${process.pid}`;
-/** Until `runbook` with no command opens the wizard, the development entry stands in for it. */
-const WIRED = readFileSync(join(ROOT, 'installer/cli.ts'), 'utf8').includes('runWizard');
 
 const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -23,10 +21,10 @@ class Terminal {
   readonly name: string;
   constructor(name: string, siteFile: string, env = '') {
     this.name = name;
-    const args = WIRED
-      ? ['installer/bin/runbook.js', '--site', siteFile, '--runbook', FIXTURE_RUNBOOK]
-      : ['installer/wizard/dev-entry.ts', '--site', siteFile, '--runbook', FIXTURE_RUNBOOK];
-    const command = `cd ${ROOT} && ${env} ${NODE} ${args.join(' ')}; echo "EXIT=$?"; sleep 600`;
+    const args = ['installer/bin/runbook.js', '--site', siteFile, '--runbook', FIXTURE_RUNBOOK];
+    // A person at a terminal: no CI variables (CI runs these tests with CI=true, and Ink then
+    // draws only a final frame instead of an interactive screen).
+    const command = `cd ${ROOT} && env -u CI -u CONTINUOUS_INTEGRATION ${env} ${NODE} ${args.join(' ')}; echo "EXIT=$?"; sleep 600`;
     tmux('new-session', '-d', '-s', name, '-x', '80', '-y', '24', command);
   }
   screen(): string {
