@@ -2,6 +2,13 @@
 // when it runs, so `runbook --help` stays fast.
 import { Command, Option } from 'commander';
 import { runCommand } from './run-command.ts';
+import { languageFromEnv } from '../src/i18n/translate.ts';
+
+// Messages in the user's language (LANG / LC_ALL); English needs no catalog, so no cost.
+if (languageFromEnv() !== 'en') {
+  const { initInstallerLanguage } = await import('../src/i18n/installer-catalog.ts');
+  initInstallerLanguage();
+}
 
 const program = new Command('runbook')
   .description('Install Apache CloudStack 4.22 on Debian 12 + KVM by running the runbook, step by step.\nOn a terminal, `runbook` alone opens the installer wizard.')

@@ -1,6 +1,8 @@
 // How `runbook install` shows executor events: one JSON object per line (`--json`, DESIGN.md
 // section 5) or plain lines a person or a log file can read.
 import type { ExecutorEvent, FailureReport } from '../../src/executor/events.ts';
+import { translatedStepTitle } from '../../src/i18n/installer-catalog.ts';
+import { currentLanguage } from '../../src/i18n/translate.ts';
 
 export type Write = (text: string) => void;
 
@@ -54,7 +56,7 @@ export function lineRenderer(out: Write, resumeCommand: string): (event: Executo
       case 'host':
         return event.state === 'connected' ? out(`${tag(event.host)} connected\n`) : undefined;
       case 'step-start':
-        return out(`${tag(event.host)} start    ${event.id}: ${event.title}\n`);
+        return out(`${tag(event.host)} start    ${event.id}: ${translatedStepTitle(currentLanguage(), event.id, event.title)}\n`);
       case 'step-retry':
         return out(
           `${tag(event.host)} retry    ${event.id}: ${event.reason}; again in ${seconds(event.delayMs)}\n`,

@@ -76,7 +76,8 @@ function describeAction(action: Action): string {
   }
 }
 
-export function planText(plan: Plan, verbose = false): string {
+/** `title` lets the CLI show step titles in the reader's language. */
+export function planText(plan: Plan, verbose = false, title: (step: PlannedStep) => string = (s) => s.title): string {
   const out: string[] = [];
   const kind = plan.machines.length === 1 ? 'all-in-one' : `management + ${plan.machines.length - 1} KVM host${plan.machines.length === 2 ? '' : 's'}`;
   out.push(`Plan for site "${plan.siteName}" (${kind})`);
@@ -89,7 +90,7 @@ export function planText(plan: Plan, verbose = false): string {
       chapterNo++;
       out.push('', `${chapterNo}. ${chapter} (${step.source.file})`);
     }
-    out.push(`   ${step.id.padEnd(32)} ${step.title}  → ${step.hosts.join(', ')}`);
+    out.push(`   ${step.id.padEnd(32)} ${title(step)}  → ${step.hosts.join(', ')}`);
     if (verbose) for (const a of step.actions) out.push(`       ${describeAction(a)}`);
   }
   out.push('', 'Steps per machine:');

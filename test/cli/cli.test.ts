@@ -155,3 +155,18 @@ describe('keys on the command line', () => {
     }
   });
 });
+
+describe('the CLI in another language', () => {
+  it('shows step titles in Japanese with LANG=ja_JP.UTF-8, commands unchanged', async () => {
+    await runbookCli(['init'], { cwd: dir });
+    const ja = await runbookCli(['plan', '-v'], { cwd: dir, env: { LANG: 'ja_JP.UTF-8' } });
+    const en = await runbookCli(['plan', '-v'], { cwd: dir, env: { LANG: 'C' } });
+    expect(ja.exitCode).toBe(0);
+    expect(ja.stdout).toMatch(/preflight-os\s+\S*[\u3040-\u30ff\u4e00-\u9fff]/);
+    expect(en.stdout).toMatch(/preflight-os\s+The machine runs Debian 12/);
+    // The actions (commands, files) are the same bytes in both languages.
+    const actions = (text: string) => text.split('\n').filter((l) => /^ {7}(sh|file|api):/.test(l));
+    expect(actions(ja.stdout)).toEqual(actions(en.stdout));
+    expect(actions(en.stdout).length).toBeGreaterThan(40);
+  });
+});
