@@ -4,9 +4,8 @@
 import { InputError } from '../../src/diagnostics.ts';
 import { apiNameFor } from '../../src/cloudstack/api-reference.ts';
 import { validateCall, StepInputError } from '../../src/cloudstack/api-step.ts';
-import { CloudStackClient } from '../../src/cloudstack/client.ts';
 import { parseCmkLine, CmkSyntaxError } from '../../src/cloudstack/cmk-syntax.ts';
-import { resolveConnection, type ConnectionOptions } from '../../src/cloudstack/connection.ts';
+import { interactiveClient, resolveConnection, type ConnectionOptions } from '../../src/cloudstack/connection.ts';
 import { CloudStackError, TransportError, redact } from '../../src/cloudstack/errors.ts';
 
 export interface ApiOptions extends ConnectionOptions {
@@ -57,13 +56,7 @@ export async function run(options: ApiOptions): Promise<number> {
   const err = options.err ?? ((t: string) => void process.stderr.write(t));
   const { api, params } = parseApiArgs(options.args);
   const conn = resolveConnection(options);
-  const client = new CloudStackClient({
-    endpoint: conn.endpoint,
-    keys: conn.keys,
-    caFile: conn.caFile,
-    // one quick second try: someone is waiting at the terminal
-    retry: { attempts: 2, initialMs: 1000, maxMs: 1000 },
-  });
+  const client = interactiveClient(conn);
   try {
     const result = await client.call(api, params);
     if (client.simulated)

@@ -1,7 +1,6 @@
 // `runbook verify [--site F] [--json]`: checks of the running cloud; exit code 1 when
 // something is not right (the table says what to look at).
-import { CloudStackClient } from '../../src/cloudstack/client.ts';
-import { resolveConnection, type ConnectionOptions } from '../../src/cloudstack/connection.ts';
+import { interactiveClient, resolveConnection, type ConnectionOptions } from '../../src/cloudstack/connection.ts';
 import { CloudStackError, TransportError, redact } from '../../src/cloudstack/errors.ts';
 import { formatReport, verifyCloud } from '../../src/cloudstack/verify.ts';
 
@@ -17,13 +16,7 @@ export async function run(options: VerifyOptions): Promise<number> {
   const out = options.out ?? ((t: string) => void process.stdout.write(t));
   const err = options.err ?? ((t: string) => void process.stderr.write(t));
   const conn = resolveConnection(options);
-  const client = new CloudStackClient({
-    endpoint: conn.endpoint,
-    keys: conn.keys,
-    caFile: conn.caFile,
-    // one quick second try: someone is waiting at the terminal
-    retry: { attempts: 2, initialMs: 1000, maxMs: 1000 },
-  });
+  const client = interactiveClient(conn);
   try {
     const report = await verifyCloud(client, { zoneName: options.zone ?? conn.zoneName });
     if (options.json) out(JSON.stringify({ type: 'verify', ...report }) + '\n');

@@ -7,7 +7,7 @@ import { loadSite } from '../site/load.ts';
 import { apiEndpoint } from '../site/variables.ts';
 import { statePaths } from '../state/paths.ts';
 import { readState } from '../state/store.ts';
-import type { ApiKeys } from './client.ts';
+import { CloudStackClient, type ApiKeys } from './client.ts';
 import { keysFromSecrets } from './state-credentials.ts';
 
 export interface ConnectionOptions {
@@ -80,4 +80,14 @@ export function resolveConnection(given: ConnectionOptions): Connection {
     zoneName,
     secrets: [...secrets, keys!.secretKey],
   };
+}
+
+/** A client for one command someone waits for at a terminal: one quick second try, no more. */
+export function interactiveClient(conn: Connection): CloudStackClient {
+  return new CloudStackClient({
+    endpoint: conn.endpoint,
+    keys: conn.keys,
+    caFile: conn.caFile,
+    retry: { attempts: 2, initialMs: 1000, maxMs: 1000 },
+  });
 }

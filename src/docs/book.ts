@@ -13,20 +13,14 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { execa } from 'execa';
 import type { Runbook } from '../runbook/model.ts';
 import { bookMarkdown, type BookOptions } from './book-markdown.ts';
 import { BOOK_CSS } from './book-style.ts';
+import { pandoc } from './pandoc.ts';
 
-type PandocCallback = (error: Error | null, result?: string | boolean) => void;
-const nodePandoc = createRequire(import.meta.url)('node-pandoc') as (
-  src: string,
-  args: string[],
-  callback: PandocCallback,
-) => void;
 
 export interface BuildBookOptions extends Omit<BookOptions, 'readPage'> {
   runbook: Runbook;
@@ -86,27 +80,13 @@ function notLegacy(arg: string): boolean {
   return !arg.startsWith('--split-level');
 }
 
-/** node-pandoc reports every stderr chunk as an error and never the exit code: judge by the output file. */
-function runPandoc(input: string, args: string[], output: string): Promise<void> {
-  return new Promise((done, fail) => {
-    const messages: string[] = [];
-    let settled = false;
-    nodePandoc(input, args, (error) => {
-      if (error) {
-        messages.push(error.message);
-        return;
-      }
-      if (settled) return;
-      settled = true;
-      if (existsSync(output) && statSync(output).size > 0) done();
-      else
-        fail(
-          new Error(
-            `pandoc did not write ${output}: ${messages.join('').trim() || 'no message'} (is the Debian package "pandoc" installed?)`,
-          ),
-        );
-    });
-  });
+/** pandoc's success is judged by the file it was asked to write (node-pandoc gives no exit code). */
+async function runPandoc(input: string, args: string[], output: string): Promise<void> {
+  const { messages } = await pandoc(input, args);
+  if (existsSync(output) && statSync(output).size > 0) return;
+  throw new Error(
+    `pandoc did not write ${output}: ${messages || 'no message'} (is the Debian package "pandoc" installed?)`,
+  );
 }
 
 async function printToPdf(chromium: string, html: string, pdf: string): Promise<void> {
