@@ -4,7 +4,9 @@
 import { createHash } from 'node:crypto';
 import type { Machine, Plan, PlannedStep } from '../plan/model.ts';
 
-const KNOWN_NAME = /\$\{([A-Z][A-Z0-9_]*)\}/g;
+import { substitute } from '../runbook/variable-refs.ts';
+
+export { substitute };
 
 export interface RunValues {
   secrets: Record<string, string>;
@@ -36,10 +38,6 @@ export function stepEnvironment(
   };
 }
 
-/** Replace `${NAME}` for UPPER_CASE names the environment knows; anything else stays as written. */
-export function substitute(text: string, env: Record<string, string>): string {
-  return text.replace(KNOWN_NAME, (whole, name: string) => env[name] ?? whole);
-}
 
 /** Names (known to `env`) that a step's text mentions as $NAME or ${NAME}. */
 function mentionedNames(text: string, env: Record<string, string>): string[] {

@@ -10,6 +10,7 @@ import type { FileAction } from '../runbook/model.ts';
 import { ansibleCfg, ansibleReadme, groupVars, inventory, secretsYaml } from './ansible-files.ts';
 import { apiStepSpec, needsDoneMarker, runtimeNames, secretsMentioned, stepFingerprint, type ExportFile } from './shared.ts';
 import { jinjaLiteral, noqa, taskName, toYaml, unsafe } from './yaml-out.ts';
+import { VARIABLE_REFERENCE } from '../runbook/variable-refs.ts';
 
 type Task = Record<string, unknown>;
 
@@ -56,7 +57,7 @@ function templated(text: string, plan: Plan): string {
   if (names.size === 0) return unsafe(text);
   let out = '';
   let last = 0;
-  for (const m of text.matchAll(/\$\{([A-Z][A-Z0-9_]*)\}/g)) {
+  for (const m of text.matchAll(VARIABLE_REFERENCE)) {
     if (!names.has(m[1]!)) continue;
     out += jinjaLiteral(text.slice(last, m.index));
     out += plan.secrets.includes(m[1]!) ? `{{ runbook_secrets['${m[1]}'] }}` : `{{ runbook_environment['${m[1]}'] }}`;

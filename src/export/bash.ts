@@ -20,6 +20,7 @@ import {
   stepFingerprint,
   type ExportFile,
 } from './shared.ts';
+import { VARIABLE_REFERENCE } from '../runbook/variable-refs.ts';
 
 const asset = (name: string) => readFileSync(new URL(`./assets/${name}`, import.meta.url), 'utf8');
 
@@ -45,7 +46,7 @@ function quotedPath(path: string, plan: Plan): string {
   const known = new Set(runtimeNames(path, plan));
   let out = '';
   let last = 0;
-  for (const m of path.matchAll(/\$\{([A-Z][A-Z0-9_]*)\}/g)) {
+  for (const m of path.matchAll(VARIABLE_REFERENCE)) {
     out += path.slice(last, m.index).replace(/[\\"$`]/g, (c) => `\\${c}`);
     out += known.has(m[1]!) ? m[0] : m[0].replace('$', '\\$');
     last = m.index! + m[0].length;

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { Machine, MachineRole, Plan, PlannedStep } from '../plan/model.ts';
 import { HOST_VARIABLES } from '../site/variables.ts';
+import { VARIABLE_REFERENCE } from '../runbook/variable-refs.ts';
 
 export const EXPORT_FORMATS = ['bash', 'ansible'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -15,7 +16,6 @@ export interface ExportFile {
   mode: number;
 }
 
-const REFERENCE = /\$\{([A-Z][A-Z0-9_]*)\}/g;
 
 /** Does a machine of `role` run `step`? (`kvm` steps run on the all-in-one machine too.) */
 export function roleRuns(role: MachineRole, step: PlannedStep): boolean {
@@ -53,7 +53,7 @@ export function capturedNames(plan: Plan): string[] {
 export function runtimeNames(text: string, plan: Plan): string[] {
   const runtime = new Set([...Object.keys(HOST_VARIABLES), ...plan.secrets, ...capturedNames(plan)]);
   const found = new Set<string>();
-  for (const m of text.matchAll(REFERENCE)) if (runtime.has(m[1]!) || m[1]! in plan.variables) found.add(m[1]!);
+  for (const m of text.matchAll(VARIABLE_REFERENCE)) if (runtime.has(m[1]!) || m[1]! in plan.variables) found.add(m[1]!);
   return [...found];
 }
 

@@ -1,8 +1,8 @@
 // Building the templates: one POT per runbook page (its prose units) and one for the installer
 // (its t() strings). References name the page and line; a step's id is the msgctxt.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { LOCALE_FOLDERS } from '../runbook/load.ts';
+import { pagesUnder } from '../runbook/load.ts';
 import { REPO_ROOT } from './languages.ts';
 import { messageKey, type PoCatalog, type PoMessage } from './po-file.ts';
 import { proseUnits, type ProseUnit } from './prose-units.ts';
@@ -15,20 +15,8 @@ export const TEMPLATE_HEADERS: Record<string, string> = {
   'Content-Transfer-Encoding': '8bit',
 };
 
-/** Pages of the English runbook relative to `dir`, generated locale folders left out. */
-export function englishPages(dir: string, root = dir): string[] {
-  const out: string[] = [];
-  for (const entry of readdirSync(dir).sort()) {
-    const full = join(dir, entry);
-    if (statSync(full).isDirectory()) {
-      if (dir === root && LOCALE_FOLDERS.has(entry)) continue;
-      out.push(...englishPages(full, root));
-    } else if (/\.mdx?$/.test(entry)) {
-      out.push(relative(root, full).split(sep).join('/'));
-    }
-  }
-  return out;
-}
+/** Pages of the English runbook relative to `dir` (the runbook loader's own listing). */
+export const englishPages = (dir: string): string[] => pagesUnder(dir);
 
 const NOTES: Record<ProseUnit['kind'], string> = {
   frontmatter: 'page metadata (plain text, no markdown)',

@@ -6,14 +6,9 @@ import type { Site, SiteMachine } from '../site/schema.ts';
 import { expandHome } from '../site/paths.ts';
 import { SECRET_VARIABLES, apiEndpoint, siteVariables } from '../site/variables.ts';
 import { allSteps, type Action, type Runbook, type Step } from '../runbook/model.ts';
+import { substitute } from '../runbook/variable-refs.ts';
 import { API_HOST, DEFAULT_STEP_TIMEOUT_SECONDS, type Machine, type MachineRole, type Plan, type PlannedStep } from './model.ts';
 
-const VARIABLE = /\$\{([A-Z][A-Z0-9_]*)\}/g;
-
-/** Replaces `${NAME}` for the names in `values`; other references stay as written. */
-export function substitute(text: string, values: Record<string, string>): string {
-  return text.replace(VARIABLE, (whole, name: string) => values[name] ?? whole);
-}
 
 export function machinesOf(site: Site, siteFile: string): Machine[] {
   const base = dirname(resolve(siteFile));

@@ -1,15 +1,15 @@
 // The plan for people (by chapter and host) and for programs (DESIGN.md section 5 JSON).
 import type { Action } from '../runbook/model.ts';
+import { VARIABLE_REFERENCE } from '../runbook/variable-refs.ts';
 import type { Plan, PlannedStep } from './model.ts';
 
-const VARIABLE = /\$\{([A-Z][A-Z0-9_]*)\}/g;
 
 /**
  * What a reader of the plan should see: site values filled in, secrets as `<secret>`, every
  * other name (per-host, captured) as written. One pass, like the executor's.
  */
 export function forDisplay(text: string, plan: Pick<Plan, 'variables' | 'secrets'>): string {
-  return text.replace(VARIABLE, (whole, name: string) =>
+  return text.replace(VARIABLE_REFERENCE, (whole, name: string) =>
     plan.secrets.includes(name) ? '<secret>' : (plan.variables[name] ?? whole),
   );
 }

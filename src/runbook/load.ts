@@ -11,7 +11,8 @@ export const LOCALE_FOLDERS = new Set(['ja', 'zh-cn', 'fr']);
 /** The runbook that ships with the installer. */
 export const BUNDLED_RUNBOOK = resolve(new URL('../../docs/src/content/docs', import.meta.url).pathname);
 
-function pagesUnder(dir: string, root = dir): string[] {
+/** Pages of a runbook folder relative to it, in name order, generated locale folders left out. */
+export function pagesUnder(dir: string, root = dir): string[] {
   const out: string[] = [];
   for (const entry of readdirSync(dir).sort()) {
     const full = join(dir, entry);

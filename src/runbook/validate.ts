@@ -4,13 +4,11 @@ import type { Problem } from '../diagnostics.ts';
 import { apiReference, paramBase } from '../cloudstack/api-reference.ts';
 import { allSteps, type Runbook, type Step } from './model.ts';
 import { NEEDS } from './needs.ts';
+import { variablesIn } from './variable-refs.ts';
 
-/** `${NAME}` with an upper-case name: the variables the engine provides. Lower-case names are script-local. */
-const VARIABLE = /\$\{([A-Z][A-Z0-9_]*)\}/g;
+export { variablesIn };
 
-export function variablesIn(text: string): string[] {
-  return [...text.matchAll(VARIABLE)].map((m) => m[1]!);
-}
+
 
 export function validateRunbook(runbook: Runbook, known: Set<string>): Problem[] {
   const problems: Problem[] = [];
