@@ -15,9 +15,8 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   freePort,
-  makeClientKey,
-  startHosts,
-  type ClientKey,
+  startCluster as startHostCluster,
+  type Cluster as HostCluster,
   type FakeHost,
 } from '../helpers/sshd.ts';
 
@@ -28,27 +27,13 @@ export const RUNBOOK_BIN = fileURLToPath(
 export const RUNBOOK = fileURLToPath(new URL('../fixtures/runbook-multi', import.meta.url));
 export const HOST_NAMES = ['mgmt', 'kvm1', 'kvm2', 'kvm3'];
 
-export interface Cluster {
-  key: ClientKey;
-  hosts: FakeHost[];
+export interface Cluster extends HostCluster {
   /** A loopback port nobody listens on: the "unreachable" CloudStack repository. */
   deadPort: number;
-  stop(): void;
 }
 
 export async function startCluster(base: number): Promise<Cluster> {
-  const key = makeClientKey();
-  const hosts = await startHosts(HOST_NAMES, key, base);
-  const deadPort = await freePort();
-  return {
-    key,
-    hosts,
-    deadPort,
-    stop() {
-      for (const h of hosts) h.cleanup();
-      rmSync(key.dir, { recursive: true, force: true });
-    },
-  };
+  return { ...(await startHostCluster(HOST_NAMES, base)), deadPort: await freePort() };
 }
 
 export interface Site {

@@ -5,31 +5,14 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { makeClientKey, startHosts, type ClientKey, type FakeHost } from '../helpers/sshd.ts';
+import type { Cluster, FakeHost } from '../helpers/sshd.ts';
 import { run as exportRun } from '../../installer/commands/export.ts';
 import { run as installRun } from '../../installer/commands/install.ts';
 
 export const RUNBOOK = fileURLToPath(new URL('../fixtures/runbook-export', import.meta.url));
 export const ROOT = '/tmp/rb-export';
 
-export interface Cluster {
-  key: ClientKey;
-  hosts: FakeHost[];
-  stop(): void;
-}
-
-export async function startCluster(names: string[], base: number): Promise<Cluster> {
-  const key = makeClientKey();
-  const hosts = await startHosts(names, key, base);
-  return {
-    key,
-    hosts,
-    stop() {
-      for (const h of hosts) h.cleanup();
-      rmSync(key.dir, { recursive: true, force: true });
-    },
-  };
-}
+export { startCluster, type Cluster } from '../helpers/sshd.ts';
 
 export interface TestSite {
   name: string;

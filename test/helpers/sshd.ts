@@ -212,3 +212,23 @@ export async function startHosts(names: string[], key: ClientKey, base = 20): Pr
   await Promise.all(hosts.map((h) => h.start()));
   return hosts;
 }
+
+/** Several fake hosts sharing one client key, stopped together. */
+export interface Cluster {
+  key: ClientKey;
+  hosts: FakeHost[];
+  stop(): void;
+}
+
+export async function startCluster(names: string[], base: number): Promise<Cluster> {
+  const key = makeClientKey();
+  const hosts = await startHosts(names, key, base);
+  return {
+    key,
+    hosts,
+    stop() {
+      for (const h of hosts) h.cleanup();
+      rmSync(key.dir, { recursive: true, force: true });
+    },
+  };
+}
