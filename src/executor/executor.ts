@@ -45,6 +45,8 @@ interface Task {
   index: number;
   host: string;
   end: Deferred<TaskEnd>;
+  /** Ended ok/changed/skipped only because the CloudStack API simulator answered it. */
+  simulated?: boolean;
 }
 
 interface RunContext {
@@ -190,6 +192,9 @@ export class Executor {
     if (this.stopReason) return task.end.resolve('not-run');
     // Name the same host's instance of a required step first: that is the one the reader expects.
     const bads = deps.filter((_, i) => ['failed', 'blocked', 'not-run'].includes(depEnds[i]!));
+    // A machine is never changed for real on the strength of what only the simulator said:
+    // the simulator stands in for CloudStack in tests and the lab, not on a real server.
+    if (task.host !== API_HOST) bads.push(...deps.filter((d) => d.simulated));
     const bad = bads.find((d) => d.host === task.host) ?? bads[0];
     const env = this.environment(task.host);
     const hash = stepHash(task.step, env, new Set(this.plan.secrets));
@@ -220,13 +225,18 @@ export class Executor {
       this.emit({ type: 'step-start', id: task.step.id, host: task.host, title: task.step.title });
       let outcome: StepOutcome;
       if (bad) {
-        const how = bad.end.value === 'not-run' ? 'did not run' : `ended ${bad.end.value}`;
+        const how = bad.simulated
+          ? 'only the CloudStack API simulator answered'
+          : bad.end.value === 'not-run'
+            ? 'did not run'
+            : `ended ${bad.end.value}`;
         outcome = {
           status: 'blocked',
           reason: `requires ${bad.step.id} on ${bad.host}, which ${how}`,
         };
       } else if (done) {
         outcome = { status: 'skipped', reason: 'done in an earlier run' };
+        if (last.simulated) task.simulated = true;
       } else {
         const at = new Date().toISOString();
         this.journal!.append({
@@ -385,6 +395,7 @@ export class Executor {
       this.blocked.push({ id: step.id, host, reason: outcome.reason ?? '' });
     if (outcome.status === 'failed') this.stopReason = 'failed';
     if (outcome.simulated) this.simulatedSteps++;
+    if (outcome.simulated) task.simulated = true;
     this.emit({
       type: 'step-end',
       id: step.id,

@@ -27,6 +27,8 @@ export type JournalEntry =
       ms: number;
       reason?: string;
       exitCode?: number;
+      /** Answered by the CloudStack API simulator, not a real CloudStack. */
+      simulated?: boolean;
     }
   | { t: 'run-end'; run: string; at: string; result: 'completed' | 'failed' | 'interrupted' };
 
