@@ -1,0 +1,60 @@
+// The API chapter on a lab, answered by the CloudStack API simulator from test/simulator (no
+// CloudStack can be installed here: download.cloudstack.org is unreachable). A copy of the lab's
+// site file points cloudstack.endpoint at the simulator on loopback, and `runbook install
+// --from api-admin-user` runs the zone and verify chapters against it, as if the management
+// server had come up. Every answer is labelled simulated; machine steps after it stay blocked.
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parse, stringify } from 'yaml';
+import { startSimulator, type Simulator } from '../simulator/server.ts';
+import { runInstall, runVerify, type InstallRun } from './run-install.ts';
+
+export interface SimulatedApiRun {
+  install: InstallRun;
+  verify: { code: number; text: string };
+  /** Addresses of the KVM hosts the simulated CloudStack ended up with. */
+  hostAddresses: string[];
+  zoneState?: string;
+  site: string;
+}
+
+export const FIRST_API_STEP = 'api-admin-user';
+
+export async function runApiChapterAgainstSimulator(
+  labSite: string,
+  dir: string,
+): Promise<SimulatedApiRun> {
+  const sim: Simulator = await startSimulator({
+    delays: { jobMs: 200, hostUpMs: 1000, systemVmStartMs: 2000, agentUpMs: 1000 },
+  });
+  try {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    const site = parse(readFileSync(labSite, 'utf8')) as { cloudstack: { endpoint: string } };
+    site.cloudstack.endpoint = sim.endpoint;
+    const file = path.join(dir, 'site.yaml');
+    writeFileSync(
+      file,
+      `# The lab's site file with the API pointed at the CloudStack API simulator (not a real CloudStack).\n${stringify(site)}`,
+    );
+    const install = await runInstall(file, ['--from', FIRST_API_STEP], 30 * 60_000);
+    // The simulated system VMs take a moment to report Up after the zone is enabled.
+    let verify = await runVerify(file);
+    for (let attempt = 1; verify.code !== 0 && attempt < 10; attempt++) {
+      await sleep(3000);
+      verify = await runVerify(file);
+    }
+    return {
+      install,
+      verify,
+      site: file,
+      hostAddresses: sim.cloud.objects.host
+        .filter((h) => h.type === 'Routing')
+        .map((h) => String(h.ipaddress)),
+      zoneState: sim.cloud.objects.zone[0]?.allocationstate as string | undefined,
+    };
+  } finally {
+    await sim.close();
+  }
+}
