@@ -1,8 +1,26 @@
 // The Ansible export's files around the playbook: inventory, ansible.cfg, variables, the
 // secrets file and the README that says how to run it and why it is built this way.
+import { resolve } from 'node:path';
 import type { Plan } from '../plan/model.ts';
-import { capturedNames, hostFqdn, machinesWith } from './shared.ts';
+import { statePaths } from '../state/paths.ts';
+import { capturedNames, hostFqdn, machinesWith, shellQuote } from './shared.ts';
 import { toYaml, unsafe } from './yaml-out.ts';
+
+/** The host keys `runbook install` recorded for this site (it checks them on every connection). */
+export function installerKnownHosts(plan: Plan): string {
+  return statePaths(resolve(plan.siteFile)).knownHosts;
+}
+
+/**
+ * SSH options for every host: check host keys against the operator's own known_hosts and the
+ * ones the installer recorded, so a playbook run trusts exactly the machines `runbook install`
+ * trusted (a site reached through relayed ports, like the lab's, has keys nowhere else). The
+ * operator's file comes first: keys ssh learns itself are added there, never to the installer's.
+ */
+export function sshCommonArgs(plan: Plan): string {
+  const file = installerKnownHosts(plan).replace(/[\\"]/g, (c) => `\\${c}`);
+  return `-o ${shellQuote(`UserKnownHostsFile=~/.ssh/known_hosts "${file}"`)}`;
+}
 
 export function inventory(plan: Plan): string {
   const hostVars = (name: string) => {
@@ -27,7 +45,7 @@ export function inventory(plan: Plan): string {
     kvm: { hosts: hosts(kvm) },
   };
   if (aio.length) children.all_in_one = { hosts: hosts(aio) };
-  const doc = { all: { hosts: Object.fromEntries(plan.machines.map((m) => [m.name, hostVars(m.name)])), children } };
+  const doc = { all: { vars: { ansible_ssh_common_args: unsafe(sshCommonArgs(plan)) }, hosts: Object.fromEntries(plan.machines.map((m) => [m.name, hostVars(m.name)])), children } };
   return toYaml(doc, ` Machines of site "${plan.siteName}". The all-in-one machine is in both management and kvm.`);
 }
 
@@ -88,8 +106,10 @@ ansible-playbook site.yml --ask-vault-pass
 \`\`\`
 
 \`ansible.cfg\` points at \`inventory.yml\` and \`library/\`, turns on pipelining and runs
-all machines at once. Host keys are checked as usual: connect once with \`ssh\` first, or
-add them to \`known_hosts\`.
+all machines at once. Host keys are checked against your \`~/.ssh/known_hosts\` and the
+keys \`runbook install\` recorded for this site (\`${installerKnownHosts(plan)}\`, set in
+\`inventory.yml\` as \`ansible_ssh_common_args\`): a machine the installer has reached is
+trusted without more; for any other, connect once with \`ssh\` first.
 
 ## What is where
 
