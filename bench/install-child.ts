@@ -1,5 +1,5 @@
 // One `runbook install` in its own process, for the overhead benchmark: prints the step
-// counts and the process's peak memory (max RSS) as one JSON line.
+// counts, the process's peak memory (max RSS) and its own CPU time as one JSON line.
 //   node bench/install-child.ts SITE RUNBOOK
 import { run } from '../installer/commands/install.ts';
 
@@ -17,5 +17,5 @@ const code = await run({
     if (e.type === 'step-end') counts[e.status] = (counts[e.status] ?? 0) + 1;
   },
 });
-process.stdout.write(`${JSON.stringify({ code, changed: counts.changed ?? 0, counts, maxRssKb: process.resourceUsage().maxRSS })}\n`);
+process.stdout.write(`${JSON.stringify({ code, changed: counts.changed ?? 0, counts, maxRssKb: process.resourceUsage().maxRSS, cpuUs: process.resourceUsage().userCPUTime + process.resourceUsage().systemCPUTime })}\n`);
 process.exitCode = code;

@@ -6,7 +6,7 @@
 //   node bench/overhead.ts [--steps 100] [--hosts 1,4,16,32] [--ansible-hosts 1,4] [--rounds 1] [--json FILE]
 import { execa } from 'execa';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -64,17 +64,32 @@ function siteFor(hosts: FakeHost[], tag: string): string {
 interface InstallMeasure {
   ms: number;
   maxRssMb: number;
+  /** CPU time of the installer's own process. */
+  cpuMs: number;
+  /** How busy the whole machine was meanwhile (all cores; the fake hosts' sshd included). */
+  machineBusy: number;
+}
+
+/** Busy and total jiffies of all CPUs, from /proc/stat. */
+function cpuTicks(): { busy: number; total: number } {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const idle = fields[3]! + (fields[4] ?? 0);
+  const total = fields.reduce((a, b) => a + b, 0);
+  return { busy: total - idle, total };
 }
 
 async function installer(hosts: FakeHost[]): Promise<InstallMeasure> {
   const site = siteFor(hosts, 'install');
+  const ticks = cpuTicks();
   const start = performance.now();
   const r = await execa(NODE, [CHILD, site, runbook], { reject: false });
   const ms = performance.now() - start;
+  const after = cpuTicks();
   if (r.exitCode !== 0) throw new Error(`runbook install failed: ${r.stderr}`);
-  const child = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { changed: number; maxRssKb: number };
+  const child = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { changed: number; maxRssKb: number; cpuUs: number };
   if (child.changed !== STEPS * hosts.length) throw new Error(`runbook install ran ${child.changed} steps, not ${STEPS * hosts.length}`);
-  return { ms, maxRssMb: child.maxRssKb / 1024 };
+  const machineBusy = (after.busy - ticks.busy) / Math.max(1, after.total - ticks.total);
+  return { ms, maxRssMb: child.maxRssKb / 1024, cpuMs: child.cpuUs / 1000, machineBusy };
 }
 
 async function ansible(hosts: FakeHost[]): Promise<number> {
@@ -112,6 +127,9 @@ export interface OverheadRow {
   hosts: number;
   installMs: number;
   installMaxRssMb: number;
+  installCpuMs: number;
+  /** Share of all cores busy during the install (0..1). */
+  machineBusy: number;
   ansibleMs?: number;
   sshLoopMs: number;
 }
@@ -133,13 +151,15 @@ try {
       hosts: n,
       installMs: median(inst.map((x) => x.ms)),
       installMaxRssMb: Math.max(...inst.map((x) => x.maxRssMb)),
+      installCpuMs: median(inst.map((x) => x.cpuMs)),
+      machineBusy: median(inst.map((x) => x.machineBusy)),
       ...(ans.length ? { ansibleMs: median(ans) } : {}),
       sshLoopMs: median(loop),
     };
     rows.push(row);
     const ratio = (x?: number) => (x ? `${(x / row.installMs).toFixed(1)}x` : 'n/a');
     console.log(
-      `${String(n).padStart(2)} hosts x ${STEPS} steps: install ${(row.installMs / 1000).toFixed(2)} s (max RSS ${row.installMaxRssMb.toFixed(0)} MB)` +
+      `${String(n).padStart(2)} hosts x ${STEPS} steps: install ${(row.installMs / 1000).toFixed(2)} s (max RSS ${row.installMaxRssMb.toFixed(0)} MB, own CPU ${(row.installCpuMs / 1000).toFixed(1)} s, machine ${(row.machineBusy * 100).toFixed(0)}% busy)` +
         ` | ansible ${row.ansibleMs ? (row.ansibleMs / 1000).toFixed(1) : '-'} s (${ratio(row.ansibleMs)})` +
         ` | ssh loop ${(row.sshLoopMs / 1000).toFixed(2)} s (${ratio(row.sshLoopMs)})`,
     );

@@ -87,9 +87,9 @@ if (overhead) {
   lines.push(
     `${overhead.steps} steps of \`true\` on every host, ${overhead.rounds} round(s), median wall time. \`runbook install\` runs in its own process (fresh state, so every step runs); the Ansible playbook is the one \`runbook export --format ansible\` writes (pipelining on, \`-f\` = hosts; one task per step); the ssh loop runs \`ssh host true\` once per step, hosts in parallel.`,
     '',
-    '| hosts | runbook install | peak RSS | Ansible | Ansible ÷ install | ssh loop | ssh loop ÷ install |',
-    '|---:|---:|---:|---:|---:|---:|---:|',
-    ...overhead.rows.map((r) => `| ${r.hosts} | ${s(r.installMs)} | ${r.installMaxRssMb.toFixed(0)} MB | ${s(r.ansibleMs, 1)} | ${x(r.ansibleMs, r.installMs)} | ${s(r.sshLoopMs)} | ${x(r.sshLoopMs, r.installMs)} |`),
+    '| hosts | runbook install | peak RSS | installer CPU | machine busy | Ansible | Ansible ÷ install | ssh loop | ssh loop ÷ install |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...overhead.rows.map((r) => `| ${r.hosts} | ${s(r.installMs)} | ${r.installMaxRssMb.toFixed(0)} MB | ${s(r.installCpuMs, 1)} | ${(r.machineBusy * 100).toFixed(0)} % | ${s(r.ansibleMs, 1)} | ${x(r.ansibleMs, r.installMs)} | ${s(r.sshLoopMs)} | ${x(r.sshLoopMs, r.installMs)} |`),
     '',
   );
   const one = overhead.rows.find((r) => r.hosts === 1);
@@ -100,6 +100,10 @@ if (overhead) {
   lines.push(`- at least 5× faster than Ansible: ${Number.isFinite(worstAnsible) ? `${worstAnsible.toFixed(1)}× at worst, ${verdict(worstAnsible >= 5)}` : 'Ansible not run'}`);
   lines.push(`- at least 2× faster than the ssh loop: ${worstLoop.toFixed(1)}× at worst, ${verdict(worstLoop >= 2)}`);
   if (one && most.hosts > 1) lines.push(`- ${most.hosts} hosts in less than 1.5× the time of 1 host: ${(most.installMs / one.installMs).toFixed(2)}×, ${verdict(most.installMs / one.installMs < 1.5)}`);
+  if (one && most.hosts > 1)
+    lines.push(
+      `- installer CPU per host-step: ${((one.installCpuMs / (overhead.steps * one.hosts))).toFixed(1)} ms at ${one.hosts} host, ${(most.installCpuMs / (overhead.steps * most.hosts)).toFixed(1)} ms at ${most.hosts}; the machine was ${(one.machineBusy * 100).toFixed(0)} % busy at ${one.hosts} host and ${(most.machineBusy * 100).toFixed(0)} % at ${most.hosts} (the fake hosts' sshd and shells run on the same cores as the installer, so a busy machine means they, not the installer, set the pace)`,
+    );
   lines.push('');
 } else {
   lines.push('Did not complete; see the console output of `npm run bench`.', '');
