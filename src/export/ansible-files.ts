@@ -170,7 +170,10 @@ bash export.${captured.length ? ` Values the API steps capture (${captured.join(
   need it \`blocked\`; here they fail unless skipped with \`--skip-tags needs-cloudstack-repo\`.
 - The installer reverts a network change that strands a host; Ansible does not.
 - Ansible prints each task as it runs; the installer's per-step logs and journal are not kept.
-- Equivalence with \`runbook install\` is tested on loopback SSH hosts (test/export/); a run
-  on the lab VMs is still to come.
+- Ansible needs Python 3 on every machine; a minimal Debian 12 has none (install it first:
+  \`apt-get install python3\`). The installer and the bash export need only bash. Each task
+  also starts Python on the machine, so a run takes longer than \`runbook install\`.
+- Equivalence with \`runbook install\` is tested on loopback SSH hosts (test/export/) and on
+  the lab's Debian 12 VMs (test/lab/export-equivalence.test.ts).
 `;
 }

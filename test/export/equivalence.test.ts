@@ -1,7 +1,7 @@
 // The exported playbook and scripts leave the hosts as `runbook install` does, and a second
 // run changes nothing. Hosts are real OpenSSH servers on loopback (a management server and
 // two KVM hosts); the runbook (test/fixtures/runbook-export) writes files and runs scripts
-// under /tmp/rb-export/<site>/<host>. Equivalence on the lab VMs is still to come.
+// under /tmp/rb-export/<site>/<host>. The same on the lab VMs: test/lab/export-equivalence.test.ts.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

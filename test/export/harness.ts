@@ -115,11 +115,11 @@ export interface PlaybookRun {
   recap: Record<string, Record<string, number>>;
 }
 
-export async function ansiblePlaybook(dir: string, doneDir: string, extra: string[] = []): Promise<PlaybookRun> {
+export async function ansiblePlaybook(dir: string, doneDir: string, extra: string[] = [], timeoutMs = 300_000): Promise<PlaybookRun> {
   const r = await execa('ansible-playbook', ['site.yml', '-e', `runbook_done_dir=${doneDir}`, ...extra], {
     cwd: dir,
     reject: false,
-    timeout: 300_000,
+    timeout: timeoutMs,
     env: { ANSIBLE_HOST_KEY_CHECKING: 'False', ANSIBLE_NOCOLOR: '1', ANSIBLE_LOCAL_TEMP: join(dir, '.ansible-tmp') },
   });
   const output = `${r.stdout}\n${r.stderr}`;
