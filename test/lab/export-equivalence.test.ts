@@ -8,12 +8,12 @@
 // keeps .runbook/ beside the site file; the VMs keep their host keys across `lab down`.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labDown, labUp, type LabStatus } from '../../src/lab/lab.ts';
 import { labLayout } from '../../src/lab/layout.ts';
 import { statePaths } from '../../src/state/paths.ts';
 import { RUNBOOK, ansiblePlaybook, exportTo, type TestSite } from '../export/harness.ts';
-import { copyToVm, onVm, recapSummary, targetOf, vmState } from './export-vms.ts';
+import { claimLabDir, copyToVm, onVm, recapSummary, targetOf, vmState } from './export-vms.ts';
 import { ARTIFACTS, LabReport } from './report.ts';
 import { runInstall } from './run-install.ts';
 
@@ -70,8 +70,15 @@ async function compareWithInstall(phase: string): Promise<void> {
   expect(now).toEqual(installed);
 }
 
+let release: (() => void) | undefined;
+beforeAll(() => {
+  release = claimLabDir(dir);
+});
+
 afterAll(async () => {
+  if (!release) return; // another run owns the lab: leave it alone
   await labDown({ dir });
+  release();
   report.figure('total wall time (min)', (Date.now() - started) / 60_000);
   process.stdout.write(`lab report: ${report.write()}\n`);
 });

@@ -2,7 +2,7 @@
 // (so the loopback harness's hostState compares them), put an export folder on a VM, and run
 // a command there. Everything goes through the lab's loopback ports with its key and known_hosts.
 import { execa } from 'execa';
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { LabStatus } from '../../src/lab/lab.ts';
 import { sshTarget } from '../../src/lab/lab.ts';
@@ -89,4 +89,23 @@ export function recapSummary(recap: Record<string, Record<string, number>>): str
 
 export function siteDirOf(layout: LabLayout): string {
   return path.dirname(layout.siteFile);
+}
+
+/**
+ * Claim the lab folder for this test process. Two runs of the test (one alone, one in the whole
+ * `npm run test:lab`) would otherwise take each other's lab down, since each starts with
+ * `lab down`. A claim left by a process that has ended is taken over.
+ */
+export function claimLabDir(dir: string): () => void {
+  const file = path.join(dir, 'test-owner.pid');
+  mkdirSync(dir, { recursive: true });
+  if (existsSync(file)) {
+    const pid = Number(readFileSync(file, 'utf8').trim());
+    if (pid !== process.pid && Number.isInteger(pid) && pid > 0 && existsSync(`/proc/${pid}`))
+      throw new Error(`${dir} is in use by another run of this test (pid ${pid}); wait for it to end`);
+  }
+  writeFileSync(file, `${process.pid}\n`);
+  return () => {
+    if (existsSync(file) && readFileSync(file, 'utf8').trim() === String(process.pid)) rmSync(file);
+  };
 }
