@@ -83,6 +83,11 @@ export function renderPage(trials: Trial[]): string {
     'scenario: how many times it ran in the last `npm run test:reliability`, how',
     'many runs ended as expected, and notes such as the random seed used.',
     '',
+    'Rows that begin with "lab VMs" ran on two Debian 12 virtual machines of the',
+    '[local lab](/lab/) instead of test hosts on this machine: the installer',
+    'killed and resumed, a host cut off the network mid-step by setting its link',
+    'down, and a lab install running beside an install on other hosts.',
+    '',
     `Last run: ${latest}. Scenarios: ${trials.length}. Runs: ${runs}, of which ${passed} ended as expected.`,
     '',
     '| area | scenario | expected | runs | passed | outcome | notes |',
@@ -96,6 +101,9 @@ export function renderPage(trials: Trial[]): string {
     'npm run test:reliability',
     'npm run reliability:report',
     '```',
+    '',
+    'The lab rows need what `runbook lab up` needs and add about a quarter of an',
+    'hour under software emulation.',
     '',
   ].join('\n');
 }
