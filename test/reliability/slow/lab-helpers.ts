@@ -194,3 +194,37 @@ export function whereKilled(site: Site): string {
   if (ended) return 'after the run ended';
   return open.size > 0 ? `in ${[...open].join(' + ')}` : 'between steps';
 }
+
+/**
+ * Steps the fixture logged as running twice at once on a VM (`start <step> <pid>` / `end <step>
+ * <pid>` lines in /tmp/rb-overlap/<site>/<host>.log, appended in the order they happened): a
+ * copy left running by a killed installer, started again by the resume.
+ */
+export async function overlappingSteps(
+  site: Site,
+  lab: LabStatus,
+  layout: LabLayout,
+): Promise<string[]> {
+  const found: string[] = [];
+  for (const m of lab.machines) {
+    const r = await sshRun(
+      sshTarget(layout, m.sshPort),
+      `cat '/tmp/rb-overlap/${site.name}/${m.name}.log' 2>/dev/null || true`,
+      5 * 60_000,
+    );
+    if (r.exitCode !== 0)
+      throw new Error(`reading the step log on ${m.name} failed: ${String(r.stderr)}`);
+    const running = new Map<string, Set<string>>();
+    for (const line of String(r.stdout).split('\n')) {
+      const [what, step, pid] = line.split(' ');
+      if (!step || !pid) continue;
+      const set = running.get(step) ?? new Set<string>();
+      running.set(step, set);
+      if (what === 'start') {
+        if (set.size > 0) found.push(`${step}@${m.name}`);
+        set.add(pid);
+      } else set.delete(pid);
+    }
+  }
+  return found;
+}

@@ -4,7 +4,7 @@
 // install side by side with an install on loopback sshd hosts. One lab of two VMs serves them
 // all; every lab site has its own name (its files live under /tmp/rb-multi/<site> on the VMs)
 // and its own state folder, so runs never see each other's journal. Needs root and qemu.
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -40,6 +40,7 @@ import {
   makeLabSite,
   setLink,
   spawnLabInstall,
+  overlappingSteps,
   stepStarted,
   whereKilled,
   type Finished,
@@ -115,7 +116,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   try {
-    for (const s of sites) s.cleanup();
+    for (const s of sites) {
+      s.cleanup();
+      rmSync(`/tmp/rb-overlap/${s.name}`, { recursive: true, force: true }); // loopback sites' step logs
+    }
     cluster?.stop();
   } finally {
     await labDown({ dir: LAB_DIR });
@@ -137,8 +141,10 @@ describe('reliability on the lab (2 Debian 12 VMs under qemu)', () => {
           'journal readable after the kill; resume exits 0 without a stack trace; both VMs equal an undisturbed run (files, modes)',
         notes: '',
       };
+      let overlaps = 0;
       const notes = () =>
-        `seed ${seed} (KILL_SEED); kill n at a random moment of the n-th of ${KILLS} equal parts of a whole install (${Math.round(fullMs / 1000)} s); killed ${landed.join('; ')}`;
+        `seed ${seed} (KILL_SEED); kill n at a random moment of the n-th of ${KILLS} equal parts of a whole install (${Math.round(fullMs / 1000)} s); killed ${landed.join('; ')}` +
+        `; ${overlaps} of ${landed.length} resumes started a step again while the killed run's copy still ran on the VM`;
       await trackTrials(trial, KILLS, async (i) => {
         const site = newLabSite(`k${i}x`);
         // Random within the i-th of KILLS equal slices of an install, so the kills spread over
@@ -154,6 +160,14 @@ describe('reliability on the lab (2 Debian 12 VMs under qemu)', () => {
         if (killed.exitCode !== 0) expect(killed.exitCode, tail(killed)).toBe(-1);
         assertJournalIntact(site);
         await resumeAndCompare(site, `kill ${i} after ${delay} ms (seed ${seed})`);
+        // Reported, not asserted: nothing stops a step the kill cut short on the VM, and the resume
+        // does not wait for it (a known executor defect, reported). The end state above must hold.
+        const twice = await overlappingSteps(site, lab, layout);
+        if (twice.length > 0) {
+          overlaps++;
+          landed[landed.length - 1] += ` (ran twice at once: ${twice.join(', ')})`;
+        }
+        trial.notes = notes();
       });
       process.stdout.write(`lab kills: ${notes()}\n`);
     },
