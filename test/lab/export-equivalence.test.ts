@@ -6,7 +6,7 @@
 // (content, mode, owner) are compared with the loopback harness's hostState. The secrets and the
 // host keys the installer recorded are kept across `lab up` (which wipes them), as an operator
 // keeps .runbook/ beside the site file; the VMs keep their host keys across `lab down`.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labDown, labUp, type LabStatus } from '../../src/lab/lab.ts';
@@ -39,6 +39,19 @@ let kept: { state: string; knownHosts: string } | undefined;
 
 /** The site as the loopback harness's exportTo takes it: exports go to <lab dir>/export-<format>. */
 const labSite: TestSite = { name: SITE_NAME, dir, file: layout.siteFile, root: '', cleanup() {} };
+
+/**
+ * Export into a new folder: an export folder from an earlier run keeps its secrets file (by
+ * design: the operator may have encrypted it), which holds that run's passwords, not this one's.
+ */
+async function exportFresh(format: 'ansible' | 'bash'): Promise<string> {
+  rmSync(path.join(dir, `export-${format}`), { recursive: true, force: true });
+  const out = await exportTo(labSite, format);
+  const { secrets } = JSON.parse(kept!.state) as { secrets: Record<string, string> };
+  const file = path.join(out, format === 'ansible' ? 'secrets.yml' : 'secrets.env');
+  expect(readFileSync(file, 'utf8'), `${file} holds the install's secrets`).toContain(secrets.CLOUD_DB_PASSWORD);
+  return out;
+}
 
 async function freshLab(phase: string): Promise<void> {
   await labDown({ dir });
@@ -129,7 +142,7 @@ describe('exports of the fixture runbook on a management + 1 KVM host lab', () =
     report.figure('ansible: installing python3 on the VMs (s)', seconds(t));
 
     t = Date.now();
-    const exported = await exportTo(labSite, 'ansible');
+    const exported = await exportFresh('ansible');
     report.figure('ansible: export (s)', seconds(t));
     const inventory = readFileSync(path.join(exported, 'inventory.yml'), 'utf8');
     expect(inventory).toContain(state.knownHosts);
@@ -161,7 +174,7 @@ describe('exports of the fixture runbook on a management + 1 KVM host lab', () =
     await freshLab('bash');
     restoreInstallerState();
     let t = Date.now();
-    const exported = await exportTo(labSite, 'bash');
+    const exported = await exportFresh('bash');
     report.figure('bash: export (s)', seconds(t));
 
     // As an operator would: copy the folder to each machine and run that role's script as root.
