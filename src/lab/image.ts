@@ -25,11 +25,18 @@ export async function ensureBaseImage(cacheDir: string, logFile: string): Promis
   mkdirSync(path.dirname(logFile), { recursive: true });
   const log = createWriteStream(logFile, { flags: 'a' });
   log.on('error', () => {}); // a lost log line must not take the lab down
-  const child = execa(zx, [buildScript, '--cache', cacheDir], {
-    reject: false,
-    stdin: 'ignore',
-    env: { PATH: process.env.PATH },
-  });
+  // Two labs started at once (test:lab runs its layouts side by side) must not both build: the
+  // second waits on the lock, then finds the first one's image in the cache.
+  mkdirSync(cacheDir, { recursive: true });
+  const child = execa(
+    'flock',
+    [path.join(cacheDir, '.build.lock'), zx, buildScript, '--cache', cacheDir],
+    {
+      reject: false,
+      stdin: 'ignore',
+      env: { PATH: process.env.PATH },
+    },
+  );
   child.stderr?.pipe(log);
   const result = await child;
   log.end();

@@ -1,10 +1,10 @@
-// The runbook end to end on lab VMs: `runbook install` on an all-in-one lab and on a management
-// server + one KVM host; then the runbook's own checks and independent facts on the machines; the
+// One lab layout end to end; install-aio.test.ts and install-split.test.ts call it, and vitest
+// runs the two files side by side. `runbook install` of the bundled runbook on the lab; then the runbook's own checks and independent facts on the machines; the
 // API chapter against the CloudStack API simulator (labelled simulated: no CloudStack can be
 // installed here); and a second install that must change nothing. download.cloudstack.org is not
 // reachable from the lab, so the steps that need CloudStack's packages end `blocked` (reported,
 // not failed). On the split lab a bridge misconfiguration is injected first and must revert by
-// itself. RUNBOOK_LAB_LAYOUTS=aio,split picks the layouts (default both).
+// itself.
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,17 +18,14 @@ import { checkFacts, rerunStepChecks } from './machine-checks.ts';
 import { ARTIFACTS, LabReport } from './report.ts';
 import { runInstall, type StepEnd } from './run-install.ts';
 
-const layouts = (process.env.RUNBOOK_LAB_LAYOUTS ?? 'aio,split').split(',').map((s) => s.trim());
-const report = new LabReport('install', 'Runbook install on lab VMs');
 // Under TCG on a busy machine one install can take well over the suite's 30 minutes.
 const INSTALL_TIMEOUT_MS = Number(process.env.RUNBOOK_LAB_INSTALL_TIMEOUT_MIN ?? 240) * 60_000;
-const started = Date.now();
 
 /** Steps that need what this machine cannot reach: CloudStack's (or MySQL's) repository. */
 const unreachableRepository =
   /download\.cloudstack\.org|repo\.mysql\.com|package repository|APT repository/i;
 
-function recordSteps(layout: string, ends: StepEnd[]): void {
+function recordSteps(report: LabReport, layout: string, ends: StepEnd[]): void {
   for (const e of ends)
     report.step({
       layout,
@@ -41,13 +38,27 @@ function recordSteps(layout: string, ends: StepEnd[]): void {
     });
 }
 
-afterAll(() => {
-  report.figure('test:lab wall time (min)', (Date.now() - started) / 60_000);
-  process.stdout.write(`lab report: ${report.write()}\n`);
-});
+export type LayoutName = 'aio' | 'split';
 
-for (const name of layouts) {
-  const hosts = name === 'aio' ? 0 : name === 'split' ? 1 : NaN;
+/** RUNBOOK_LAB_LAYOUTS=aio or =split runs one of the two (default both). */
+export function layoutSelected(name: LayoutName): boolean {
+  return (process.env.RUNBOOK_LAB_LAYOUTS ?? 'aio,split')
+    .split(',')
+    .map((s) => s.trim())
+    .includes(name);
+}
+
+export function describeLayoutInstall(name: LayoutName): void {
+  const hosts = name === 'aio' ? 0 : 1;
+  const report = new LabReport(
+    `install-${name}`,
+    `Runbook install on the ${name === 'aio' ? 'all-in-one' : 'management + 1 KVM host'} lab`,
+  );
+  const started = Date.now();
+  afterAll(() => {
+    report.figure(`${name}: wall time (min)`, (Date.now() - started) / 60_000);
+    process.stdout.write(`lab report: ${report.write()}\n`);
+  });
   describe(`runbook install on the ${name === 'aio' ? 'all-in-one' : 'management + 1 KVM host'} lab`, () => {
     const dir = path.join(ARTIFACTS, `install-${name}`);
     const layout = labLayout(dir);
@@ -56,8 +67,6 @@ for (const name of layouts) {
     let lab: LabStatus;
 
     beforeAll(async () => {
-      if (Number.isNaN(hosts))
-        throw new Error(`RUNBOOK_LAB_LAYOUTS: unknown layout "${name}"; use aio, split or both`);
       await labDown({ dir });
       const t = Date.now();
       lab = await labUp({ hosts, memory: name === 'aio' ? 6144 : 4096, dir });
@@ -116,7 +125,7 @@ for (const name of layouts) {
         report.figure(`${name}: first install (s)`, (Date.now() - t) / 1000);
         for (const [status, count] of Object.entries(first.summary?.counts ?? {}))
           report.figure(`${name}: first install ${status}`, count);
-        recordSteps(name, first.ends);
+        recordSteps(report, name, first.ends);
         const failed = first.ends.filter((e) => e.status === 'failed');
         for (const f of failed)
           report.check(
@@ -157,7 +166,7 @@ for (const name of layouts) {
           path.join(dir, 'api-simulated'),
         );
         report.figure(`${name}: API chapter against the simulator (s)`, (Date.now() - t) / 1000);
-        recordSteps(name, run.install.ends);
+        recordSteps(report, name, run.install.ends);
         const apiEnds = run.install.ends.filter((e) => e.host === 'api');
         const notSimulated = apiEnds.filter(
           (e) => !e.simulated || !['ok', 'changed'].includes(e.status),
