@@ -85,6 +85,8 @@ beforeAll(async () => {
     hosts: 1,
     memory: 1024,
     dir: LAB_DIR,
+    // Under TCG beside other suites' VMs a boot took up to 3.6 min here; give it room.
+    bootTimeoutMs: 15 * MINUTES,
     onProgress: (m) => process.stdout.write(`lab: ${m}\n`),
   });
   expect(lab.machines.map((m) => m.name)).toEqual(['cloudstack-mgmt', 'kvm1']);
