@@ -5,7 +5,7 @@ import { API_HOST, type Machine, type Plan, type PlannedStep } from '../plan/mod
 import { Journal, lastEnds, readJournal, type StepStatus } from '../state/journal.ts';
 import { acquireLock } from '../state/lock.ts';
 import { StepLog } from '../state/logs.ts';
-import { ensureStateDir, statePaths, type StatePaths } from '../state/paths.ts';
+import { ensureStateDir, safeName, statePaths, type StatePaths } from '../state/paths.ts';
 import { ensureSecrets, mergeCaptured, readState, type SiteState } from '../state/store.ts';
 import { defaultTransport } from './transports.ts';
 import type { Transport } from '../transport/types.ts';
@@ -324,6 +324,7 @@ export class Executor {
         redactor: this.redactor,
         url,
         policy: this.policy,
+        lockName: `${safeName(this.plan.siteName)}.${safeName(host)}`,
         onOutput: (stream, line) =>
           this.emit({ type: 'step-output', id: step.id, host, stream, line }),
         onRetry: (attempt, delayMs, reason) =>
@@ -360,9 +361,16 @@ export class Executor {
     this.redactor.update(this.state);
     const simulated = result.simulated ? { simulated: true } : {};
     if (result.status === 'failed')
-      return { ...failed(this.redactor.redact(result.message ?? 'the API call failed'), command), ...simulated };
+      return {
+        ...failed(this.redactor.redact(result.message ?? 'the API call failed'), command),
+        ...simulated,
+      };
     if (result.status === 'blocked')
-      return { status: 'blocked', reason: result.message ?? 'blocked by the API client', ...simulated };
+      return {
+        status: 'blocked',
+        reason: result.message ?? 'blocked by the API client',
+        ...simulated,
+      };
     return { status: result.changed ? 'changed' : result.status, ...simulated };
   }
 

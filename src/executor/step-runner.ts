@@ -35,6 +35,8 @@ export interface StepRunInput {
   redactor: Redactor;
   url: string;
   policy: RetryPolicy;
+  /** The host-side lock the step's programs hold (see ExecRequest.lockName). */
+  lockName?: string;
   onOutput: (stream: OutputStream, line: string) => void;
   onRetry: (attempt: number, delayMs: number, reason: string) => void;
 }
@@ -87,6 +89,7 @@ export async function runStep(input: StepRunInput): Promise<StepOutcome> {
         env,
         input: stdin,
         timeoutSeconds: step.timeout,
+        lockName: input.lockName,
         onLine: (stream, raw) => {
           if (raw === FILE_CHANGED || raw === FILE_UNCHANGED) return void markers.push(raw);
           const line = input.redactor.redact(raw);

@@ -41,11 +41,32 @@ export function buildPayload(request: ExecRequest): Payload {
     'set -u; export LC_ALL=C',
     `IFS= read -r -N ${env.length} __rb_env && IFS= read -r -N ${script.length} __rb_script || exit 120`,
     'unset LC_ALL',
+    ...(request.lockName ? lockLines(request.lockName) : []),
     'set -a; eval "$__rb_env"; set +a; unset __rb_env',
     // `timeout` stops the whole process group of the step: TERM first, KILL 10 s later.
     `cd /; umask 022; exec timeout -k 10 ${timeout} bash -euo pipefail /dev/fd/3 3<<<"$__rb_script"`,
   ].join('\n');
   return { bootstrap, stdin: Buffer.concat([env, script, input]) };
+}
+
+/** How long a step waits for an earlier copy of itself (orphaned by a killed installer). */
+export const STEP_LOCK_WAIT_SECONDS = 900;
+
+/**
+ * fd 9 on a lock file under /run/lock, held through `exec` by `timeout`, the step's bash and
+ * its children. When the installer is killed, sshd closes the channel but nothing stops the
+ * step (no terminal, no SIGHUP), so the resume's copy waits here until the orphan ends.
+ */
+function lockLines(name: string): string[] {
+  if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new Error(`"${name}" cannot name a lock file`);
+  const file = `/run/lock/cloudstack-runbook.${name}.lock`;
+  return [
+    `mkdir -p /run/lock 2>/dev/null; exec 9>>${file} || exit 121`,
+    'if ! flock -n 9; then',
+    `  echo "waiting for a step of an earlier run that is still running on this host (lock ${file}; up to ${STEP_LOCK_WAIT_SECONDS} s)" >&2`,
+    `  flock -w ${STEP_LOCK_WAIT_SECONDS} 9 || { echo "a step of an earlier run still holds ${file} after ${STEP_LOCK_WAIT_SECONDS} s: look for it with fuser -v ${file}" >&2; exit 75; }`,
+    'fi',
+  ];
 }
 
 /**

@@ -13,6 +13,12 @@ export interface ExecRequest {
   input?: string;
   /** Seconds before the program is stopped (TERM, then KILL). */
   timeoutSeconds: number;
+  /**
+   * Name of a lock on the host ([A-Za-z0-9._-]) the program holds while it runs; a program with
+   * the same name waits for it. Keeps a step orphaned by a killed installer from running twice
+   * at once with the resume's copy.
+   */
+  lockName?: string;
   onLine?: (stream: OutputStream, line: string) => void;
 }
 
