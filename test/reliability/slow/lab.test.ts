@@ -162,14 +162,15 @@ describe('reliability on the lab (2 Debian 12 VMs under qemu)', () => {
         if (killed.exitCode !== 0) expect(killed.exitCode, tail(killed)).toBe(-1);
         assertJournalIntact(site);
         await resumeAndCompare(site, `kill ${i} after ${delay} ms (seed ${seed})`);
-        // Reported, not asserted: nothing stops a step the kill cut short on the VM, and the resume
-        // does not wait for it (a known executor defect, reported). The end state above must hold.
+        // D11 (fixed): a step the kill cut short runs on to its end on the VM; the resume's copy
+        // waits for it on the step lock, so no step ever runs twice at once.
         const twice = await overlappingSteps(site, lab, layout);
         if (twice.length > 0) {
           overlaps++;
           landed[landed.length - 1] += ` (ran twice at once: ${twice.join(', ')})`;
         }
         trial.notes = notes();
+        expect(twice, 'a step ran twice at once after the kill (D11)').toEqual([]);
       });
       process.stdout.write(`lab kills: ${notes()}\n`);
     },
