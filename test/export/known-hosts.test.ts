@@ -41,7 +41,9 @@ async function ping(): Promise<{ code: number; output: string }> {
     cwd: exported,
     reject: false,
     timeout: 120_000,
-    env: { HOME: home, ANSIBLE_HOST_KEY_CHECKING: 'True', ANSIBLE_NOCOLOR: '1', ANSIBLE_LOCAL_TEMP: join(home, 'tmp'), ANSIBLE_SSH_CONTROL_PATH_DIR: controlDir },
+    // Pipelining off here: with it, Ansible may write the module into ssh's stdin before ssh has
+    // refused the key, and then reports the broken pipe instead of ssh's reason.
+    env: { HOME: home, ANSIBLE_HOST_KEY_CHECKING: 'True', ANSIBLE_PIPELINING: 'False', ANSIBLE_NOCOLOR: '1', ANSIBLE_LOCAL_TEMP: join(home, 'tmp'), ANSIBLE_SSH_CONTROL_PATH_DIR: controlDir },
   });
   return { code: r.exitCode ?? -1, output: `${r.stdout}\n${r.stderr}` };
 }
