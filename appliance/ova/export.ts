@@ -16,9 +16,14 @@ export interface QemuImageInfo {
   subformat?: string;
 }
 
-export async function qemuImageInfo(file: string): Promise<QemuImageInfo> {
+export async function qemuImageInfo(
+  file: string,
+  options: { shared?: boolean } = {},
+): Promise<QemuImageInfo> {
+  // `shared`: the image is open in a running qemu; -U reads it without its write lock.
+  const args = ['info', '--output=json', ...(options.shared ? ['-U'] : []), file];
   const info = JSON.parse(
-    String((await execa('qemu-img', ['info', '--output=json', file])).stdout),
+    String((await execa('qemu-img', args)).stdout),
   ) as {
     format: string;
     'virtual-size': number;
