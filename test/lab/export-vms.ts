@@ -58,7 +58,9 @@ export async function vmState(
       { reject: false, timeout: 5 * 60_000, encoding: 'buffer', stdin: 'ignore' },
     );
     if (packed.exitCode !== 0)
-      throw new Error(`cannot read ${folder}/${m.name} on ${m.name}: ${Buffer.from(packed.stderr).toString()}`);
+      throw new Error(
+        `cannot read ${folder}/${m.name} on ${m.name}: ${Buffer.from(packed.stderr).toString()}`,
+      );
     if (packed.stdout.length === 0) continue;
     await execa('tar', ['-C', localDir, '-xpf', '-', '--same-owner', '--numeric-owner'], {
       input: packed.stdout,
@@ -69,7 +71,11 @@ export async function vmState(
 }
 
 /** Put the files of `localDir` into `remoteDir` on a VM (replacing it), modes kept. */
-export async function copyToVm(target: SshTarget, localDir: string, remoteDir: string): Promise<void> {
+export async function copyToVm(
+  target: SshTarget,
+  localDir: string,
+  remoteDir: string,
+): Promise<void> {
   const packed = await execa('tar', ['-C', localDir, '-cf', '-', '.'], { encoding: 'buffer' });
   const r = await onVm(
     target,
@@ -83,7 +89,10 @@ export async function copyToVm(target: SshTarget, localDir: string, remoteDir: s
 /** The per-host counts of an Ansible PLAY RECAP, flattened for the report. */
 export function recapSummary(recap: Record<string, Record<string, number>>): string {
   return Object.entries(recap)
-    .map(([host, c]) => `${host}: ok=${c.ok} changed=${c.changed} failed=${c.failed} skipped=${c.skipped}`)
+    .map(
+      ([host, c]) =>
+        `${host}: ok=${c.ok} changed=${c.changed} failed=${c.failed} skipped=${c.skipped}`,
+    )
     .join('; ');
 }
 
@@ -102,7 +111,9 @@ export function claimLabDir(dir: string): () => void {
   if (existsSync(file)) {
     const pid = Number(readFileSync(file, 'utf8').trim());
     if (pid !== process.pid && Number.isInteger(pid) && pid > 0 && existsSync(`/proc/${pid}`))
-      throw new Error(`${dir} is in use by another run of this test (pid ${pid}); wait for it to end`);
+      throw new Error(
+        `${dir} is in use by another run of this test (pid ${pid}); wait for it to end`,
+      );
   }
   writeFileSync(file, `${process.pid}\n`);
   return () => {
