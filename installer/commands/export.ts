@@ -21,10 +21,22 @@ export interface ExportOptions {
 function checkOptions(options: ExportOptions): ExportFormat {
   const problems = [];
   if (!(EXPORT_FORMATS as readonly string[]).includes(options.format)) {
-    problems.push({ file: '(command line)', line: 0, field: '--format', message: `"${options.format}" is not an export format`, fix: `use --format ${EXPORT_FORMATS.join(' or --format ')}` });
+    problems.push({
+      file: '(command line)',
+      line: 0,
+      field: '--format',
+      message: `"${options.format}" is not an export format`,
+      fix: `use --format ${EXPORT_FORMATS.join(' or --format ')}`,
+    });
   }
   if (!options.out || !options.out.trim()) {
-    problems.push({ file: '(command line)', line: 0, field: '--out', message: 'no folder to write the export into', fix: 'add --out DIR (a new or empty folder)' });
+    problems.push({
+      file: '(command line)',
+      line: 0,
+      field: '--out',
+      message: 'no folder to write the export into',
+      fix: 'add --out DIR (a new or empty folder)',
+    });
   }
   if (problems.length) throw new InputError(problems);
   return options.format as ExportFormat;
@@ -42,7 +54,17 @@ export async function run(options: ExportOptions): Promise<number> {
   const result = writeExport(options.out, format, plan.siteName, files, [secretsFile]);
   process.stdout.write(`Wrote the ${format} export of site "${plan.siteName}" to ${result.dir}:\n`);
   for (const f of result.written) process.stdout.write(`  ${f}\n`);
-  for (const f of result.kept) process.stdout.write(`  ${f} (kept as it was: it may hold your changes)\n`);
+  for (const f of result.kept)
+    process.stdout.write(`  ${f} (kept as it was: it may hold your changes)\n`);
+  // A kept secrets file from an earlier state would hand the machines old passwords.
+  for (const f of result.keptButDifferent)
+    process.stderr.write(
+      `warning: ${f} was kept from an earlier export and differs from the site's current secrets (${paths.state}); the export would use the old values. Delete ${f} and export again to write the current ones.\n`,
+    );
+  for (const f of result.keptEncrypted)
+    process.stderr.write(
+      `note: ${f} was kept encrypted from an earlier export and cannot be compared with the site's current secrets (${paths.state}); check it with \`ansible-vault view ${f}\`.\n`,
+    );
   process.stdout.write(
     format === 'bash'
       ? `${secretsFile} holds the secrets (mode 0600): keep it private.\n`

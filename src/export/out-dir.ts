@@ -1,7 +1,16 @@
 // The export folder: written only when it is new, empty, or holds an earlier export (it has
 // our marker file), so nothing of the operator's is ever overwritten. Files an operator owns
 // after the first export (the secrets file they may have encrypted) are kept as they are.
-import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { InputError } from '../diagnostics.ts';
 import type { ExportFile, ExportFormat } from './shared.ts';
@@ -23,7 +32,11 @@ function readMarker(dir: string): Marker | undefined {
   if (!existsSync(file)) return undefined;
   try {
     const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<Marker>;
-    return { format: parsed.format ?? 'bash', site: parsed.site ?? '', files: Array.isArray(parsed.files) ? parsed.files : [] };
+    return {
+      format: parsed.format ?? 'bash',
+      site: parsed.site ?? '',
+      files: Array.isArray(parsed.files) ? parsed.files : [],
+    };
   } catch {
     return { format: 'bash', site: '', files: [] };
   }
@@ -34,20 +47,35 @@ export interface WriteResult {
   written: string[];
   /** Files kept from the earlier export because the operator may have changed them. */
   kept: string[];
+  /** Kept files, readable as text, whose content is not what this export would write. */
+  keptButDifferent: string[];
+  /** Kept files encrypted with ansible-vault: their content cannot be compared. */
+  keptEncrypted: string[];
 }
 
 /**
  * Write an export into `out`. `keep` names files that are left alone when they already
  * exist (secrets the operator may have encrypted or edited).
  */
-export function writeExport(out: string, format: ExportFormat, site: string, files: ExportFile[], keep: string[] = []): WriteResult {
+export function writeExport(
+  out: string,
+  format: ExportFormat,
+  site: string,
+  files: ExportFile[],
+  keep: string[] = [],
+): WriteResult {
   const dir = resolve(out);
   if (existsSync(dir)) {
-    if (!statSync(dir).isDirectory()) throw problem(out, 'is a file, not a folder', 'name a new or empty folder for the export');
+    if (!statSync(dir).isDirectory())
+      throw problem(out, 'is a file, not a folder', 'name a new or empty folder for the export');
     const entries = readdirSync(dir);
     const marker = readMarker(dir);
     if (entries.length > 0 && !marker) {
-      throw problem(out, `is not empty and holds no earlier export (no ${MARKER_FILE} file), so writing there could overwrite your files`, 'name a new or empty folder, or remove its contents first');
+      throw problem(
+        out,
+        `is not empty and holds no earlier export (no ${MARKER_FILE} file), so writing there could overwrite your files`,
+        'name a new or empty folder, or remove its contents first',
+      );
     }
     // Files of the earlier export that this one no longer has go; the operator's own stay.
     const next = new Set(files.map((f) => f.path));
@@ -60,10 +88,15 @@ export function writeExport(out: string, format: ExportFormat, site: string, fil
   mkdirSync(dir, { recursive: true });
   const written: string[] = [];
   const kept: string[] = [];
+  const keptButDifferent: string[] = [];
+  const keptEncrypted: string[] = [];
   for (const file of files) {
     const target = join(dir, file.path);
     if (keep.includes(file.path) && existsSync(target)) {
       kept.push(file.path);
+      const old = readFileSync(target, 'utf8');
+      if (old.startsWith('$ANSIBLE_VAULT;')) keptEncrypted.push(file.path);
+      else if (old !== file.content) keptButDifferent.push(file.path);
       continue;
     }
     mkdirSync(dirname(target), { recursive: true });
@@ -73,5 +106,5 @@ export function writeExport(out: string, format: ExportFormat, site: string, fil
   }
   const marker: Marker = { format, site, files: files.map((f) => f.path) };
   writeFileSync(join(dir, MARKER_FILE), `${JSON.stringify(marker, null, 2)}\n`, { mode: 0o644 });
-  return { dir, written, kept };
+  return { dir, written, kept, keptButDifferent, keptEncrypted };
 }
