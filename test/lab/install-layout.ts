@@ -145,13 +145,14 @@ export function describeLayoutInstall(name: LayoutName): void {
           wronglyBlocked.length === 0,
           wronglyBlocked.map((e) => `${e.id}@${e.host}: ${e.reason}`).join('; '),
         );
+        // Look at the machines before asserting, so a failed run still reports what holds.
+        const stepFailures = await rerunStepChecks(plan, first.ends, knownHosts, report, name);
+        const factFailures = await checkFacts(plan, knownHosts, report, name);
         expect(first.summary, first.stderr.slice(-500)).toBeDefined();
         expect(failed.map((f) => `${f.id}@${f.host}`)).toEqual([]);
         expect(wronglyBlocked).toEqual([]);
         expect(first.code).toBe(0);
 
-        const stepFailures = await rerunStepChecks(plan, first.ends, knownHosts, report, name);
-        const factFailures = await checkFacts(plan, knownHosts, report, name);
         expect([...stepFailures, ...factFailures]).toEqual([]);
       },
       INSTALL_TIMEOUT_MS,
