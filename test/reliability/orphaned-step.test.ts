@@ -1,8 +1,8 @@
-// D11: kill -9 of the installer leaves the step it was running alive on the host (no terminal,
+// D11: kill -9 of the installer (while the step runs) leaves the step it was running alive on the host (no terminal,
 // so no SIGHUP). The resume must not start a second copy beside it: steps hold a per-site,
 // per-host lock on the host (src/transport/payload.ts), so the resume's copy waits, says so,
 // and starts only after the orphan ended.
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeSite, startCluster, type Cluster } from '../executor/cluster.ts';
@@ -26,7 +26,15 @@ describe('a step orphaned by kill -9 of the installer', () => {
           if (c.toString().includes('"step-start"') && c.toString().includes('"slow"')) resolve();
         }),
       );
-      await new Promise((r) => setTimeout(r, 1500));
+      // Kill once the step really runs on the host (its first log line), however loaded the
+      // machine is: the orphan must exist for the test to mean anything.
+      const hostLog = `/tmp/rb-orphan/${site.name}-mgmt.log`;
+      for (
+        let i = 0;
+        i < 600 && !(existsSync(hostLog) && readFileSync(hostLog, 'utf8').includes('start'));
+        i++
+      )
+        await new Promise((r) => setTimeout(r, 100));
       child.kill('SIGKILL');
       await child.catch(() => undefined);
       const resume = await runInstall(site, ['--yes', '--json'], RUNBOOK);
