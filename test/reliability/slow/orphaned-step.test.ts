@@ -5,10 +5,10 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeSite, startCluster, type Cluster } from '../executor/cluster.ts';
-import { runInstall, spawnRunbook } from './helpers.ts';
+import { makeSite, startCluster, type Cluster } from '../../executor/cluster.ts';
+import { runInstall, spawnRunbook } from '../helpers.ts';
 
-const RUNBOOK = new URL('./fixtures/runbook-orphan', import.meta.url).pathname;
+const RUNBOOK = new URL('../fixtures/runbook-orphan', import.meta.url).pathname;
 
 describe('a step orphaned by kill -9 of the installer', () => {
   let cluster: Cluster;
@@ -31,10 +31,11 @@ describe('a step orphaned by kill -9 of the installer', () => {
       const hostLog = `/tmp/rb-orphan/${site.name}-mgmt.log`;
       for (
         let i = 0;
-        i < 600 && !(existsSync(hostLog) && readFileSync(hostLog, 'utf8').includes('start'));
+        i < 1200 && !(existsSync(hostLog) && readFileSync(hostLog, 'utf8').includes('start'));
         i++
       )
         await new Promise((r) => setTimeout(r, 100));
+      expect(existsSync(hostLog), 'the step never started on the host').toBe(true);
       child.kill('SIGKILL');
       await child.catch(() => undefined);
       const resume = await runInstall(site, ['--yes', '--json'], RUNBOOK);
