@@ -58,6 +58,13 @@ export function sshTarget(layout: LabLayout, port: number): SshTarget {
   };
 }
 
+/** How to reach the lab machine called `name` over SSH. */
+export function machineTarget(layout: LabLayout, lab: LabStatus, name: string): SshTarget {
+  const machine = lab.machines.find((m) => m.name === name);
+  if (!machine) throw new Error(`the lab has no machine ${name}`);
+  return sshTarget(layout, machine.sshPort);
+}
+
 async function requireTools(): Promise<void> {
   if (process.getuid?.() !== 0)
     throw new Error(

@@ -34,12 +34,17 @@ export function sshArgs(target: SshTarget, command: string, connectTimeoutS = 10
   ];
 }
 
-/** Run `command` in the VM (never throws; look at exitCode). */
-export function sshRun(target: SshTarget, command: string, timeoutMs = 120_000): Promise<Result> {
-  return execa('ssh', sshArgs(target, command), {
+/** Run `command` in the VM (never throws; look at exitCode). `input` goes to its stdin. */
+export function sshRun(
+  target: SshTarget,
+  command: string,
+  timeoutMs = 120_000,
+  options: { input?: Uint8Array; connectTimeoutS?: number } = {},
+): Promise<Result> {
+  return execa('ssh', sshArgs(target, command, options.connectTimeoutS), {
     reject: false,
     timeout: timeoutMs,
-    stdin: 'ignore',
+    ...(options.input ? { input: options.input } : { stdin: 'ignore' as const }),
   }) as unknown as Promise<Result>;
 }
 

@@ -9,11 +9,11 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { labDown, labUp, type LabStatus } from '../../src/lab/lab.ts';
+import { labDown, labUp, machineTarget, type LabStatus } from '../../src/lab/lab.ts';
 import { labLayout } from '../../src/lab/layout.ts';
 import { statePaths } from '../../src/state/paths.ts';
 import { RUNBOOK, ansiblePlaybook, exportTo, type TestSite } from '../export/harness.ts';
-import { claimLabDir, copyToVm, onVm, recapSummary, targetOf, vmState } from './export-vms.ts';
+import { claimLabDir, copyToVm, onVm, recapSummary, vmState } from './export-vms.ts';
 import { ARTIFACTS, LabReport } from './report.ts';
 import { runInstall } from './run-install.ts';
 
@@ -174,7 +174,7 @@ describe('exports of the fixture runbook on a management + 1 KVM host lab', () =
       let t = Date.now();
       for (const m of lab.machines) {
         const r = await onVm(
-          targetOf(layout, lab, m.name),
+          machineTarget(layout, lab, m.name),
           'command -v python3 >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends python3 >/dev/null',
         );
         expect(r.code, `${m.name}: ${r.output}`).toBe(0);
@@ -256,7 +256,7 @@ describe('exports of the fixture runbook on a management + 1 KVM host lab', () =
         for (const [host, script] of scripts) {
           const start = Date.now();
           const r = await onVm(
-            targetOf(layout, lab, host),
+            machineTarget(layout, lab, host),
             `${remote}/${script} --host ${host}`,
             20 * 60_000,
           );
@@ -272,7 +272,8 @@ describe('exports of the fixture runbook on a management + 1 KVM host lab', () =
         return outputs;
       };
       t = Date.now();
-      for (const [host] of scripts) await copyToVm(targetOf(layout, lab, host), exported, remote);
+      for (const [host] of scripts)
+        await copyToVm(machineTarget(layout, lab, host), exported, remote);
       report.figure('bash: copying the export to the VMs (s)', seconds(t));
       const first = await runAll('first');
       // The scripts say `PATH: changed` for each file they write and `skipped: ...` for a done step.

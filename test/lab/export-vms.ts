@@ -5,19 +5,13 @@ import { execa } from 'execa';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { LabStatus } from '../../src/lab/lab.ts';
-import { sshTarget } from '../../src/lab/lab.ts';
 import type { LabLayout } from '../../src/lab/layout.ts';
-import { sshArgs, type SshTarget } from '../../src/lab/ssh.ts';
+import { sshArgs, sshRun, type SshTarget } from '../../src/lab/ssh.ts';
+import { machineTarget } from '../../src/lab/lab.ts';
 import { hostState, type TestSite } from '../export/harness.ts';
 
 /** Where the fixture runbook keeps each machine's files: /tmp/rb-export/<site>/<host>. */
 export const VM_ROOT = '/tmp/rb-export';
-
-export function targetOf(layout: LabLayout, lab: LabStatus, name: string): SshTarget {
-  const machine = lab.machines.find((m) => m.name === name);
-  if (!machine) throw new Error(`the lab has no machine ${name}`);
-  return sshTarget(layout, machine.sshPort);
-}
 
 /** Run `command` on a VM; never throws (look at code). */
 export async function onVm(
@@ -26,11 +20,7 @@ export async function onVm(
   timeoutMs = 10 * 60_000,
   input?: Uint8Array,
 ): Promise<{ code: number; output: string }> {
-  const r = await execa('ssh', sshArgs(target, command, 30), {
-    reject: false,
-    timeout: timeoutMs,
-    ...(input ? { input } : { stdin: 'ignore' as const }),
-  });
+  const r = await sshRun(target, command, timeoutMs, { input, connectTimeoutS: 30 });
   return { code: r.exitCode ?? -1, output: `${r.stdout}\n${r.stderr}`.trim() };
 }
 
@@ -51,7 +41,7 @@ export async function vmState(
     const packed = await execa(
       'ssh',
       sshArgs(
-        targetOf(layout, lab, m.name),
+        machineTarget(layout, lab, m.name),
         `if [ -d ${folder}/${m.name} ]; then tar -C ${folder} -cf - -- ${m.name}; fi`,
         30,
       ),

@@ -9,7 +9,7 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadInputs } from '../../installer/load-inputs.ts';
-import { labDown, labUp, sshTarget, type LabStatus } from '../../src/lab/lab.ts';
+import { labDown, labUp, machineTarget, type LabStatus } from '../../src/lab/lab.ts';
 import { labLayout } from '../../src/lab/layout.ts';
 import type { Plan } from '../../src/plan/model.ts';
 import { FIRST_API_STEP, runApiChapterAgainstSimulator } from './api-simulated.ts';
@@ -88,7 +88,7 @@ export function describeLayoutInstall(name: LayoutName): void {
             layout.siteFile,
             path.join(dir, 'bridge-injection'),
             kvm.name,
-            sshTarget(layout, kvm.sshPort),
+            machineTarget(layout, lab, kvm.name),
           );
           report.figure(
             `${name}: injected bridge fault, back after (s)`,

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
-import { sshTarget, type LabStatus } from '../../../src/lab/lab.ts';
+import { machineTarget, sshTarget, type LabStatus } from '../../../src/lab/lab.ts';
 import type { LabLayout } from '../../../src/lab/layout.ts';
 import { tapName } from '../../../src/lab/netns.ts';
 import { sshRun } from '../../../src/lab/ssh.ts';
@@ -147,8 +147,7 @@ export async function existsOnVm(
   machine: string,
   path: string,
 ): Promise<boolean> {
-  const m = lab.machines.find((x) => x.name === machine)!;
-  const r = await sshRun(sshTarget(layout, m.sshPort), `test -e '${path}'`, 5 * 60_000);
+  const r = await sshRun(machineTarget(layout, lab, machine), `test -e '${path}'`, 5 * 60_000);
   if (r.exitCode !== 0 && r.exitCode !== 1)
     throw new Error(`ssh to ${machine} failed: ${String(r.stderr)}`);
   return r.exitCode === 0;
