@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { makeClientKey, startHosts, type FakeHost } from '../test/helpers/sshd.ts';
+import { hostCpuMeter } from './host-cpu.ts';
 
 const { values } = parseArgs({
   options: {
@@ -34,6 +35,8 @@ const work = mkdtempSync(join(tmpdir(), 'rb-bench-overhead-'));
 const key = makeClientKey();
 const all = await startHosts(Array.from({ length: Math.max(...COUNTS) }, (_, i) => `b${i + 1}`), key, 140);
 const knownHosts = join(work, 'known_hosts');
+const hostCpu = hostCpuMeter(all.map((h) => h.pid!));
+if ('unavailable' in hostCpu) console.log(`host-side CPU: not measured (${hostCpu.unavailable})`);
 writeFileSync(knownHosts, all.map((h) => execFileSync('ssh-keyscan', ['-p', String(h.port), '-t', 'ed25519', h.address], { stdio: ['ignore', 'pipe', 'ignore'] }).toString()).join(''));
 
 // The runbook: one page, STEPS trivial steps on every machine.
@@ -68,6 +71,8 @@ interface InstallMeasure {
   cpuMs: number;
   /** How busy the whole machine was meanwhile (all cores; the fake hosts' sshd included). */
   machineBusy: number;
+  /** CPU the fake hosts spent (sshd and the step programs), when the cgroup meter works. */
+  hostCpuMs?: number;
 }
 
 /** Busy and total jiffies of all CPUs, from /proc/stat. */
@@ -81,15 +86,17 @@ function cpuTicks(): { busy: number; total: number } {
 async function installer(hosts: FakeHost[]): Promise<InstallMeasure> {
   const site = siteFor(hosts, 'install');
   const ticks = cpuTicks();
+  const hostBefore = 'usageNs' in hostCpu ? hostCpu.usageNs() : undefined;
   const start = performance.now();
   const r = await execa(NODE, [CHILD, site, runbook], { reject: false });
   const ms = performance.now() - start;
   const after = cpuTicks();
+  const hostCpuMs = hostBefore !== undefined && 'usageNs' in hostCpu ? (hostCpu.usageNs() - hostBefore) / 1e6 : undefined;
   if (r.exitCode !== 0) throw new Error(`runbook install failed: ${r.stderr}`);
   const child = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { changed: number; maxRssKb: number; cpuUs: number };
   if (child.changed !== STEPS * hosts.length) throw new Error(`runbook install ran ${child.changed} steps, not ${STEPS * hosts.length}`);
   const machineBusy = (after.busy - ticks.busy) / Math.max(1, after.total - ticks.total);
-  return { ms, maxRssMb: child.maxRssKb / 1024, cpuMs: child.cpuUs / 1000, machineBusy };
+  return { ms, maxRssMb: child.maxRssKb / 1024, cpuMs: child.cpuUs / 1000, machineBusy, ...(hostCpuMs !== undefined ? { hostCpuMs } : {}) };
 }
 
 async function ansible(hosts: FakeHost[]): Promise<number> {
@@ -130,6 +137,10 @@ export interface OverheadRow {
   installCpuMs: number;
   /** Share of all cores busy during the install (0..1). */
   machineBusy: number;
+  /** CPU the fake hosts spent per step and host (sshd, shells, the step), when measured. */
+  hostCpuMsPerStep?: number;
+  /** The installer's own CPU per step and host. */
+  installCpuMsPerStep: number;
   ansibleMs?: number;
   sshLoopMs: number;
 }
@@ -153,19 +164,23 @@ try {
       installMaxRssMb: Math.max(...inst.map((x) => x.maxRssMb)),
       installCpuMs: median(inst.map((x) => x.cpuMs)),
       machineBusy: median(inst.map((x) => x.machineBusy)),
+      installCpuMsPerStep: median(inst.map((x) => x.cpuMs)) / (STEPS * n),
+      ...(inst[0]!.hostCpuMs !== undefined ? { hostCpuMsPerStep: median(inst.map((x) => x.hostCpuMs!)) / (STEPS * n) } : {}),
       ...(ans.length ? { ansibleMs: median(ans) } : {}),
       sshLoopMs: median(loop),
     };
     rows.push(row);
     const ratio = (x?: number) => (x ? `${(x / row.installMs).toFixed(1)}x` : 'n/a');
     console.log(
-      `${String(n).padStart(2)} hosts x ${STEPS} steps: install ${(row.installMs / 1000).toFixed(2)} s (max RSS ${row.installMaxRssMb.toFixed(0)} MB, own CPU ${(row.installCpuMs / 1000).toFixed(1)} s, machine ${(row.machineBusy * 100).toFixed(0)}% busy)` +
+      `${String(n).padStart(2)} hosts x ${STEPS} steps: install ${(row.installMs / 1000).toFixed(2)} s (max RSS ${row.installMaxRssMb.toFixed(0)} MB, own CPU ${(row.installCpuMs / 1000).toFixed(1)} s, machine ${(row.machineBusy * 100).toFixed(0)}% busy;` +
+        ` per step and host: installer ${row.installCpuMsPerStep.toFixed(1)} ms CPU, host ${row.hostCpuMsPerStep?.toFixed(1) ?? '?'} ms CPU)` +
         ` | ansible ${row.ansibleMs ? (row.ansibleMs / 1000).toFixed(1) : '-'} s (${ratio(row.ansibleMs)})` +
         ` | ssh loop ${(row.sshLoopMs / 1000).toFixed(2)} s (${ratio(row.sshLoopMs)})`,
     );
   }
   if (values.json) writeFileSync(values.json, JSON.stringify({ steps: STEPS, rounds: ROUNDS, rows }, null, 2));
 } finally {
+  if ('close' in hostCpu) hostCpu.close();
   for (const h of all) h.cleanup();
   rmSync(key.dir, { recursive: true, force: true });
   rmSync(work, { recursive: true, force: true });

@@ -1,9 +1,17 @@
-// The append-only journal: one JSON object per line, each written whole with one write() and
-// fsync'd, so a kill at any instant leaves at worst a torn last line, which reading ignores
-// and the next writer cuts off before appending.
+// The append-only journal: one JSON object per line, each written whole with one write(), so a
+// kill at any instant leaves at worst a torn last line, which reading ignores and the next
+// writer cuts off before appending.
+//
+// Durability is group-committed: a line is in the kernel once write() returns (a killed
+// installer loses nothing), and fsync runs in the background for every line written since the
+// last one. With 32 hosts ending steps at once, a synchronous fsync per line (about 3 ms here)
+// held the event loop for seconds and serialised the hosts. A power cut can cost the last few
+// lines; that is the case a resume already handles (a step without its end runs again, and its
+// check makes that safe). close() syncs whatever is left before it returns.
 import {
   closeSync,
   existsSync,
+  fsync,
   fsyncSync,
   ftruncateSync,
   openSync,
@@ -48,6 +56,10 @@ export function readJournal(file: string): JournalEntry[] {
 
 export class Journal {
   private readonly fd: number;
+  private syncing = false;
+  private dirty = false;
+  private closed = false;
+  private syncFailure: Error | undefined;
 
   constructor(file: string) {
     this.fd = openSync(file, 'a+', 0o600);
@@ -63,12 +75,34 @@ export class Journal {
   }
 
   append(entry: JournalEntry): void {
+    // A background fsync that failed (EIO, a full disk) stops the run at the next line, as a
+    // failed write does.
+    if (this.syncFailure) throw this.syncFailure;
     writeSync(this.fd, JSON.stringify(entry) + '\n');
-    fsyncSync(this.fd);
+    this.dirty = true;
+    this.syncInBackground();
   }
 
+  private syncInBackground(): void {
+    if (this.syncing || !this.dirty || this.closed) return;
+    this.syncing = true;
+    this.dirty = false;
+    fsync(this.fd, (error) => {
+      this.syncing = false;
+      if (this.closed) return closeSync(this.fd);
+      if (error) this.syncFailure ??= error;
+      else this.syncInBackground();
+    });
+  }
+
+  /** Sync every line written and release the file. */
   close(): void {
-    closeSync(this.fd);
+    if (this.closed) return;
+    this.closed = true;
+    fsyncSync(this.fd);
+    // A background fsync still in flight owns the descriptor until its callback closes it, so
+    // the number cannot be reused under it.
+    if (!this.syncing) closeSync(this.fd);
   }
 }
 

@@ -5,6 +5,8 @@ import {
   appendFileSync,
   mkdtempSync,
   readFileSync,
+  readdirSync,
+  readlinkSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -33,6 +35,31 @@ describe('journal', () => {
     const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean);
     expect(lines.map((l) => JSON.parse(l).run)).toEqual(['a', 'c']);
     expect(statSync(file).mode & 0o777).toBe(0o600);
+  });
+});
+
+describe('journal group commit', () => {
+  it('shows each line to readers at once, keeps every line of a burst, and leaks no descriptor', async () => {
+    const file = join(dir, 'burst.jsonl');
+    const holdsFile = () =>
+      readdirSync('/proc/self/fd').some((fd) => {
+        try {
+          return readlinkSync(`/proc/self/fd/${fd}`) === file;
+        } catch {
+          return false; // the descriptor readdir itself used, gone already
+        }
+      });
+    const j = new Journal(file);
+    j.append({ t: 'run-start', run: 'r', at: 'now', pid: 1, steps: 500 });
+    expect(holdsFile()).toBe(true);
+    // a `runbook status` reading beside a running install sees the line before any sync
+    expect(readJournal(file).map((e) => e.t)).toEqual(['run-start']);
+    for (let i = 0; i < 500; i++)
+      j.append({ t: 'step-start', run: 'r', at: 'now', id: `s${i}`, host: `h${i % 32}`, hash: 'x' });
+    j.close(); // a background fsync is usually still in flight here
+    expect(readJournal(file)).toHaveLength(501);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(holdsFile()).toBe(false);
   });
 });
 
