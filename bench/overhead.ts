@@ -88,7 +88,9 @@ async function installer(hosts: FakeHost[]): Promise<InstallMeasure> {
   const ticks = cpuTicks();
   const hostBefore = 'usageNs' in hostCpu ? hostCpu.usageNs() : undefined;
   const start = performance.now();
-  const r = await execa(NODE, [CHILD, site, runbook], { reject: false });
+  // RB_BENCH_PROFILE=DIR: a CPU profile of each install (node --cpu-prof) lands in DIR.
+  const profile = process.env.RB_BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.RB_BENCH_PROFILE] : [];
+  const r = await execa(NODE, [...profile, CHILD, site, runbook], { reject: false });
   const ms = performance.now() - start;
   const after = cpuTicks();
   const hostCpuMs = hostBefore !== undefined && 'usageNs' in hostCpu ? (hostCpu.usageNs() - hostBefore) / 1e6 : undefined;

@@ -87,9 +87,9 @@ if (overhead) {
   lines.push(
     `${overhead.steps} steps of \`true\` on every host, ${overhead.rounds} round(s), median wall time. \`runbook install\` runs in its own process (fresh state, so every step runs); the Ansible playbook is the one \`runbook export --format ansible\` writes (pipelining on, \`-f\` = hosts; one task per step); the ssh loop runs \`ssh host true\` once per step, hosts in parallel.`,
     '',
-    '| hosts | runbook install | peak RSS | installer CPU | machine busy | Ansible | Ansible ÷ install | ssh loop | ssh loop ÷ install |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-    ...overhead.rows.map((r) => `| ${r.hosts} | ${s(r.installMs)} | ${r.installMaxRssMb.toFixed(0)} MB | ${s(r.installCpuMs, 1)} | ${(r.machineBusy * 100).toFixed(0)} % | ${s(r.ansibleMs, 1)} | ${x(r.ansibleMs, r.installMs)} | ${s(r.sshLoopMs)} | ${x(r.sshLoopMs, r.installMs)} |`),
+    '| hosts | runbook install | peak RSS | installer CPU | hosts\' CPU per step | machine busy | Ansible | Ansible ÷ install | ssh loop | ssh loop ÷ install |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...overhead.rows.map((r) => `| ${r.hosts} | ${s(r.installMs)} | ${r.installMaxRssMb.toFixed(0)} MB | ${s(r.installCpuMs, 1)} | ${r.hostCpuMsPerStep === undefined ? 'not measured' : `${r.hostCpuMsPerStep.toFixed(1)} ms`} | ${(r.machineBusy * 100).toFixed(0)} % | ${s(r.ansibleMs, 1)} | ${x(r.ansibleMs, r.installMs)} | ${s(r.sshLoopMs)} | ${x(r.sshLoopMs, r.installMs)} |`),
     '',
   );
   const one = overhead.rows.find((r) => r.hosts === 1);
@@ -104,6 +104,14 @@ if (overhead) {
     lines.push(
       `- installer CPU per host-step: ${((one.installCpuMs / (overhead.steps * one.hosts))).toFixed(1)} ms at ${one.hosts} host, ${(most.installCpuMs / (overhead.steps * most.hosts)).toFixed(1)} ms at ${most.hosts}; the machine was ${(one.machineBusy * 100).toFixed(0)} % busy at ${one.hosts} host and ${(most.machineBusy * 100).toFixed(0)} % at ${most.hosts} (the fake hosts' sshd and shells run on the same cores as the installer, so a busy machine means they, not the installer, set the pace)`,
     );
+  if (one && most.hosts > 1 && most.hostCpuMsPerStep !== undefined) {
+    // All the CPU the run needed (installer + every fake host), spread perfectly over the cores:
+    // no scheduler can finish sooner, so this bounds the ratio from below on this machine.
+    const floorMs = (most.installCpuMs + most.hostCpuMsPerStep * overhead.steps * most.hosts) / cpus().length;
+    lines.push(
+      `- the CPU floor at ${most.hosts} hosts: the installer and the fake hosts together needed ${s(most.installCpuMs + most.hostCpuMsPerStep * overhead.steps * most.hosts, 1)} of CPU, so on ${cpus().length} cores no run can take less than ${s(floorMs, 1)}, ${(floorMs / one.installMs).toFixed(2)}× the 1-host time. On real machines each host brings its own CPU and this floor does not exist.`,
+    );
+  }
   lines.push('');
 } else {
   lines.push('Did not complete; see the console output of `npm run bench`.', '');

@@ -21,6 +21,14 @@ export class LineSplitter {
     }
   }
 
+  /** Emit a pending partial line now, if there is one (its newline is known to be coming). */
+  flushPartial(): boolean {
+    if (this.pending.length === 0) return false;
+    this.emit(this.pending.replace(/\r$/, ''));
+    this.pending = '';
+    return true;
+  }
+
   end(): void {
     this.pending += this.decoder.end();
     if (this.pending.length > 0) this.emit(this.pending.replace(/\r$/, ''));

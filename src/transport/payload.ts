@@ -41,7 +41,7 @@ export function buildPayload(request: ExecRequest): Payload {
     'set -u; export LC_ALL=C',
     `IFS= read -r -N ${env.length} __rb_env && IFS= read -r -N ${script.length} __rb_script || exit 120`,
     'unset LC_ALL',
-    ...(request.lockName ? lockLines(request.lockName) : []),
+    ...(request.lockName ? lockLines(lockFile(request.lockName)) : []),
     'set -a; eval "$__rb_env"; set +a; unset __rb_env',
     // `timeout` stops the whole process group of the step: TERM first, KILL 10 s later.
     `cd /; umask 022; exec timeout -k 10 ${timeout} bash -euo pipefail /dev/fd/3 3<<<"$__rb_script"`,
@@ -52,14 +52,23 @@ export function buildPayload(request: ExecRequest): Payload {
 /** How long a step waits for an earlier copy of itself (orphaned by a killed installer). */
 export const STEP_LOCK_WAIT_SECONDS = 900;
 
+/** The lock file for a lock name; the name is checked, so the path is a safe shell word. */
+export function lockFile(name: string): string {
+  if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new Error(`"${name}" cannot name a lock file`);
+  return `/run/lock/cloudstack-runbook.${name}.lock`;
+}
+
+/** The same path as a shell word, from a variable holding a name already checked. */
+export function lockFileFromVariable(variable: string): string {
+  return `/run/lock/cloudstack-runbook.\${${variable}}.lock`;
+}
+
 /**
- * fd 9 on a lock file under /run/lock, held through `exec` by `timeout`, the step's bash and
+ * fd 9 on a lock file under /run/lock (`file`: a shell word naming it), held through `exec` by `timeout`, the step's bash and
  * its children. When the installer is killed, sshd closes the channel but nothing stops the
  * step (no terminal, no SIGHUP), so the resume's copy waits here until the orphan ends.
  */
-function lockLines(name: string): string[] {
-  if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new Error(`"${name}" cannot name a lock file`);
-  const file = `/run/lock/cloudstack-runbook.${name}.lock`;
+export function lockLines(file: string): string[] {
   return [
     `mkdir -p /run/lock 2>/dev/null; exec 9>>${file} || exit 121`,
     'if ! flock -n 9; then',

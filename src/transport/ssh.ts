@@ -15,6 +15,8 @@ import {
 } from './known-hosts.ts';
 import { LineSplitter } from './lines.ts';
 import { buildPayload, remoteCommand } from './payload.ts';
+import { runnerCanCarry, runnerProgram } from './runner.ts';
+import { RunnerChannel } from './runner-channel.ts';
 import type { ExecRequest, ExecResult, Transport } from './types.ts';
 import { TransportError } from './types.ts';
 
@@ -43,6 +45,8 @@ export class SshTransport implements Transport {
   private lostBetweenPrograms = false;
   private closedByInstaller = false;
   private readonly running = new Set<(reason: string) => void>();
+  /** The long-lived runner on the current connection (runner.ts), once a program needed it. */
+  private runner: Promise<RunnerChannel> | undefined;
 
   constructor(options: SshTransportOptions) {
     this.options = options;
@@ -175,6 +179,7 @@ export class SshTransport implements Transport {
 
   async exec(request: ExecRequest): Promise<ExecResult> {
     if (this.lostReason && this.lostBetweenPrograms) {
+      this.runner = undefined;
       this.client = undefined;
       this.connecting = undefined;
       this.lostReason = undefined;
@@ -184,57 +189,133 @@ export class SshTransport implements Transport {
     await this.connect();
     const client = this.client!;
     if (this.lostReason) throw new TransportError(this.host, this.lostReason);
-    const { bootstrap, stdin } = buildPayload(request);
-    const sudoPassword = this.options.target.user !== 'root' && this.password !== undefined;
-    const command = remoteCommand(bootstrap, this.options.target.user, sudoPassword);
-    const input = sudoPassword ? Buffer.concat([Buffer.from(this.password + '\n'), stdin]) : stdin;
+    // Programs go to the connection's runner; one that arrives while the runner is busy (two
+    // programs at once on one host) or that the runner cannot carry gets a session of its own.
+    const runner = runnerCanCarry(request) ? await this.idleRunner(client) : undefined;
+    if (this.lostReason) throw new TransportError(this.host, this.lostReason);
+    if (runner) return this.execOnRunner(runner, request);
+    // The runner keeps the step lock it took until it exits: a program of this same run must
+    // not wait for it.
+    const held = (await this.runner?.catch(() => undefined))?.heldLock;
+    return this.execOnOwnSession(
+      client,
+      held && held === request.lockName ? { ...request, lockName: undefined } : request,
+    );
+  }
 
-    return new Promise<ExecResult>((resolve, reject) => {
-      let settled = false;
-      const fail = (reason: string) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(backstop);
-        this.running.delete(fail);
-        reject(new TransportError(this.host, reason));
-      };
-      this.running.add(fail);
-      const backstop = setTimeout(
-        () =>
-          fail(`${this.host} did not answer within ${request.timeoutSeconds + BACKSTOP_SECONDS} s`),
-        (request.timeoutSeconds + BACKSTOP_SECONDS) * 1000,
-      );
-      client.exec(command, (error, channel) => {
-        if (error) return fail(`cannot start a program on ${this.host}: ${error.message}`);
-        const out = new LineSplitter((line) => request.onLine?.('stdout', line));
-        const err = new LineSplitter((line) => request.onLine?.('stderr', line));
-        let exit: number | undefined;
-        channel.on('data', (chunk: Buffer) => out.push(chunk));
-        channel.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-        channel.on('exit', (code: number | null, signal?: string) => {
-          exit = code ?? (signal ? 128 + (signalNumbers[signal] ?? 0) : 255);
-        });
-        channel.on('close', () => {
-          out.end();
-          err.end();
-          if (settled) return;
-          if (exit === undefined)
-            return fail(
-              this.lostReason ?? `connection to ${this.host} was lost while a program ran`,
-            );
-          settled = true;
-          clearTimeout(backstop);
-          this.running.delete(fail);
-          resolve({ exitCode: exit, timedOut: exit === 124 });
-        });
-        channel.end(input);
+  /**
+   * The runner, reserved for the caller, starting it on first use; undefined if another
+   * program holds it. Reservation happens in the same synchronous stretch as the check, so two
+   * programs started at once can never both be handed the runner.
+   */
+  private async idleRunner(client: Client): Promise<RunnerChannel | undefined> {
+    let current = this.runner ? await this.runner.catch(() => undefined) : undefined;
+    if (!current || current.closed) {
+      const starting = this.startRunner(client);
+      this.runner = starting;
+      current = await starting.catch((error: Error) => {
+        if (this.runner === starting) this.runner = undefined;
+        throw new TransportError(this.host, `cannot start a program on ${this.host}: ${error.message}`);
+      });
+    }
+    return current.tryReserve() ? current : undefined;
+  }
+
+  private startRunner(client: Client): Promise<RunnerChannel> {
+    return new Promise<RunnerChannel>((resolve, reject) => {
+      client.exec(this.command(runnerProgram()), (error, channel) => {
+        if (error) return reject(error);
+        const sudoPassword = this.sudoPassword();
+        if (sudoPassword !== undefined) channel.write(`${sudoPassword}\n`);
+        resolve(new RunnerChannel(channel));
       });
     });
+  }
+
+  private sudoPassword(): string | undefined {
+    return this.options.target.user !== 'root' ? this.password : undefined;
+  }
+
+  private command(bootstrap: string): string {
+    const user = this.options.target.user;
+    return remoteCommand(bootstrap, user, this.sudoPassword() !== undefined);
+  }
+
+  /** Settle a program once: the backstop, the runner and a lost connection all race to it. */
+  private settleOnce(request: ExecRequest, onBackstop: () => void) {
+    let settled = false;
+    let resolveIt!: (result: ExecResult) => void;
+    let rejectIt!: (error: Error) => void;
+    const promise = new Promise<ExecResult>((resolve, reject) => {
+      resolveIt = resolve;
+      rejectIt = reject;
+    });
+    const finish = () => {
+      settled = true;
+      clearTimeout(backstop);
+      this.running.delete(fail);
+    };
+    const fail = (reason: string) => {
+      if (settled) return;
+      finish();
+      rejectIt(new TransportError(this.host, reason));
+    };
+    const succeed = (result: ExecResult) => {
+      if (settled) return;
+      finish();
+      resolveIt(result);
+    };
+    this.running.add(fail);
+    const limit = request.timeoutSeconds + BACKSTOP_SECONDS;
+    const backstop = setTimeout(() => {
+      onBackstop();
+      fail(`${this.host} did not answer within ${limit} s`);
+    }, limit * 1000);
+    return { promise, fail, succeed, isSettled: () => settled };
+  }
+
+  private execOnRunner(runner: RunnerChannel, request: ExecRequest): Promise<ExecResult> {
+    const run = this.settleOnce(request, () => runner.abandon());
+    runner.run(request, run.succeed, () =>
+      run.fail(this.lostReason ?? `connection to ${this.host} was lost while a program ran`),
+    );
+    return run.promise;
+  }
+
+  private execOnOwnSession(client: Client, request: ExecRequest): Promise<ExecResult> {
+    const { bootstrap, stdin } = buildPayload(request);
+    const password = this.sudoPassword();
+    const input = password !== undefined ? Buffer.concat([Buffer.from(password + '\n'), stdin]) : stdin;
+    const run = this.settleOnce(request, () => {});
+    client.exec(this.command(bootstrap), (error, channel) => {
+      if (error) return run.fail(`cannot start a program on ${this.host}: ${error.message}`);
+      const out = new LineSplitter((line) => request.onLine?.('stdout', line));
+      const err = new LineSplitter((line) => request.onLine?.('stderr', line));
+      let exit: number | undefined;
+      channel.on('data', (chunk: Buffer) => out.push(chunk));
+      channel.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+      channel.on('exit', (code: number | null, signal?: string) => {
+        exit = code ?? (signal ? 128 + (signalNumbers[signal] ?? 0) : 255);
+      });
+      channel.on('close', () => {
+        out.end();
+        err.end();
+        if (run.isSettled()) return;
+        if (exit === undefined)
+          return run.fail(
+            this.lostReason ?? `connection to ${this.host} was lost while a program ran`,
+          );
+        run.succeed({ exitCode: exit, timedOut: exit === 124 });
+      });
+      channel.end(input);
+    });
+    return run.promise;
   }
 
   async close(): Promise<void> {
     const client = this.client;
     this.client = undefined;
+    this.runner = undefined;
     this.connecting = undefined;
     this.closedByInstaller = true;
     if (!client || this.closed) return;
