@@ -17,6 +17,7 @@ import { isLabProcess, spawnDetached, stopProcess } from './processes.ts';
 import { writeLabSite } from './site-file.ts';
 import { sshBanner, waitForSsh } from './ssh.ts';
 import type { SshTarget } from './ssh.ts';
+import { ensureStateDir, statePaths } from '../state/paths.ts';
 import { readLabState, writeLabState } from './state.ts';
 import type { LabMachineState, LabState } from './state.ts';
 import { startVm, waitForConsoleReady } from './vm.ts';
@@ -286,6 +287,12 @@ export async function labUp(options: LabUpOptions = {}): Promise<LabStatus> {
       );
     }
     writeFileSync(path.join(layout.identityDir, 'known_hosts'), knownHosts.join('\n') + '\n');
+    // The lab made these host keys itself, so the installer's own record for the lab's site
+    // starts with them: no first-contact question, and an exported playbook (which checks
+    // `.runbook/known_hosts`) reaches the machines right after `lab up`.
+    const installerState = statePaths(layout.siteFile);
+    ensureStateDir(installerState);
+    writeFileSync(installerState.knownHosts, knownHosts.join('\n') + '\n', { mode: 0o600 });
 
     const bootTimeout = options.bootTimeoutMs ?? (state.accel === 'kvm' ? 120_000 : 420_000);
     await Promise.all(

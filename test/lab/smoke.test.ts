@@ -14,6 +14,8 @@ import { labRoutes } from '../../src/lab/netns.ts';
 import { sshRun } from '../../src/lab/ssh.ts';
 import type { SshTarget } from '../../src/lab/ssh.ts';
 import { loadSite } from '../../src/site/load.ts';
+import { statePaths } from '../../src/state/paths.ts';
+import { SshTransport } from '../../src/transport/ssh.ts';
 import { ARTIFACTS, LabReport } from './report.ts';
 import { hostInterfaces, namespaces, processesMentioning } from './leftovers.ts';
 
@@ -112,6 +114,27 @@ describe('lab with a management server and one KVM host', () => {
         answer.out || answer.err,
       );
       expect(ok, answer.err).toBe(true);
+    }
+  });
+
+  it("gives the installer the machines' host keys, so it connects without asking", async () => {
+    const { site } = loadSite(layout.siteFile);
+    const recorded = statePaths(layout.siteFile).knownHosts;
+    for (const machine of [site.management, ...site.hosts]) {
+      const transport = new SshTransport({
+        host: machine.hostname,
+        target: { host: machine.ssh!.host!, port: machine.ssh!.port!, user: 'root', identity: site.ssh.identity! },
+        knownHostsFile: recorded,
+        confirmHostKey: async () => {
+          throw new Error(`the installer was asked to trust ${machine.hostname}'s key`);
+        },
+      });
+      const lines: string[] = [];
+      const result = await transport.exec({ script: 'hostname', env: {}, timeoutSeconds: 30, onLine: (_s, l) => lines.push(l) });
+      await transport.close();
+      const ok = result.exitCode === 0 && lines[0] === machine.hostname;
+      report.check(`${machine.hostname}: host key already in ${path.basename(path.dirname(recorded))}/known_hosts`, ok);
+      expect(lines).toEqual([machine.hostname]);
     }
   });
 
