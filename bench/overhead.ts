@@ -36,6 +36,15 @@ const key = makeClientKey();
 const all = await startHosts(Array.from({ length: Math.max(...COUNTS) }, (_, i) => `b${i + 1}`), key, 140);
 const knownHosts = join(work, 'known_hosts');
 const hostCpu = hostCpuMeter(all.map((h) => h.pid!));
+// The sshd processes run detached (their own process group): stopping the bench with Ctrl-C
+// or a TERM must stop them too, or they keep their ports and CPU after the bench is gone.
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.once(signal, () => {
+    if ('close' in hostCpu) hostCpu.close();
+    for (const h of all) h.cleanup();
+    rmSync(work, { recursive: true, force: true });
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  });
 if ('unavailable' in hostCpu) console.log(`host-side CPU: not measured (${hostCpu.unavailable})`);
 writeFileSync(knownHosts, all.map((h) => execFileSync('ssh-keyscan', ['-p', String(h.port), '-t', 'ed25519', h.address], { stdio: ['ignore', 'pipe', 'ignore'] }).toString()).join(''));
 
