@@ -4,15 +4,13 @@
 // the next's. First the marker parsing on every way the bytes can be cut into chunks, then a
 // real sshd.
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rmSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { LineSplitter } from '../../src/transport/lines.ts';
 import { MarkedStream } from '../../src/transport/runner.ts';
-import { SshTransport } from '../../src/transport/ssh.ts';
+import type { SshTransport } from '../../src/transport/ssh.ts';
 import type { OutputStream } from '../../src/transport/types.ts';
-import { FakeHost, makeClientKey, type ClientKey } from '../helpers/sshd.ts';
+import { useOneSshHost } from '../helpers/one-ssh-host.ts';
 
 const NONCE = '0123456789abcdef0123456789abcdef';
 
@@ -55,29 +53,8 @@ describe('end marker parsing', () => {
   });
 });
 
-let key: ClientKey;
-let host: FakeHost;
-let work: string;
-beforeAll(async () => {
-  key = makeClientKey();
-  host = new FakeHost('runner', '127.0.0.86', key.publicKey);
-  await host.start();
-  work = mkdtempSync(join(tmpdir(), 'rb-runner-'));
-});
-afterAll(() => {
-  host?.cleanup();
-  rmSync(work, { recursive: true, force: true });
-  rmSync(key.dir, { recursive: true, force: true });
-});
-
-function transport(): SshTransport {
-  return new SshTransport({
-    host: 'runner',
-    target: { host: host.address, port: host.port, user: 'root', identity: key.privateKey },
-    knownHostsFile: join(work, 'known_hosts'),
-    confirmHostKey: async () => true,
-  });
-}
+const server = useOneSshHost('runner', '127.0.0.86');
+const transport = server.transport;
 
 interface Run {
   exitCode: number;

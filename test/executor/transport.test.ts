@@ -1,36 +1,12 @@
 // The SSH transport on its own: a connection lost between programs is opened again for the
 // next one; a connection lost while a program runs fails that program with a clear error.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SshTransport } from '../../src/transport/ssh.ts';
+import { describe, expect, it } from 'vitest';
+import type { SshTransport } from '../../src/transport/ssh.ts';
 import { TransportError } from '../../src/transport/types.ts';
-import { FakeHost, makeClientKey, type ClientKey } from '../helpers/sshd.ts';
+import { useOneSshHost } from '../helpers/one-ssh-host.ts';
 
-let key: ClientKey;
-let host: FakeHost;
-let work: string;
-beforeAll(async () => {
-  key = makeClientKey();
-  host = new FakeHost('conn', '127.0.0.85', key.publicKey);
-  await host.start();
-  work = mkdtempSync(join(tmpdir(), 'rb-transport-'));
-});
-afterAll(() => {
-  host?.cleanup();
-  rmSync(work, { recursive: true, force: true });
-  rmSync(key.dir, { recursive: true, force: true });
-});
-
-function transport(): SshTransport {
-  return new SshTransport({
-    host: 'conn',
-    target: { host: host.address, port: host.port, user: 'root', identity: key.privateKey },
-    knownHostsFile: join(work, 'known_hosts'),
-    confirmHostKey: async () => true,
-  });
-}
+const server = useOneSshHost('conn', '127.0.0.85');
+const transport = server.transport;
 
 const say = (t: SshTransport, script: string, timeoutSeconds = 10) => {
   const lines: string[] = [];
@@ -43,9 +19,9 @@ describe('ssh transport', () => {
   it('reconnects for the next program after the connection dropped between programs', async () => {
     const t = transport();
     expect(await say(t, 'echo one')).toMatchObject({ exitCode: 0, lines: ['one'] });
-    host.kill();
+    server.host().kill();
     await new Promise((r) => setTimeout(r, 300));
-    await host.start();
+    await server.host().start();
     expect(await say(t, 'echo two')).toMatchObject({ exitCode: 0, lines: ['two'] });
     await t.close();
   });
@@ -55,12 +31,12 @@ describe('ssh transport', () => {
     await say(t, 'true');
     const running = say(t, 'echo started; sleep 5');
     await new Promise((r) => setTimeout(r, 500));
-    host.kill();
+    server.host().kill();
     await expect(running).rejects.toThrow(TransportError);
     await expect(running).rejects.toThrow(
       /connection to conn \(root@127\.0\.0\.85:\d+\) was (closed|lost)/,
     );
-    await host.start();
+    await server.host().start();
     await t.close();
   });
 });
