@@ -73,7 +73,7 @@ const lines: string[] = [
   '## Machine',
   '',
   `- CPU: ${cpus()[0]?.model ?? 'unknown'}, ${cpus().length} cores; memory ${(totalmem() / 2 ** 30).toFixed(0)} GiB; Linux ${release()}`,
-  `- Load average (1 min) before / after: ${loadBefore[0]!.toFixed(1)} / ${loadAfter[0]!.toFixed(1)} (other work shared the machine)`,
+  `- Load average (1 min) before / after: ${loadBefore[0]!.toFixed(1)} / ${loadAfter[0]!.toFixed(1)} (1-minute averages: "after" includes the benchmark's own load; a high "before" means other work was running or had just stopped)`,
   `- Node ${process.version}; ${version('ansible-playbook', ['--version'])}; ${version('ssh', ['-V'])}`,
   '',
   '## Commands',
