@@ -46,7 +46,17 @@ describe('concurrency', () => {
           });
           void first.then(() => resolve());
         });
-        const second = await runInstall(site, ['--yes']);
+        // With the runner a trivial install ends within a second of its first step: too soon
+        // for a second installer (a new Node process) to meet it. Holding the first still
+        // (SIGSTOP; it keeps its lock and its step runs on) makes the overlap certain.
+        expect(first.exitCode, 'the first installer ended before its first step').toBeNull();
+        process.kill(first.pid!, 'SIGSTOP');
+        let second: Awaited<ReturnType<typeof runInstall>>;
+        try {
+          second = await runInstall(site, ['--yes']);
+        } finally {
+          process.kill(first.pid!, 'SIGCONT');
+        }
         const done = await first;
         expect(done.exitCode, String(done.stderr)).toBe(0);
         expect(second.exitCode).toBe(1);
