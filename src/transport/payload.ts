@@ -19,6 +19,21 @@ export function envFileText(env: Record<string, string>): string {
   return lines.join('\n') + '\n';
 }
 
+/** A request as the bytes a host reads (environment file, script, input) and whole seconds. */
+export function requestBytes(request: ExecRequest): {
+  env: Buffer;
+  script: Buffer;
+  input: Buffer;
+  timeout: number;
+} {
+  return {
+    env: Buffer.from(envFileText(request.env)),
+    script: Buffer.from(request.script),
+    input: Buffer.from(request.input ?? ''),
+    timeout: Math.max(1, Math.ceil(request.timeoutSeconds)),
+  };
+}
+
 export interface Payload {
   /** The bootstrap program (no secrets): give it to `bash -c`. */
   bootstrap: string;
@@ -33,10 +48,7 @@ export interface Payload {
  * stdin is the program's own input (a file's content); for scripts that is nothing (EOF).
  */
 export function buildPayload(request: ExecRequest): Payload {
-  const env = Buffer.from(envFileText(request.env));
-  const script = Buffer.from(request.script);
-  const input = Buffer.from(request.input ?? '');
-  const timeout = Math.max(1, Math.ceil(request.timeoutSeconds));
+  const { env, script, input, timeout } = requestBytes(request);
   const bootstrap = [
     'set -u; export LC_ALL=C',
     `IFS= read -r -N ${env.length} __rb_env && IFS= read -r -N ${script.length} __rb_script || exit 120`,

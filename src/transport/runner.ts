@@ -12,7 +12,7 @@
 // stderr line of one step can be taken for the next one's.
 import { randomBytes } from 'node:crypto';
 import { LineSplitter } from './lines.ts';
-import { envFileText, lockFile, lockFileFromVariable, lockLines } from './payload.ts';
+import { envFileText, lockFile, lockFileFromVariable, lockLines, requestBytes } from './payload.ts';
 import type { ExecRequest } from './types.ts';
 
 /** The runner program (no secrets in it): give it to `bash -c`, as root. */
@@ -65,10 +65,7 @@ export interface Frame {
 }
 
 export function frameRequest(request: ExecRequest): Frame {
-  const env = Buffer.from(envFileText(request.env));
-  const script = Buffer.from(request.script);
-  const input = Buffer.from(request.input ?? '');
-  const timeout = Math.max(1, Math.ceil(request.timeoutSeconds));
+  const { env, script, input, timeout } = requestBytes(request);
   const lock = request.lockName ?? '-';
   if (lock !== '-') lockFile(lock); // refuses a name that is not a safe file name
   const nonce = randomBytes(16).toString('hex');
