@@ -30,7 +30,10 @@ function slug(text: string): string {
 
 export function recordTrial(trial: Trial): void {
   mkdirSync(RESULTS_DIR, { recursive: true });
-  const file = join(RESULTS_DIR, `${slug(trial.area)}--${slug(trial.scenario)}.json`);
+  // Counts in a scenario's words (samples taken, files scanned) change from run to run; the
+  // file name leaves them out, so a new run replaces its scenario's row instead of adding one.
+  const stable = trial.scenario.replace(/\d+/g, 'n');
+  const file = join(RESULTS_DIR, `${slug(trial.area)}--${slug(stable)}.json`);
   writeFileSync(file, JSON.stringify({ ...trial, at: new Date().toISOString() }, null, 2) + '\n');
 }
 
