@@ -31,18 +31,14 @@ export function hostCpuMeter(pids: number[]): HostCpuMeter | { unavailable: stri
   return {
     usageNs: () => Number(readFileSync(join(dir, 'cpuacct.usage'), 'utf8').trim()),
     close: () => {
-      // Processes must leave before the group can go; the sshds are being killed anyway.
+      // Processes must leave before the group can go (the sshds are being killed anyway); one
+      // that exits meanwhile cannot be moved, and an empty group left behind holds nothing.
       try {
         for (const pid of readFileSync(join(dir, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean))
           writeFileSync(join(root, 'cgroup.procs'), `${pid}\n`);
         rmdirSync(dir);
       } catch {
-        // a process exiting meanwhile: the empty group is removed on the next attempt below
-        try {
-          rmdirSync(dir);
-        } catch {
-          /* left for the administrator: an empty cgroup holds nothing */
-        }
+        /* left for the administrator */
       }
     },
   };

@@ -93,9 +93,4 @@ export class RunnerChannel {
     this.closed = true;
     this.channel.close();
   }
-
-  /** End the runner's input: it finishes and exits. */
-  end(): void {
-    this.channel.end();
-  }
 }

@@ -12,7 +12,7 @@
 // stderr line of one step can be taken for the next one's.
 import { randomBytes } from 'node:crypto';
 import { LineSplitter } from './lines.ts';
-import { envFileText, lockFile, lockFileFromVariable, lockLines, requestBytes } from './payload.ts';
+import { lockFile, lockFileFromVariable, lockLines, requestBytes } from './payload.ts';
 import type { ExecRequest } from './types.ts';
 
 /** The runner program (no secrets in it): give it to `bash -c`, as root. */
@@ -55,8 +55,8 @@ export function runnerProgram(): string {
  * request with one (none in the runbook's text) takes a session of its own.
  */
 export function runnerCanCarry(request: ExecRequest): boolean {
-  const bytes = [envFileText(request.env), request.script, request.input ?? ''];
-  return bytes.every((text) => !text.includes('\0'));
+  const texts = [request.script, request.input ?? '', ...Object.entries(request.env).flat()];
+  return texts.every((text) => !text.includes('\0'));
 }
 
 export interface Frame {
@@ -94,9 +94,9 @@ export class MarkedStream {
     this.lines = new LineSplitter(emit);
   }
 
-  /** Feed a chunk; returns whatever followed the marker's line (nothing, normally). */
-  push(chunk: Buffer): Buffer {
-    if (this.ended !== undefined) return chunk;
+  /** Feed a chunk of the stream (anything after the marker's line is not this program's). */
+  push(chunk: Buffer): void {
+    if (this.ended !== undefined) return;
     const data = Buffer.concat([this.held, chunk]);
     const at = data.indexOf(this.marker);
     if (at < 0) {
@@ -105,21 +105,19 @@ export class MarkedStream {
       this.held = Buffer.from(data.subarray(data.length - keep));
       if (!this.heldNewlineEmitted && this.held.length === 1 && this.held[0] === 0x0a)
         this.heldNewlineEmitted = this.lines.flushPartial();
-      return Buffer.alloc(0);
+      return;
     }
+    this.pushProgramBytes(data.subarray(0, at));
     const rest = data.subarray(at + this.marker.length);
     const newline = rest.indexOf(0x0a);
     if (newline < 0) {
       // the marker's own line is not complete yet: wait for the rest of it
-      this.pushProgramBytes(data.subarray(0, at));
       this.held = Buffer.from(data.subarray(at));
-      return Buffer.alloc(0);
+      return;
     }
-    this.pushProgramBytes(data.subarray(0, at));
     this.ended = rest.subarray(0, newline).toString().trim();
     this.held = Buffer.alloc(0);
     this.lines.end();
-    return Buffer.from(rest.subarray(newline + 1));
   }
 
   private pushProgramBytes(bytes: Buffer): void {

@@ -189,15 +189,14 @@ describe('exports of the fixture runbook on a management + 1 KVM host lab', () =
 
       // Host key checking on (the harness turns it off for its throwaway sshds).
       const checking = ['-e', '{"ansible_host_key_checking": true}'];
-      t = Date.now();
-      const first = await ansiblePlaybook(
-        exported,
-        ANSIBLE_DONE_DIR,
-        checking,
-        PLAYBOOK_TIMEOUT_MS,
-      );
-      report.figure('ansible: first ansible-playbook run (s)', seconds(t));
-      report.figure('ansible: first run recap', recapSummary(first.recap));
+      const playbook = async (which: 'first' | 'second') => {
+        const start = Date.now();
+        const run = await ansiblePlaybook(exported, ANSIBLE_DONE_DIR, checking, PLAYBOOK_TIMEOUT_MS);
+        report.figure(`ansible: ${which} ansible-playbook run (s)`, seconds(start));
+        report.figure(`ansible: ${which} run recap`, recapSummary(run.recap));
+        return run;
+      };
+      const first = await playbook('first');
       check(
         'ansible: the first ansible-playbook run succeeds',
         first.code === 0,
@@ -207,15 +206,7 @@ describe('exports of the fixture runbook on a management + 1 KVM host lab', () =
       expect(first.recap[MGMT]?.changed).toBeGreaterThan(0);
       await compareWithInstall('ansible');
 
-      t = Date.now();
-      const second = await ansiblePlaybook(
-        exported,
-        ANSIBLE_DONE_DIR,
-        checking,
-        PLAYBOOK_TIMEOUT_MS,
-      );
-      report.figure('ansible: second ansible-playbook run (s)', seconds(t));
-      report.figure('ansible: second run recap', recapSummary(second.recap));
+      const second = await playbook('second');
       const unchanged = [MGMT, KVM].every(
         (h) => second.recap[h]?.changed === 0 && second.recap[h]?.failed === 0,
       );

@@ -65,6 +65,12 @@ export function describeLayoutInstall(name: LayoutName): void {
     const knownHosts = path.join(layout.identityDir, 'known_hosts');
     let plan: Plan;
     let lab: LabStatus;
+    const timedInstall = async (which: 'first' | 'second') => {
+      const start = Date.now();
+      const run = await runInstall(layout.siteFile, [], INSTALL_TIMEOUT_MS);
+      report.figure(`${name}: ${which} install (s)`, (Date.now() - start) / 1000);
+      return run;
+    };
 
     beforeAll(async () => {
       await labDown({ dir });
@@ -120,9 +126,7 @@ export function describeLayoutInstall(name: LayoutName): void {
     it(
       'installs: no step fails; steps needing download.cloudstack.org end blocked',
       async () => {
-        const t = Date.now();
-        const first = await runInstall(layout.siteFile, [], INSTALL_TIMEOUT_MS);
-        report.figure(`${name}: first install (s)`, (Date.now() - t) / 1000);
+        const first = await timedInstall('first');
         for (const [status, count] of Object.entries(first.summary?.counts ?? {}))
           report.figure(`${name}: first install ${status}`, count);
         recordSteps(report, name, first.ends);
@@ -218,9 +222,7 @@ export function describeLayoutInstall(name: LayoutName): void {
     it(
       'a second install changes nothing',
       async () => {
-        const t = Date.now();
-        const second = await runInstall(layout.siteFile, [], INSTALL_TIMEOUT_MS);
-        report.figure(`${name}: second install (s)`, (Date.now() - t) / 1000);
+        const second = await timedInstall('second');
         const changed = second.ends.filter((e) => e.status === 'changed' || e.status === 'failed');
         report.check(
           `${name}: second install changed nothing`,
