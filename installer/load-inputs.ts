@@ -1,9 +1,9 @@
 // Site + runbook → plan, with every problem of both reported together (exit code 2).
 import { InputError, type Problem } from '../src/diagnostics.ts';
-import { loadSite, type LoadedSite } from '../src/site/load.ts';
+import { loadSite, type LoadedSite } from '../src/site-file/load.ts';
 import { loadRunbook } from '../src/runbook/load.ts';
 import { validateRunbook } from '../src/runbook/validate.ts';
-import { knownVariableNames } from '../src/site/variables.ts';
+import { knownVariableNames } from '../src/site-file/variables.ts';
 import { buildPlan } from '../src/plan/build.ts';
 import type { Plan } from '../src/plan/model.ts';
 import type { Runbook } from '../src/runbook/model.ts';

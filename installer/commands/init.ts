@@ -1,6 +1,6 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { InputError } from '../../src/diagnostics.ts';
-import { siteTemplate } from '../../src/site/template.ts';
+import { siteTemplate } from '../../src/site-file/template.ts';
 
 export function run(options: { site: string; allInOne?: boolean; force?: boolean }): number {
   if (existsSync(options.site) && !options.force) {

@@ -3,7 +3,7 @@
 // nothing failed; 1 on a failure; 130 when stopped with Ctrl-C.
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
-import { expandHome } from '../../src/site/paths.ts';
+import { expandHome } from '../../src/site-file/paths.ts';
 import type { ApiRunner } from '../../src/executor/api-runner.ts';
 import { Executor, type ExecutorOptions } from '../../src/executor/executor.ts';
 import type { ExecutorEvent } from '../../src/executor/events.ts';

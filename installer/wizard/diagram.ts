@@ -1,6 +1,6 @@
 // What the runbook will build, drawn in text: the machines on their network, the bridge, the
 // storage and the zone. Plain lines, so the welcome screen and the non-terminal output share it.
-import type { Site } from '../../src/site/schema.ts';
+import type { Site } from '../../src/site-file/schema.ts';
 import stringWidth from 'string-width';
 import { t } from '../../src/i18n/translate.ts';
 

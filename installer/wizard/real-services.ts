@@ -28,7 +28,7 @@ export function realServices(): WizardServices {
     },
 
     async checkSiteText(text, file) {
-      const { parseSiteText } = await import('../../src/site/load.ts');
+      const { parseSiteText } = await import('../../src/site-file/load.ts');
       try {
         const loaded = parseSiteText(text, file);
         return { site: loaded.site, errors: [], warnings: loaded.warnings };
@@ -121,7 +121,7 @@ export function realServices(): WizardServices {
         const [{ Executor }, { createApiRunner }, { loadSite }] = await Promise.all([
           import('../../src/executor/executor.ts'),
           import('../../src/cloudstack/executor-adapter.ts'),
-          import('../../src/site/load.ts'),
+          import('../../src/site-file/load.ts'),
         ]);
         const ca = loadSite(plan.siteFile).site.cloudstack.ca;
         const run = new Executor({ plan, onEvent, confirmHostKey: confirm, apiRunner: createApiRunner(ca ? { caFile: ca } : {}) });

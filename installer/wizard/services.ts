@@ -3,7 +3,7 @@
 import type { Problem } from '../../src/diagnostics.ts';
 import type { ExecutorEvent } from '../../src/executor/events.ts';
 import type { Machine, Plan } from '../../src/plan/model.ts';
-import type { Site } from '../../src/site/schema.ts';
+import type { Site } from '../../src/site-file/schema.ts';
 import type { VerifyReport } from '../../src/cloudstack/verify.ts';
 
 export type RunSummary = Extract<ExecutorEvent, { type: 'summary' }>;

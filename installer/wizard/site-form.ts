@@ -4,7 +4,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { isMap, isScalar, isSeq, parse, parseDocument, type Document } from 'yaml';
 import type { Problem } from '../../src/diagnostics.ts';
-import { siteTemplate } from '../../src/site/template.ts';
+import { siteTemplate } from '../../src/site-file/template.ts';
 import { t } from '../../src/i18n/translate.ts';
 
 export type FieldKey =

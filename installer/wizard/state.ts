@@ -3,7 +3,7 @@
 import type { Problem } from '../../src/diagnostics.ts';
 import type { ExecutorEvent, FailureReport } from '../../src/executor/events.ts';
 import type { Plan } from '../../src/plan/model.ts';
-import type { Site } from '../../src/site/schema.ts';
+import type { Site } from '../../src/site-file/schema.ts';
 import { applyEvent, emptyProgress, type RunProgress } from './progress.ts';
 import type { DoneInfo, HostContact, PreflightRow, RunSummary } from './services.ts';
 

@@ -9,7 +9,7 @@ import { DEFAULT_ADMIN, ensureApiKeys, type CredentialStore } from './first-cont
 import { evaluatePath } from './json-path.ts';
 import { LOOKUPS, differences } from './lookups.ts';
 import { isObject, type Json } from './response.ts';
-import { SECRET_VARIABLES, knownVariableNames } from '../site/variables.ts';
+import { SECRET_VARIABLES, knownVariableNames } from '../site-file/variables.ts';
 
 export type ApiStepStatus = 'ok' | 'changed' | 'failed' | 'blocked';
 

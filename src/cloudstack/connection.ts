@@ -3,8 +3,8 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InputError, type Problem } from '../diagnostics.ts';
-import { loadSite } from '../site/load.ts';
-import { apiEndpoint } from '../site/variables.ts';
+import { loadSite } from '../site-file/load.ts';
+import { apiEndpoint } from '../site-file/variables.ts';
 import { statePaths } from '../state/paths.ts';
 import { readState } from '../state/store.ts';
 import { CloudStackClient, type ApiKeys } from './client.ts';

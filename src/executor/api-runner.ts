@@ -12,6 +12,11 @@ export interface ApiStepContext {
   log: (line: string) => void;
   /** Aborted when the user insists on stopping (second Ctrl-C). */
   signal: AbortSignal;
+  /**
+   * Report a long wait (becomes a `step-progress` event): call it when the wait begins and
+   * again every few seconds with the time waited so far. Text must hold no secret.
+   */
+  progress?: (text: string, elapsedMs: number) => void;
 }
 
 export interface ApiStepResult {

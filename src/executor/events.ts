@@ -37,6 +37,20 @@ export type ExecutorEvent =
   | { type: 'step-start'; id: string; host: string; title: string }
   | { type: 'step-output'; id: string; host: string; stream: OutputStream; line: string }
   | {
+      /**
+       * A step is waiting on something that takes long (an API call upstream works on for
+       * minutes, an async job, a service coming up): what it waits for and for how long so far.
+       * Emitted when the wait begins and then every few seconds; never carries a secret.
+       */
+      type: 'step-progress';
+      id: string;
+      host: string;
+      /** e.g. "addHost: waiting for the KVM agent on kvm1 to connect" */
+      text: string;
+      /** Time since this wait began. */
+      elapsedMs: number;
+    }
+  | {
       type: 'step-retry';
       id: string;
       host: string;

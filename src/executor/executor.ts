@@ -356,6 +356,14 @@ export class Executor {
       stateDir: this.paths.dir,
       log: (line) => log.write(this.redactor.redact(line)),
       signal: this.abort.signal,
+      progress: (text, elapsedMs) =>
+        this.emit({
+          type: 'step-progress',
+          id: task.step.id,
+          host: task.host,
+          text: this.redactor.redact(text),
+          elapsedMs,
+        }),
     });
     this.state = mergeCaptured(this.paths.state, this.state, result.captured);
     this.redactor.update(this.state);

@@ -3,7 +3,7 @@
 // captures), and a fingerprint of each step so a re-run can tell "done" from "changed".
 import { createHash } from 'node:crypto';
 import type { Machine, MachineRole, Plan, PlannedStep } from '../plan/model.ts';
-import { HOST_VARIABLES } from '../site/variables.ts';
+import { HOST_VARIABLES } from '../site-file/variables.ts';
 import { VARIABLE_REFERENCE } from '../runbook/variable-refs.ts';
 
 export const EXPORT_FORMATS = ['bash', 'ansible'] as const;

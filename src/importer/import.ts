@@ -7,7 +7,7 @@ import { basename, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify as toYaml } from 'yaml';
 import { InputError, type Problem } from '../diagnostics.ts';
-import { pandoc } from '../docs/pandoc.ts';
+import { pandoc } from '../docs-build/pandoc.ts';
 
 const FILTER = fileURLToPath(new URL('./legacy-to-mdx.lua', import.meta.url));
 

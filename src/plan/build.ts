@@ -2,9 +2,9 @@
 // `${VAR}` is filled exactly once, at run time, by the executor (one pass, so a value that itself
 // holds `${...}` reaches the machine literally and can never pull in a secret).
 import { dirname, resolve } from 'node:path';
-import type { Site, SiteMachine } from '../site/schema.ts';
-import { expandHome } from '../site/paths.ts';
-import { SECRET_VARIABLES, apiEndpoint, siteVariables } from '../site/variables.ts';
+import type { Site, SiteMachine } from '../site-file/schema.ts';
+import { expandHome } from '../site-file/paths.ts';
+import { SECRET_VARIABLES, apiEndpoint, siteVariables } from '../site-file/variables.ts';
 import { allSteps, type Action, type Runbook, type Step } from '../runbook/model.ts';
 import { substitute } from '../runbook/variable-refs.ts';
 import { API_HOST, DEFAULT_STEP_TIMEOUT_SECONDS, type Machine, type MachineRole, type Plan, type PlannedStep } from './model.ts';

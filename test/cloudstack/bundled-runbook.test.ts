@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRunbook } from '../../src/runbook/load.ts';
 import { buildPlan } from '../../src/plan/build.ts';
-import { siteSchema } from '../../src/site/schema.ts';
+import { siteSchema } from '../../src/site-file/schema.ts';
 import { startSimulator, type Simulator } from '../simulator/server.ts';
 import { MemoryCredentials, runApiSteps } from './harness.ts';
 

@@ -2,7 +2,7 @@
 // credential store, and a loop that runs the plan's api steps in order like the executor.
 import { loadRunbook } from '../../src/runbook/load.ts';
 import { buildPlan } from '../../src/plan/build.ts';
-import { siteSchema } from '../../src/site/schema.ts';
+import { siteSchema } from '../../src/site-file/schema.ts';
 import type { Plan, PlannedStep } from '../../src/plan/model.ts';
 import type { ApiKeys } from '../../src/cloudstack/client.ts';
 import type { CredentialStore } from '../../src/cloudstack/first-contact.ts';

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadRunbook } from '../../src/runbook/load.ts';
-import { bookMarkdown } from '../../src/docs/book-markdown.ts';
+import { bookMarkdown } from '../../src/docs-build/book-markdown.ts';
 
 const dir = new URL('../fixtures/docs-book/', import.meta.url).pathname;
 const { runbook, problems } = loadRunbook(dir);

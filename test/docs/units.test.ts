@@ -6,8 +6,8 @@ import { directiveAttributesAt } from '../../docs/src/plugins/directive-attribut
 import { splitVariables, variableCatalog } from '../../docs/src/lib/variables.ts';
 import { siteFromFields } from '../../docs/src/lib/address-fields.ts';
 import { siteConfig } from '../../docs/site.config.ts';
-import { siteSchema } from '../../src/site/schema.ts';
-import { siteVariables } from '../../src/site/variables.ts';
+import { siteSchema } from '../../src/site-file/schema.ts';
+import { siteVariables } from '../../src/site-file/variables.ts';
 
 const repo = siteConfig.repositoryUrl;
 

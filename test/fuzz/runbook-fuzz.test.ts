@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parsePage } from '../../src/runbook/parse.ts';
 import { validateRunbook } from '../../src/runbook/validate.ts';
-import { knownVariableNames } from '../../src/site/variables.ts';
+import { knownVariableNames } from '../../src/site-file/variables.ts';
 
 // npm test runs 1,000 cases; `npm run test:reliability` runs the full 10,000 (FUZZ_RUNS).
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1_000);

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
-import { parseSiteText } from '../../src/site/load.ts';
+import { parseSiteText } from '../../src/site-file/load.ts';
 import { InputError, formatProblem } from '../../src/diagnostics.ts';
 
 // npm test runs 1,000 cases; `npm run test:reliability` runs the full 10,000 (FUZZ_RUNS).

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DOCS_CONTENT_DIR, LANGUAGES, REPO_ROOT } from '../../src/i18n/languages.ts';
 import { readPo } from '../../src/i18n/po-file.ts';
 import { catalogPath, DEFAULT_PATHS } from '../../src/i18n/catalog-tools.ts';
-import { checkLinks } from '../../src/docs/check-links.ts';
+import { checkLinks } from '../../src/docs-build/check-links.ts';
 
 const root = join(REPO_ROOT, 'test/.artifacts/i18n-site');
 const docs = join(root, 'docs');

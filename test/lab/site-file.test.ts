@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { labMachines } from '../../src/lab/layout.ts';
 import { writeLabSite } from '../../src/lab/site-file.ts';
-import { loadSite } from '../../src/site/load.ts';
+import { loadSite } from '../../src/site-file/load.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'lab-site-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -13,7 +13,7 @@ import { labLayout } from '../../src/lab/layout.ts';
 import { labRoutes } from '../../src/lab/netns.ts';
 import { sshRun } from '../../src/lab/ssh.ts';
 import type { SshTarget } from '../../src/lab/ssh.ts';
-import { loadSite } from '../../src/site/load.ts';
+import { loadSite } from '../../src/site-file/load.ts';
 import { statePaths } from '../../src/state/paths.ts';
 import { SshTransport } from '../../src/transport/ssh.ts';
 import { ARTIFACTS, LabReport } from './report.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { loadRunbook } from '../../src/runbook/load.ts';
-import { parseSiteText } from '../../src/site/load.ts';
+import { parseSiteText } from '../../src/site-file/load.ts';
 import { buildPlan } from '../../src/plan/build.ts';
 import { planJson, planText } from '../../src/plan/render.ts';
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRunbook } from '../../src/runbook/load.ts';
 import { buildPlan } from '../../src/plan/build.ts';
-import { siteSchema } from '../../src/site/schema.ts';
+import { siteSchema } from '../../src/site-file/schema.ts';
 import type { Plan } from '../../src/plan/model.ts';
 import { substitute } from '../../src/executor/variables.ts';
 import { CloudStackClient } from '../../src/cloudstack/client.ts';

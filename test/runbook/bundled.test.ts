@@ -6,8 +6,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { loadRunbook } from '../../src/runbook/load.ts';
 import { allSteps } from '../../src/runbook/model.ts';
 import { validateRunbook } from '../../src/runbook/validate.ts';
-import { knownVariableNames } from '../../src/site/variables.ts';
-import { parseSiteText } from '../../src/site/load.ts';
+import { knownVariableNames } from '../../src/site-file/variables.ts';
+import { parseSiteText } from '../../src/site-file/load.ts';
 import { buildPlan } from '../../src/plan/build.ts';
 import { planJson } from '../../src/plan/render.ts';
 

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { loadRunbook } from '../../src/runbook/load.ts';
 import { parsePage } from '../../src/runbook/parse.ts';
 import { validateRunbook } from '../../src/runbook/validate.ts';
-import { knownVariableNames } from '../../src/site/variables.ts';
+import { knownVariableNames } from '../../src/site-file/variables.ts';
 import { allSteps } from '../../src/runbook/model.ts';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));

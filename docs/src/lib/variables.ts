@@ -6,7 +6,7 @@ import {
   HOST_VARIABLES,
   SECRET_VARIABLES,
   SITE_VARIABLE_HELP,
-} from '../../../src/site/variables.ts';
+} from '../../../src/site-file/variables.ts';
 
 export type VariableKind = 'site' | 'host' | 'secret';
 

@@ -1,8 +1,8 @@
 // Client side of "Your addresses": reads the form, derives every variable with the engine's own
 // siteVariables() (one definition, so the page shows what the installer would run for that
 // site), swaps the text of each site-variable marker and rewrites each copy button's text.
-import { siteSchema } from '../../../src/site/schema.ts';
-import { siteVariables } from '../../../src/site/variables.ts';
+import { siteSchema } from '../../../src/site-file/schema.ts';
+import { siteVariables } from '../../../src/site-file/variables.ts';
 import { ADDRESS_FIELDS, siteFromFields } from '../lib/address-fields.ts';
 
 const STORAGE_KEY = 'cloudstack-runbook:addresses';

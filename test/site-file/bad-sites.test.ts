@@ -1,7 +1,7 @@
 // Each bad site file must be refused with one message that names the field at fault and its
 // line: the operator reads the message, not our code.
 import { describe, expect, it } from 'vitest';
-import { parseSiteText } from '../../src/site/load.ts';
+import { parseSiteText } from '../../src/site-file/load.ts';
 import { InputError, type Problem } from '../../src/diagnostics.ts';
 
 const GOOD = `name: demo

@@ -1,6 +1,6 @@
 // Post-build check of the static site: every internal link (href/src) must name a file that
 // exists in the output, and every #fragment an id on the target page. A broken link fails the
-// build (`node src/docs/check-links.ts docs/dist`).
+// build (`node src/docs-build/check-links.ts docs/dist`).
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 

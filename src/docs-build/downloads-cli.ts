@@ -1,9 +1,9 @@
-// `node src/docs/downloads-cli.ts [--out DIR] [--runbook DIR]`: writes the PDF and EPUB of the
+// `node src/docs-build/downloads-cli.ts [--out DIR] [--runbook DIR]`: writes the PDF and EPUB of the
 // runbook (npm run docs:pdf). The lead may wire the same function into `runbook` as a command.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadRunbook, BUNDLED_RUNBOOK } from '../runbook/load.ts';
-import { defaultVariables, SITE_VARIABLE_HELP } from '../site/variables.ts';
+import { defaultVariables, SITE_VARIABLE_HELP } from '../site-file/variables.ts';
 import { buildBook } from './book.ts';
 
 export async function buildDownloads(
