@@ -1,17 +1,22 @@
 // How `runbook install` shows executor events: one JSON object per line (`--json`, DESIGN.md
 // section 5) or plain lines a person or a log file can read.
+import { describeElapsed } from '../../src/cloudstack/api-timing.ts';
 import type { ExecutorEvent, FailureReport } from '../../src/executor/events.ts';
 import { translatedStepTitle } from '../../src/i18n/installer-catalog.ts';
 import { currentLanguage } from '../../src/i18n/translate.ts';
 
 export type Write = (text: string) => void;
 
-/** The contract's JSON lines: plan, step-start, step-end, summary (plus dry-run under --dry-run). */
+/**
+ * The contract's JSON lines: plan, step-start, step-end, summary (plus dry-run under --dry-run
+ * and, an extension, step-progress while a step waits on something slow).
+ */
 export function jsonRenderer(out: Write): (event: ExecutorEvent) => void {
   return (event) => {
     switch (event.type) {
       case 'plan':
       case 'step-start':
+      case 'step-progress':
       case 'dry-run':
       case 'summary':
         return out(JSON.stringify(event) + '\n');
@@ -26,6 +31,33 @@ export function jsonRenderer(out: Write): (event: ExecutorEvent) => void {
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/** Time between repeated lines of one wait in plain output (a log stays readable). */
+export const PROGRESS_LINE_EVERY_MS = 30_000;
+
+/**
+ * Which progress reports become lines: the first of each wait (a new text, or the time waited
+ * starting again), then one every PROGRESS_LINE_EVERY_MS. `key` tells apart waits that run at
+ * once (one per step and host).
+ */
+export function progressThrottle(): (key: string, text: string, elapsedMs: number) => boolean {
+  const shown = new Map<string, { text: string; at: number; last: number }>();
+  return (key, text, elapsedMs) => {
+    const prev = shown.get(key);
+    const fresh = !prev || prev.text !== text || elapsedMs < prev.last;
+    if (fresh || elapsedMs - prev.at >= PROGRESS_LINE_EVERY_MS) {
+      shown.set(key, { text, at: elapsedMs, last: elapsedMs });
+      return true;
+    }
+    prev.last = elapsedMs;
+    return false;
+  };
+}
+
+/** `addHost: waiting for the KVM agent on kvm1 to connect, 2m10s` */
+export function progressText(text: string, elapsedMs: number): string {
+  return `${text}, ${describeElapsed(elapsedMs)}`;
+}
 
 export function formatFailure(f: FailureReport): string {
   const lines = [
@@ -45,6 +77,7 @@ export function formatFailure(f: FailureReport): string {
 /** Plain lines: one per step start and end, the failure report, and the summary. */
 export function lineRenderer(out: Write, resumeCommand: string): (event: ExecutorEvent) => void {
   const width = { host: 4 };
+  const showProgress = progressThrottle();
   return (event) => {
     const tag = (host: string) => `[${host.padEnd(width.host)}]`;
     switch (event.type) {
@@ -57,6 +90,10 @@ export function lineRenderer(out: Write, resumeCommand: string): (event: Executo
         return event.state === 'connected' ? out(`${tag(event.host)} connected\n`) : undefined;
       case 'step-start':
         return out(`${tag(event.host)} start    ${event.id}: ${translatedStepTitle(currentLanguage(), event.id, event.title)}\n`);
+      case 'step-progress':
+        return showProgress(`${event.id}@${event.host}`, event.text, event.elapsedMs)
+          ? out(`${tag(event.host)} wait     ${event.id}: ${progressText(event.text, event.elapsedMs)}\n`)
+          : undefined;
       case 'step-retry':
         return out(
           `${tag(event.host)} retry    ${event.id}: ${event.reason}; again in ${seconds(event.delayMs)}\n`,

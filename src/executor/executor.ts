@@ -60,6 +60,12 @@ interface RunContext {
 
 export type RunSummary = Extract<ExecutorEvent, { type: 'summary' }>;
 
+/** An api step stopped on request while it waited: not an end, it runs again on resume. */
+interface Interrupted {
+  status: 'interrupted';
+  reason: string;
+}
+
 const DONE: StepStatus[] = ['ok', 'changed', 'skipped'];
 
 export { LOCAL_HOST } from './transports.ts';
@@ -247,7 +253,9 @@ export class Executor {
           host: task.host,
           hash,
         });
-        outcome = await this.execute(task, env, ctx.probe);
+        const ran = await this.execute(task, env, ctx.probe);
+        if (ran.status === 'interrupted') return this.interrupted(task, ran.reason);
+        outcome = ran;
       }
       this.finish(task, outcome, hash, Date.now() - begin, !done);
     } finally {
@@ -290,7 +298,7 @@ export class Executor {
     task: Task,
     env: Record<string, string>,
     probe: RepositoryProbe,
-  ): Promise<StepOutcome> {
+  ): Promise<StepOutcome | Interrupted> {
     const { step, host } = task;
     const log = new StepLog(this.paths.logs, host, step.id);
     const url = docsUrl(step.url);
@@ -346,7 +354,7 @@ export class Executor {
     task: Task,
     log: StepLog,
     failed: (m: string, c: string) => StepOutcome,
-  ): Promise<StepOutcome> {
+  ): Promise<StepOutcome | Interrupted> {
     const runner = this.options.apiRunner;
     if (!runner) return { status: 'blocked', reason: NO_API_CLIENT };
     const command = task.step.actions.map((a) => (a.kind === 'api' ? a.text : a.kind)).join('\n');
@@ -367,6 +375,15 @@ export class Executor {
     });
     this.state = mergeCaptured(this.paths.state, this.state, result.captured);
     this.redactor.update(this.state);
+    // Ctrl-C (twice) during a long wait: the run is interrupted, not failed.
+    if (
+      result.status === 'interrupted' ||
+      (this.abort.signal.aborted && result.status === 'failed')
+    )
+      return {
+        status: 'interrupted',
+        reason: this.redactor.redact(result.message ?? 'stopped on request'),
+      };
     const simulated = result.simulated ? { simulated: true } : {};
     if (result.status === 'failed')
       return {
@@ -380,6 +397,15 @@ export class Executor {
         ...simulated,
       };
     return { status: result.changed ? 'changed' : result.status, ...simulated };
+  }
+
+  /** No step-end in the journal (a resume runs the step again) and none counted. */
+  private interrupted(task: Task, reason: string): void {
+    const log = new StepLog(this.paths.logs, task.host, task.step.id);
+    log.write(`(stopped on request: ${reason})`);
+    log.close();
+    this.stopReason ??= 'interrupted';
+    task.end.resolve('not-run');
   }
 
   private finish(

@@ -14,7 +14,13 @@ import {
 export const NETWORK_HANDLERS: Record<string, Handler> = {
   createZone: (ctx) => {
     const p = ctx.params;
-    unique(ctx, 'zone', (z) => eq(z.name, p.name), `A zone with name ${p.name} already exists`);
+    // models ConfigurationManagerImpl.checkZoneParameters (InvalidParameterValueException, 431)
+    unique(
+      ctx,
+      'zone',
+      (z) => eq(z.name, p.name),
+      'A zone with that name already exists. Please specify a unique zone name.',
+    );
     return obj(
       'zone',
       ctx.cloud.add('zone', {
@@ -102,12 +108,13 @@ export const NETWORK_HANDLERS: Record<string, Handler> = {
         431,
         `Unable to execute API command addtraffictype due to invalid value. Invalid parameter traffictype value=${p.traffictype}: use Public, Guest, Management or Storage`,
       );
-    unique(
-      ctx,
-      'traffictype',
-      (t) => t.physicalnetworkid === net.id && t.traffictype === type,
-      `This physical network already supports the traffic type: ${type}`,
-    );
+    // models NetworkServiceImpl.addTrafficTypeToPhysicalNetwork (CloudRuntimeException, 530)
+    if (
+      ctx.cloud.objects.traffictype.some(
+        (t) => t.physicalnetworkid === net.id && t.traffictype === type,
+      )
+    )
+      throw new ApiFault(530, `This physical network already supports the traffic type: ${type}`);
     return obj(
       'traffictype',
       ctx.cloud.add('traffictype', {
