@@ -267,7 +267,8 @@ export class CloudStackClient {
     const poll = this.opts.jobPoll ?? { initialMs: 500, maxMs: 5000 };
     const deadline = Date.now() + (this.opts.jobTimeoutMs ?? 30 * 60_000);
     let wait = poll.initialMs;
-    const waiting = this.waitStarted(`${api}: job ${jobId} running`, true);
+    // Most jobs end within seconds: only one that lasts is reported.
+    const waiting = this.waitStarted(`${api}: job ${jobId} running`, false);
     try {
       for (;;) {
         const job = await this.request('queryAsyncJobResult', { jobid: jobId });

@@ -85,12 +85,31 @@ describe('the zone chapter in upstream timing (scaled)', () => {
         /^addImageStore: CloudStack is copying the system VM template to nfs:/.test(t),
       ),
     ).toBe(true);
-    expect(texts.some((t) => /^createPhysicalNetwork: job [0-9a-f-]+ running$/.test(t))).toBe(true);
     expect(
       Math.max(
         ...progress.filter((p) => p.text.startsWith('addImageStore')).map((p) => p.elapsedMs),
       ),
     ).toBeGreaterThan(d.templateCopyMs / 2);
+  });
+
+  it('reports an async job that lasts, not one that ends at once', async () => {
+    sim = await startSimulator({ timing: SCALE });
+    const progress: string[] = [];
+    const creds = new MemoryCredentials();
+    const ids = await runApiSteps(plan, sim.endpoint, creds, {}, (s) => ['api-admin-user', 'zone-create'].includes(s.id));
+    sim.cloud.delays.jobMs = 300; // createPhysicalNetwork's job
+    await runApiSteps(plan, sim.endpoint, creds, ids.captured, (s) => s.id === 'physical-network', {
+      timing: { ...scaledClient(SCALE), progressEveryMs: 50 },
+      progress: (text) => progress.push(text),
+    });
+    expect(progress.some((t) => /^createPhysicalNetwork: job [0-9a-f-]+ running$/.test(t))).toBe(true);
+    sim.cloud.delays.jobMs = 1;
+    progress.length = 0;
+    await runApiSteps(plan, sim.endpoint, creds, ids.captured, (s) => s.id === 'traffic-types', {
+      timing: { ...scaledClient(SCALE), progressEveryMs: 50 },
+      progress: (text) => progress.push(text),
+    });
+    expect(progress).toEqual([]);
   });
 
   it.each([

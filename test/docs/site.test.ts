@@ -125,6 +125,18 @@ describe('built pages', () => {
     }
   });
 
+  it('says in the card how long the installer waits for the API calls CloudStack works on for minutes', () => {
+    const card = (id: string) => {
+      const page = html('/zone/');
+      const at = page.indexOf(`data-step="${id}"`);
+      return page.slice(at, page.indexOf('</dl>', at));
+    };
+    expect(card('hosts-add')).toMatch(/Limits<\/dt><dd>.*addHost waits up to 15 min/);
+    expect(card('secondary-storage')).toContain('addImageStore waits up to 35 min');
+    expect(card('primary-storage')).toContain('createStoragePool waits up to 35 min');
+    expect(card('zone-create')).not.toContain('waits up to');
+  });
+
   it('points "Edit page" of every translated page at its PO catalog, and of every English page at its source', () => {
     expect(LANGUAGES.length).toBeGreaterThan(0);
     const editHref = (page: string) => /<a href="([^"]+)"[^>]*data-rb-edit/.exec(html(page))?.[1];

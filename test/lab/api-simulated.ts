@@ -3,6 +3,10 @@
 // site file points cloudstack.endpoint at the simulator on loopback, and `runbook install
 // --from api-admin-user` runs the zone and verify chapters against it, as if the management
 // server had come up. Every answer is labelled simulated; machine steps after it stay blocked.
+// The simulator runs upstream's timing (test/simulator/timing.ts) at LAB_TIMING_SCALE: addHost
+// answers after 15 s per host, addImageStore after 30 s, so the lab shows the waits and their
+// progress while the API chapter stays within a few minutes of the lab's budget; the installer
+// itself waits with upstream's full timeouts.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -21,13 +25,14 @@ export interface SimulatedApiRun {
 
 export const FIRST_API_STEP = 'api-admin-user';
 
+/** Upstream's timing × 0.05: addHost 5 min → 15 s, addImageStore 10 min → 30 s. */
+export const LAB_TIMING_SCALE = 0.05;
+
 export async function runApiChapterAgainstSimulator(
   labSite: string,
   dir: string,
 ): Promise<SimulatedApiRun> {
-  const sim: Simulator = await startSimulator({
-    delays: { jobMs: 200, hostUpMs: 1000, systemVmStartMs: 2000, agentUpMs: 1000 },
-  });
+  const sim: Simulator = await startSimulator({ timing: LAB_TIMING_SCALE });
   try {
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });

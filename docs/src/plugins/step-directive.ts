@@ -96,6 +96,12 @@ export function stepDirectivePlugin(options: StepDirectiveOptions) {
         const hostVariables = [
           ...new Set([...text.matchAll(/\$\{(HOST_[A-Z0-9_]+)\}/g)].map((m) => m[1]!)),
         ];
+        // The API calls the installer makes (cmk blocks not marked norun), as `verb noun`: the
+        // card says which of them CloudStack works on for minutes.
+        const apiCalls = [...text.matchAll(/```cmk([^\n]*)\n([\s\S]*?)```/g)]
+          .filter((m) => !/\bnorun\b/.test(m[1]!))
+          .flatMap((m) => m[2]!.split('\n').map((l) => l.trim().split(/\s+/).slice(0, 2).join(' ')))
+          .filter(Boolean);
         const meta = {
           type: 'mdxJsxFlowElement',
           name: '__RunbookStepMeta',
@@ -106,6 +112,7 @@ export function stepDirectivePlugin(options: StepDirectiveOptions) {
             ...(hostVariables.length > 0
               ? [jsxAttribute('hostVariables', hostVariables.join(' '))]
               : []),
+            ...(apiCalls.length > 0 ? [jsxAttribute('apiCalls', apiCalls.join(','))] : []),
           ],
           children: [],
         };
