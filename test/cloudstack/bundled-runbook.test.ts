@@ -2,25 +2,12 @@
 // and a second run changes nothing. Guards the zone chapter's cmk lines and this client
 // against each other.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadRunbook } from '../../src/runbook/load.ts';
-import { buildPlan } from '../../src/plan/build.ts';
-import { siteSchema } from '../../src/site-file/schema.ts';
 import { startSimulator, type Simulator } from '../simulator/server.ts';
-import { MemoryCredentials, runApiSteps } from './harness.ts';
+import { MemoryCredentials, bundledPlan, runApiSteps } from './harness.ts';
 
 describe('the bundled runbook’s api steps against the simulator', () => {
   let sim: Simulator;
-  const { runbook } = loadRunbook();
-  const plan = buildPlan(
-    siteSchema.parse({
-      hosts: [
-        { address: '172.16.10.3', hostname: 'kvm1' },
-        { address: '172.16.10.4', hostname: 'kvm2' },
-      ],
-    }),
-    runbook,
-    '/nonexistent/site.yaml',
-  );
+  const plan = bundledPlan();
   const apiSteps = plan.steps.filter((s) => s.on === 'api');
   const creds = new MemoryCredentials();
 

@@ -37,6 +37,16 @@ export function scaledClient(scale: number): NonNullable<ApiStepContext['timing'
   };
 }
 
+const TWO_HOSTS = [
+  { address: '172.16.10.3', hostname: 'kvm1' },
+  { address: '172.16.10.4', hostname: 'kvm2' },
+];
+
+/** The runbook that ships (docs/src/content/docs), planned for a site with these KVM hosts. */
+export function bundledPlan(hosts: { address: string; hostname: string }[] = TWO_HOSTS): Plan {
+  return buildPlan(siteSchema.parse({ hosts }), loadRunbook().runbook, '/nonexistent/site.yaml');
+}
+
 export function fixturePlan(
   hosts: { address: string; hostname: string }[] = [
     { address: '172.16.10.3', hostname: 'kvm1' },

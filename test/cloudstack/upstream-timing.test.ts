@@ -4,26 +4,13 @@
 // simulated server finishes the work, as a real one does), and upstream's "already exists"
 // answers are read as found.
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadRunbook } from '../../src/runbook/load.ts';
-import { buildPlan } from '../../src/plan/build.ts';
-import { siteSchema } from '../../src/site-file/schema.ts';
 import { isReadOnly } from '../../src/cloudstack/api-timing.ts';
 import { startSimulator, type Simulator } from '../simulator/server.ts';
 import { TEST_SCALE, UPSTREAM_TIMING, addHostAnswerMs } from '../simulator/timing.ts';
-import { MemoryCredentials, runApiSteps, scaledClient } from './harness.ts';
+import { MemoryCredentials, bundledPlan, runApiSteps, scaledClient } from './harness.ts';
 
 const SCALE = TEST_SCALE;
-const { runbook } = loadRunbook();
-const plan = buildPlan(
-  siteSchema.parse({
-    hosts: [
-      { address: '172.16.10.3', hostname: 'kvm1' },
-      { address: '172.16.10.4', hostname: 'kvm2' },
-    ],
-  }),
-  runbook,
-  '/nonexistent/site.yaml',
-);
+const plan = bundledPlan();
 const hostName = (a: string) => plan.machines.find((m) => m.address === a)?.name ?? a;
 
 /** Every call the plan's api steps make that changes something, counted per API. */
@@ -96,13 +83,17 @@ describe('the zone chapter in upstream timing (scaled)', () => {
     sim = await startSimulator({ timing: SCALE });
     const progress: string[] = [];
     const creds = new MemoryCredentials();
-    const ids = await runApiSteps(plan, sim.endpoint, creds, {}, (s) => ['api-admin-user', 'zone-create'].includes(s.id));
+    const ids = await runApiSteps(plan, sim.endpoint, creds, {}, (s) =>
+      ['api-admin-user', 'zone-create'].includes(s.id),
+    );
     sim.cloud.delays.jobMs = 300; // createPhysicalNetwork's job
     await runApiSteps(plan, sim.endpoint, creds, ids.captured, (s) => s.id === 'physical-network', {
       timing: { ...scaledClient(SCALE), progressEveryMs: 50 },
       progress: (text) => progress.push(text),
     });
-    expect(progress.some((t) => /^createPhysicalNetwork: job [0-9a-f-]+ running$/.test(t))).toBe(true);
+    expect(progress.some((t) => /^createPhysicalNetwork: job [0-9a-f-]+ running$/.test(t))).toBe(
+      true,
+    );
     sim.cloud.delays.jobMs = 1;
     progress.length = 0;
     await runApiSteps(plan, sim.endpoint, creds, ids.captured, (s) => s.id === 'traffic-types', {
