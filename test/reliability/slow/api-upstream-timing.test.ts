@@ -112,7 +112,8 @@ describe(`upstream timing × ${SCALE} through the real CLI`, () => {
         ) ?? [];
       // a line when the wait began, then one every 30 s
       expect(apiWaits[0]).toMatch(/, 0s$/);
-      expect(apiWaits.length).toBe(1 + Math.floor(apiMs / 30_000));
+      expect(apiWaits.length).toBeGreaterThanOrEqual(Math.floor(addHostAnswerMs(TIMING) / 30_000));
+      expect(apiWaits.length).toBeLessThanOrEqual(1 + Math.floor(apiMs / 30_000));
 
       const install = await installing;
       const installMs = Date.now() - started;
@@ -128,12 +129,11 @@ describe(`upstream timing × ${SCALE} through the real CLI`, () => {
         out.match(
           /wait +secondary-storage: addImageStore: CloudStack is copying the system VM template to \S+, \S+/g,
         ) ?? [];
+      // a line when each wait began, then one every 30 s
       expect(addHostWaits.length).toBeGreaterThanOrEqual(
-        1 + Math.floor(addHostAnswerMs(TIMING) / 30_000),
+        Math.floor(addHostAnswerMs(TIMING) / 30_000),
       );
-      expect(copyWaits.length).toBeGreaterThanOrEqual(
-        1 + Math.floor(TIMING.templateCopyMs / 30_000),
-      );
+      expect(copyWaits.length).toBeGreaterThanOrEqual(Math.floor(TIMING.templateCopyMs / 30_000));
       // every create of the chapter sent exactly once
       const counts: Record<string, number> = {};
       for (const r of creates(installSim)) counts[r.api] = (counts[r.api] ?? 0) + 1;
