@@ -92,7 +92,9 @@ export function lineRenderer(out: Write, resumeCommand: string): (event: Executo
         return out(`${tag(event.host)} start    ${event.id}: ${translatedStepTitle(currentLanguage(), event.id, event.title)}\n`);
       case 'step-progress':
         return showProgress(`${event.id}@${event.host}`, event.text, event.elapsedMs)
-          ? out(`${tag(event.host)} wait     ${event.id}: ${progressText(event.text, event.elapsedMs)}\n`)
+          ? out(
+              `${tag(event.host)} wait     ${event.id}: ${progressText(event.text, event.elapsedMs)}\n`,
+            )
           : undefined;
       case 'step-retry':
         return out(

@@ -88,7 +88,11 @@ function describeAction(action: Action): string {
 
 /** `  [addHost waits up to 15 min]`: the calls of a step CloudStack works on for minutes. */
 function longWaitNote(step: PlannedStep): string {
-  const apis = [...new Set(step.actions.flatMap((a) => (a.kind === 'api' && API_TIMING[a.command] ? [a.command] : [])))];
+  const apis = [
+    ...new Set(
+      step.actions.flatMap((a) => (a.kind === 'api' && API_TIMING[a.command] ? [a.command] : [])),
+    ),
+  ];
   return apis.length
     ? `  [${apis.map((api) => `${api} waits up to ${describeDuration(API_TIMING[api]!.requestTimeoutMs)}`).join(', ')}]`
     : '';
@@ -108,7 +112,9 @@ export function planText(plan: Plan, verbose = false, title: (step: PlannedStep)
       chapterNo++;
       out.push('', `${chapterNo}. ${chapter} (${step.source.file})`);
     }
-    out.push(`   ${step.id.padEnd(32)} ${title(step)}  → ${step.hosts.join(', ')}${longWaitNote(step)}`);
+    out.push(
+      `   ${step.id.padEnd(32)} ${title(step)}  → ${step.hosts.join(', ')}${longWaitNote(step)}`,
+    );
     if (verbose) for (const a of step.actions) out.push(`       ${describeAction(a)}`);
   }
   out.push('', 'Steps per machine:');

@@ -166,7 +166,14 @@ describe('api step failures', () => {
     expect(result.captured.POD_ID).toBe(sim.cloud.objects.pod[0]!.id);
     const sent = sentSince(before).filter((a) => a === 'createPod' || a === 'listPods');
     // the lookup first, then each send after a lookup that found no pod
-    expect(sent).toEqual(['listPods', 'createPod', 'listPods', 'createPod', 'listPods', 'createPod']);
+    expect(sent).toEqual([
+      'listPods',
+      'createPod',
+      'listPods',
+      'createPod',
+      'listPods',
+      'createPod',
+    ]);
     expect(log.join('\n')).toMatch(
       /createPod failed: .*Lock wait timeout.*; looking for pod Pod1 first\n.*\n {2}createPod: not done in CloudStack; sending it again \(send 2 of 3\)/,
     );
