@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { isReadOnly } from '../../src/cloudstack/api-timing.ts';
 import { startSimulator, type Simulator } from '../simulator/server.ts';
 import { TEST_SCALE, UPSTREAM_TIMING, addHostAnswerMs } from '../simulator/timing.ts';
-import { MemoryCredentials, bundledPlan, runApiSteps, scaledClient } from './harness.ts';
+import { MemoryCredentials, bundledPlan, runApiSteps, scaledClient, stepById } from './harness.ts';
 
 const SCALE = TEST_SCALE;
 const plan = bundledPlan();
@@ -146,6 +146,66 @@ describe('upstream says it already exists', () => {
     );
     expect(s.requests.filter((r) => r.api === 'createZone')).toHaveLength(1);
   });
+
+  it.each([
+    // LibvirtServerDiscoverer.find's "Skipping host ... is already in the database" (530, wrapped)
+    [
+      'addHost',
+      'hosts-add',
+      (s: Simulator, p: Record<string, string>) =>
+        s.cloud.add('host', {
+          name: 'kvm1',
+          type: 'Routing',
+          ipaddress: new URL(p.url!).hostname,
+          zoneid: p.zoneid,
+          clusterid: p.clusterid,
+          state: 'Up',
+          resourcestate: 'Enabled',
+          _guid: 'theirs-LibvirtComputingResource',
+          _upAt: 0, // its agent connected long ago
+        }),
+      'using kvm1',
+    ],
+    // StorageManagerImpl.discoverImageStore's "The image store with name ... already exists" (431)
+    [
+      'addImageStore',
+      'secondary-storage',
+      (s: Simulator, p: Record<string, string>) =>
+        s.cloud.add('imagestore', {
+          name: p.name,
+          url: 'nfs://elsewhere/export/secondary',
+          zoneid: p.zoneid,
+        }),
+      'using Secondary1',
+    ],
+  ])(
+    'reads upstream\'s "already exists" answer to %s as found, not as a failure',
+    async (api, lastStep, theirs, using) => {
+      sim = await startSimulator({ timing: SCALE });
+      const s = sim;
+      let made: { id: string } | undefined;
+      // Another client adds it between the installer's lookup and its call.
+      s.faults.onRequest = (called, params) => {
+        if (called === api && !made) made = theirs(s, params);
+      };
+      const last = plan.steps.findIndex((st) => st.id === lastStep);
+      const run = await runApiSteps(
+        plan,
+        s.endpoint,
+        new MemoryCredentials(),
+        {},
+        (st) => plan.steps.indexOf(st) <= last,
+        { timing: scaledClient(SCALE) },
+      );
+      const bad = run.results.filter((r) => !['ok', 'changed'].includes(r.result.status));
+      expect(bad, JSON.stringify(bad, null, 2)).toEqual([]);
+      expect(made).toBeDefined();
+      expect(run.log.join('\n')).toContain(`${api}: CloudStack says it already exists; ${using}`);
+      // nothing sent again after upstream's answer: one call per line of the step
+      const lines = stepById(plan, lastStep).actions.filter((a) => a.kind === 'api').length;
+      expect(s.requests.filter((r) => r.api === api)).toHaveLength(lines);
+    },
+  );
 
   it('waits for a host another addHost is still adding, instead of adding it again', async () => {
     sim = await startSimulator({ timing: SCALE });

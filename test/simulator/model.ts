@@ -55,8 +55,8 @@ export class Cloud {
   /** Addresses whose agent never calls in after addHost set it up: failure injection. */
   readonly silentAgents = new Set<string>();
   private vmCounter = 0;
-  /** CloudStack's numeric database ids, which some of its error texts show. */
-  private dbid = 0;
+  /** CloudStack's numeric database ids (one sequence per table), which some of its error texts show. */
+  private readonly dbids = new Map<Collection, number>();
   private readonly now: () => number;
 
   constructor(delays: Partial<Delays> = {}, now: () => number = Date.now) {
@@ -102,7 +102,9 @@ export class Cloud {
   }
 
   add(collection: Collection, fields: Record<string, unknown>): Obj {
-    const obj: Obj = { id: randomUUID(), _dbid: ++this.dbid, ...fields };
+    const dbid = (this.dbids.get(collection) ?? 0) + 1;
+    this.dbids.set(collection, dbid);
+    const obj: Obj = { id: randomUUID(), _dbid: dbid, ...fields };
     this.objects[collection].push(obj);
     return obj;
   }
