@@ -206,7 +206,8 @@ const createStoragePool: Handler = async (ctx) => {
     throw new ApiFault(431, `${p.url} is not a valid uri`);
   }
   const failed = (why: string) => new ApiFault(530, `Failed to add data store: ${why}`);
-  // initialize: one pool per server and path
+  // initialize: one pool per server and path; the text names the pool by its path alone (the
+  // current code, on log4j2, has `hostPath` there; older releases printed the whole URI)
   const same = ctx.cloud.objects.storagepool.find(
     (s) => s.ipaddress === url.hostname && s.path === url.pathname,
   );
