@@ -1,6 +1,7 @@
 // Simulated infrastructure APIs: pods, clusters, hosts, primary and secondary storage,
 // global settings and system VMs.
 import { shown } from './model.ts';
+import { registerSystemVmTemplates } from './apis-templates.ts';
 import {
   ApiFault,
   eq,
@@ -178,19 +179,18 @@ export const INFRA_HANDLERS: Record<string, Handler> = {
       (s) => s.url === p.url,
       `Image store with url ${p.url} already exists`,
     );
-    return obj(
-      'imagestore',
-      ctx.cloud.add('imagestore', {
-        name: p.name ?? p.url,
-        url: p.url,
-        protocol: 'nfs',
-        providername: 'NFS',
-        scope: zone ? 'ZONE' : 'REGION',
-        ...(zone ? zoneFields(zone) : {}),
-        readonly: false,
-        hasannotations: false,
-      }),
-    );
+    const store = ctx.cloud.add('imagestore', {
+      name: p.name ?? p.url,
+      url: p.url,
+      protocol: 'nfs',
+      providername: 'NFS',
+      scope: zone ? 'ZONE' : 'REGION',
+      ...(zone ? zoneFields(zone) : {}),
+      readonly: false,
+      hasannotations: false,
+    });
+    if (zone) registerSystemVmTemplates(ctx.cloud, zone);
+    return obj('imagestore', store);
   },
   addSecondaryStorage: (ctx) => {
     const p = ctx.params;

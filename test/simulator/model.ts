@@ -47,6 +47,7 @@ export const COLLECTIONS = [
   'imagestore',
   'systemvm',
   'configuration',
+  'template',
 ] as const;
 export type Collection = (typeof COLLECTIONS)[number];
 
@@ -63,6 +64,10 @@ export class Cloud {
   readonly users: User[];
   /** Hosts (by IP or name) forced to report Down: failure injection. */
   readonly hostsDown = new Set<string>();
+  /** The management package lacks its KVM system VM template: failure injection (apis-templates.ts). */
+  systemVmTemplateMissing = false;
+  /** What the simulated management server writes to its log (failures upstream only logs). */
+  readonly log: string[] = [];
   private vmCounter = 0;
   private readonly now: () => number;
 
@@ -138,7 +143,10 @@ export class Cloud {
     }
   }
 
-  /** System VMs start once the zone is Enabled and has secondary storage, primary storage and a host Up. */
+  /**
+   * System VMs start once the zone is Enabled and has secondary storage, primary storage, a host
+   * Up and a ready system VM template (without one upstream keeps retrying and never starts them).
+   */
   private startSystemVms(zone: Obj, now: number): void {
     if (zone.allocationstate !== 'Enabled') return;
     if (this.objects.systemvm.some((v) => v.zoneid === zone.id)) return;
@@ -147,7 +155,8 @@ export class Cloud {
     if (
       !zoneHas('imagestore') ||
       !zoneHas('storagepool') ||
-      !zoneHas('host', (h) => h.type === 'Routing' && h.state === 'Up')
+      !zoneHas('host', (h) => h.type === 'Routing' && h.state === 'Up') ||
+      !zoneHas('template', (t) => t.templatetype === 'SYSTEM' && t.isready === true)
     )
       return;
     const pod = this.objects.pod.find((p) => p.zoneid === zone.id);
