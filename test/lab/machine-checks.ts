@@ -178,7 +178,7 @@ grep -Fxq 'source /etc/network/interfaces.d/*' /etc/network/interfaces
 grep -Fxq '${SECOND_NIC_STANZA[0]}' /etc/network/interfaces
 grep -Fxq '${SECOND_NIC_STANZA[1]}' /etc/network/interfaces
 awk '$1 == "iface" {inside = ($2 == "cloudbr0" && $3 == "inet")} inside' /etc/network/interfaces | grep -Eq '^[[:space:]]*${MOVED_OPTION}$'
-grep -Eq "^iface \\\${INTERFACE} inet manual$" /etc/network/interfaces`,
+grep -Eq "^iface \${INTERFACE} inet manual$" /etc/network/interfaces`,
   },
   {
     name: 'primary and secondary storage mount from the management server over NFS',
