@@ -79,7 +79,7 @@ export function describeLayoutInstall(name: LayoutName): void {
     beforeAll(async () => {
       await labDown({ dir });
       const t = Date.now();
-      lab = await labUp({ hosts, memory: name === 'aio' ? 6144 : 4096, dir });
+      lab = await labUp({ hosts, dir });
       report.figure(`${name}: lab up (s)`, (Date.now() - t) / 1000);
       rmSync(path.join(dir, '.runbook'), { recursive: true, force: true });
       plan = loadInputs({ site: layout.siteFile }).plan;
