@@ -152,10 +152,14 @@ async function runCall(
   return callOnce(client, call, LOOKUPS[call.api], opts);
 }
 
-function captureFrom(step: PlannedStep, result: Json): Record<string, string> {
+function captureFrom(step: PlannedStep, result: Json, lastCall?: string): Record<string, string> {
   const captured: Record<string, string> = {};
   for (const [name, path] of Object.entries(step.capture)) {
     const value = evaluatePath(result, path);
+    if (Array.isArray(result) && result.length === 0 && lastCall) {
+      // A list step that finds nothing: the step's prose says what that means and what to do.
+      throw new StepInputError(`\`${lastCall}\` found nothing, so ${name} has no value`);
+    }
     if (value === undefined || value === null || typeof value === 'object') {
       throw new StepInputError(
         `capture ${name}=${path}: the last call's result has no such value (${JSON.stringify(result).slice(0, 200)})`,
@@ -250,7 +254,7 @@ export async function runApiStep(step: PlannedStep, ctx: ApiStepContext): Promis
       changed ||= outcome.changed;
       last = outcome.result;
     }
-    const captured = captureFrom(step, last);
+    const captured = captureFrom(step, last, calls.at(-1)?.text);
     for (const [k, v] of Object.entries(captured)) log(`  captured ${k}=${v}`);
     return {
       status: changed ? 'changed' : 'ok',

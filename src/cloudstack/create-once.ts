@@ -80,6 +80,37 @@ async function lookUntil(
   }
 }
 
+/**
+ * After a lost answer: wait, until the lost call's deadline, for the work upstream does after
+ * the object is listed (`finished`). Past the deadline the next steps judge what is missing.
+ */
+async function untilFinished(
+  client: CloudStackClient,
+  call: Call,
+  lookup: ExistsLookup,
+  deadline: number,
+  opts: OnceOptions,
+): Promise<void> {
+  if (!lookup.finished) return;
+  const waiting = client.waitStarted(
+    `${call.api}: ${lookup.what(call.params)} is there; waiting for ${lookup.finishing ?? 'upstream to finish the call'}`,
+    true,
+  );
+  try {
+    while (Date.now() < deadline) {
+      try {
+        if (await lookup.finished(client, call.params)) return;
+      } catch {
+        // the network may still be down: look again until the deadline
+      }
+      await sleep(Math.min(opts.lookupEveryMs, Math.max(1, deadline - Date.now())), opts.signal);
+    }
+    opts.log(`  ${call.api}: still no sign of ${lookup.finishing ?? 'the end of the call'}`);
+  } finally {
+    waiting.stop();
+  }
+}
+
 /** The lookup before the call: an object already there (and ready) means nothing to do. */
 async function alreadyThere(
   client: CloudStackClient,
@@ -165,6 +196,7 @@ export async function callOnce(
           `  ${call.api}: ${(err as Error).message}; looking for ${lookup.what(call.params)} first`,
         );
         const found = await lookUntil(client, call, lookup, deadline, why, opts);
+        if (found && unknown) await untilFinished(client, call, lookup, deadline, opts);
         if (found) {
           opts.log(`  ${call.api}: CloudStack did it after all (${label(found)}); not sent again`);
           return { result: found, changed: true };

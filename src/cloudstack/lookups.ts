@@ -25,6 +25,15 @@ export type Lookup =
       ready?: (o: JsonObject) => boolean;
       /** Its state for messages, when not ready. */
       state?: (o: JsonObject) => string;
+      /**
+       * After a lost answer only: whether the lost call has finished work that upstream does
+       * after the object is already listed and that the object itself does not show (the
+       * system VM template an image store gets). Until then, or the call's timeout, the
+       * installer waits rather than move on while upstream is still inside the request.
+       */
+      finished?: (client: CloudStackClient, p: Record<string, string>) => Promise<boolean>;
+      /** What `finished` waits for, for progress lines. */
+      finishing?: string;
     }
   /** Read the current object; the update is skipped when every given field already matches. */
   | {
@@ -143,6 +152,11 @@ export const LOOKUPS: Record<string, Lookup> = {
   addImageStore: {
     kind: 'exists',
     what: (p) => `image store ${p.name ?? p.url}`,
+    // StorageManagerImpl.discoverImageStore lists the store, then (first NFS store of the zone)
+    // registerSystemVmTemplateOnFirstNfsStore copies the template before the call answers.
+    finished: async (c, p) =>
+      (await list(c, 'listTemplates', { templatefilter: 'system', zoneid: p.zoneid })).length > 0,
+    finishing: 'the system VM template being copied to it',
     find: async (c, p) =>
       firstMatch(
         await list(c, 'listImageStores', { zoneid: p.zoneid }),

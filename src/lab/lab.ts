@@ -113,11 +113,18 @@ async function startDaemon(
   return { ...(JSON.parse(readFileSync(readyFile, 'utf8')) as DaemonReady), name };
 }
 
+/**
+ * Memory per machine when `--memory` is not given: what the runbook's preflight asks of the role
+ * (4 GB per machine, 6 GB for an all-in-one one), so that a lab install does not stop there.
+ */
+export function defaultLabMemoryMb(hosts: number): number {
+  return hosts === 0 ? 6144 : 4096;
+}
+
 /** Start the lab. On any failure (or Ctrl-C while starting) everything started is stopped again. */
 export async function labUp(options: LabUpOptions = {}): Promise<LabStatus> {
   const hosts = options.hosts ?? 0;
-  // The runbook's preflight asks for 4 GB per machine (3.5 GiB as the kernel reports it).
-  const memoryMb = options.memory ?? 4096;
+  const memoryMb = options.memory ?? defaultLabMemoryMb(hosts);
   if (!Number.isInteger(hosts) || hosts < 0 || hosts > MAX_HOSTS)
     throw new Error(
       `--hosts must be a whole number from 0 (all-in-one) to ${MAX_HOSTS}, not ${hosts}`,

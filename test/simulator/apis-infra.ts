@@ -1,5 +1,5 @@
 // Simulated infrastructure APIs: pods, clusters, the lists of hosts and storage (adding them
-// is in apis-slow.ts: upstream takes minutes), global settings, templates and system VMs.
+// is in apis-slow.ts: upstream takes minutes), global settings and system VMs (templates: apis-templates.ts).
 import { shown } from './model.ts';
 import {
   ApiFault,
@@ -83,10 +83,4 @@ export const INFRA_HANDLERS: Record<string, Handler> = {
   },
 
   listSystemVms: lister('systemvm', 'systemvm'),
-  // models TemplateManagerImpl / QueryManagerImpl.listTemplates: the system VM template shows
-  // once addImageStore registered it (templatefilter is required and only selects here).
-  listTemplates: (ctx) => {
-    const { templatefilter: _filter, ...filters } = ctx.params;
-    return lister('template', 'template')({ ...ctx, params: filters });
-  },
 };

@@ -4,6 +4,7 @@
 // connection is lost, as it does on a real management server.
 import { createHash } from 'node:crypto';
 import { shown, type Obj } from './model.ts';
+import { registerSystemVmTemplates } from './apis-templates.ts';
 import {
   ApiFault,
   eq,
@@ -174,21 +175,7 @@ const imageStore =
     if (first) {
       // SystemVmTemplateRegistration: mount the store, run setup-sysvm-tmplt, unmount.
       await ctx.wait(ctx.cloud.delays.templateCopyMs);
-      if (
-        !ctx.cloud.objects.template.some((t) => t.zoneid === zone.id && t.templatetype === 'SYSTEM')
-      )
-        ctx.cloud.add('template', {
-          name: 'systemvm-kvm-4.22.0-x86_64',
-          displaytext: 'systemvm-kvm-4.22.0-x86_64',
-          templatetype: 'SYSTEM',
-          hypervisor: 'KVM',
-          format: 'QCOW2',
-          isready: true,
-          status: 'Download Complete',
-          crossZones: false,
-          ...zoneFields(zone),
-          arch: 'x86_64',
-        });
+      registerSystemVmTemplates(ctx.cloud, zone);
     }
     return obj(envelope, store);
   };

@@ -7,6 +7,7 @@ import { ApiFault, type Handler } from './handler-kit.ts';
 import { NETWORK_HANDLERS } from './apis-network.ts';
 import { INFRA_HANDLERS } from './apis-infra.ts';
 import { SLOW_HANDLERS } from './apis-slow.ts';
+import { TEMPLATE_HANDLERS } from './apis-templates.ts';
 
 export { ApiFault, type Answer, type CallContext } from './handler-kit.ts';
 
@@ -126,4 +127,5 @@ export const HANDLERS: Record<string, Handler> = {
   ...NETWORK_HANDLERS,
   ...INFRA_HANDLERS,
   ...SLOW_HANDLERS,
+  ...TEMPLATE_HANDLERS,
 };

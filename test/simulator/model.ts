@@ -54,6 +54,10 @@ export class Cloud {
   readonly hostsDown = new Set<string>();
   /** Addresses whose agent never calls in after addHost set it up: failure injection. */
   readonly silentAgents = new Set<string>();
+  /** The management package lacks its KVM system VM template: failure injection (apis-templates.ts). */
+  systemVmTemplateMissing = false;
+  /** What the simulated management server writes to its log (failures upstream only logs). */
+  readonly log: string[] = [];
   private vmCounter = 0;
   /** CloudStack's numeric database ids (one sequence per table), which some of its error texts show. */
   private readonly dbids = new Map<Collection, number>();
@@ -133,7 +137,10 @@ export class Cloud {
     }
   }
 
-  /** System VMs start once the zone is Enabled and has secondary storage, primary storage and a host Up. */
+  /**
+   * System VMs start once the zone is Enabled and has secondary storage, primary storage, a host
+   * Up and a ready system VM template (without one upstream keeps retrying and never starts them).
+   */
   private startSystemVms(zone: Obj, now: number): void {
     if (zone.allocationstate !== 'Enabled') return;
     if (this.objects.systemvm.some((v) => v.zoneid === zone.id)) return;
