@@ -66,7 +66,7 @@ describe('wizard connect screen', () => {
       await wizard.waitFor('Site file:');
       await wizard.press(KEY.ctrlS);
       const frame = await wizard.waitFor('Plan (preview)');
-      expect(frame).toContain('Nothing was contacted or changed');
+      expect(frame).toContain('Nothing was contacted, written or changed');
       expect(frame).toMatch(/Preflight checks\s+2\s+2\s+2/);
       expect(frame).toContain('Nothing has run on this site before.');
       expect(existsSync(join(site.dir, '.runbook'))).toBe(false);

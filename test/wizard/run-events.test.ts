@@ -118,12 +118,14 @@ describe('wizard run, failure and done screens (recorded executor events)', () =
       expect(frame).toContain('Installing');
       expect(frame).toMatch(/mgmt\s+0\/\d+\s+Needed by the next/);
       await wizard.press(KEY.ctrlC);
-      await wizard.waitFor('Stop the installation?');
+      frame = await wizard.waitFor('Stop the installation?');
+      expect(frame).toContain('Stop after the running step(s) finish');
+      expect(frame).toContain('Stop now: cut the running step(s) off');
       expect(engine.stops).toEqual([]);
-      await wizard.press('y');
-      frame = await wizard.waitFor('Stopped. Resume later with');
+      await wizard.press(KEY.enter); // the first choice: after the running steps
+      frame = await wizard.waitFor('Interrupted: nothing more runs. Resume with');
       expect(engine.stops).toEqual([false]);
-      expect(frame).toContain(`npx runbook install --site ${file}`);
+      expect(frame.replace(/\s+/g, ' ')).toContain(`runbook install --site ${file} --runbook ${FIXTURE_RUNBOOK}`);
       await wizard.press('q');
       await wizard.waitFor(() => wizard.exitCode() !== undefined);
       expect(wizard.exitCode()).toBe(1);
@@ -158,6 +160,8 @@ describe('wizard run, failure and done screens (recorded executor events)', () =
       await toRun(wizard);
       await wizard.waitFor('Skip it for this run');
       await wizard.press(KEY.down, KEY.enter);
+      await wizard.waitFor('zone enabled');
+      await wizard.press('p');
       const frame = await wizard.waitFor('Generated-Pass-123');
       expect(engine.plans[1]!.steps.find((s) => s.id === 'work-maybe-fail')!.hosts).toEqual(['mgmt']);
       expect(engine.plans[1]!.steps.find((s) => s.id === 'work-folder')!.hosts).toEqual(['mgmt', 'kvm1']);

@@ -61,6 +61,7 @@ describe('wizard welcome', () => {
       siteFile: tempSite('name: start\n'),
       runbookDir: FIXTURE_RUNBOOK,
       services: {
+        labPlan: async () => ({ machines: ['cloudstack-mgmt'], memoryMb: 4096, availableMb: 2048, dir: '/srv/lab' }),
         labUp: async (onProgress) => {
           for (const m of ['building the base image', 'booting lab-mgmt']) {
             onProgress(m);
@@ -74,6 +75,14 @@ describe('wizard welcome', () => {
     try {
       await wizard.waitFor('Try it in a local lab');
       await wizard.press(KEY.down, KEY.enter);
+      // Nothing starts before a yes that knows what it costs.
+      const question = await wizard.waitFor('Start the lab?');
+      expect(question).toContain('This starts 1 VM(s) (cloudstack-mgmt) with 4096 MB (4 GB) of memory each');
+      expect(question).toContain('This machine has 2048 MB available now.');
+      expect(question).toContain('less than the VMs need');
+      expect(question).toContain('/srv/lab');
+      expect(messages).toEqual([]);
+      await wizard.press('y');
       await wizard.waitFor('booting lab-mgmt');
       const frame = await wizard.waitFor('Site file:');
       expect(frame).toContain(labSite);

@@ -1,11 +1,14 @@
-// Screen 8: the cloud is built. Where to log in, the generated admin password (shown here
-// once; it stays in the state file), the `runbook verify` table, and what to do next.
+// The last screen: the cloud is built. Where to log in, the generated admin password (shown
+// only while asked for, and gone from the screen before the wizard ends, so it never stays in
+// the terminal's scrollback; it is kept in the state file), the `runbook verify` table, and
+// what to do next.
 import React from 'react';
-import { Box, Text, useInput } from 'ink';
+import { Box } from 'ink';
 import { Spinner } from '@inkjs/ui';
 import { t } from '../../../src/i18n/translate.ts';
+import { runbookCommand } from '../hints.ts';
 import type { WizardState } from '../state.ts';
-import { Frame, StatusMark, colour, fit, h, useTerminalSize, pad } from '../ui.ts';
+import { Frame, StatusMark, Text, colour, fit, h, pad, useKeys, useTerminalSize } from '../ui.ts';
 
 export interface DoneProps {
   state: WizardState;
@@ -19,9 +22,20 @@ export function DoneScreen(props: DoneProps): React.ReactElement {
   const blocked = summary?.blockedSteps ?? [];
   const { columns, rows } = useTerminalSize();
   const width = Math.min(columns, 120);
-  useInput((input, key) => {
-    if (key.return || input.toLowerCase() === 'q') props.onQuit();
+  const [revealed, setRevealed] = React.useState(false);
+  // Quitting draws the screen once more without the password: that frame stays on the terminal.
+  const [quitting, setQuitting] = React.useState(false);
+  React.useEffect(() => {
+    if (quitting) props.onQuit();
+  }, [quitting]);
+  useKeys((input, key) => {
+    if (key.return || input.toLowerCase() === 'q') {
+      setRevealed(false);
+      setQuitting(true);
+    } else if (input.toLowerCase() === 'p' && info?.adminPassword) setRevealed((r) => !r);
   });
+  const showPassword = revealed && !quitting && state.exitCode === undefined;
+  const site = { site: state.siteFile };
   const counts = summary
     ? t('{ok} ok, {changed} changed, {skipped} skipped, {blocked} blocked in {time} s', {
         ok: summary.ok, changed: summary.changed, skipped: summary.skipped, blocked: summary.blocked, time: Math.round(summary.ms / 1000),
@@ -33,7 +47,7 @@ export function DoneScreen(props: DoneProps): React.ReactElement {
   const checks = info?.verify?.checks ?? [];
   return h(
     Frame,
-    { title: t('Done'), keys: t('Enter or Q quit') },
+    { title: t('Done'), keys: info?.adminPassword ? t('P show or hide the password · Enter or Q quit') : t('Enter or Q quit') },
     blocked.length === 0
       ? h(Text, { bold: true, color: colour('green') }, t('✔ The runbook has run to the end.'))
       : h(
@@ -41,7 +55,7 @@ export function DoneScreen(props: DoneProps): React.ReactElement {
           { flexDirection: 'column' },
           h(Text, { bold: true, color: colour('yellow') }, t('! The run finished, but {count} step(s) were blocked and did not run:', { count: blocked.length })),
           ...blocked.slice(0, 3).map((b, i) => h(Text, { key: i, wrap: 'truncate-end' }, fit(`  ${b.id} (${b.host}): ${b.reason}`, width))),
-          blocked.length > 3 ? h(Text, { dimColor: true }, t('  … see `runbook status` for all of them')) : null,
+          blocked.length > 3 ? h(Text, { dimColor: true }, t('  … see `{command}` for all of them', { command: runbookCommand('status', site) })) : null,
         ),
     h(Text, { dimColor: true }, counts),
     state.skipped.length > 0
@@ -54,20 +68,20 @@ export function DoneScreen(props: DoneProps): React.ReactElement {
           { flexDirection: 'column', marginTop: 1 },
           field(t('CloudStack UI'), info.uiUrl, true),
           field(t('User'), info.adminUser),
-          field(t('Password'), info.adminPassword ?? t('(not generated yet)'), true),
-          h(Text, { dimColor: true }, t('The password is shown only here; it is kept in {file} (mode 0600).', { file: info.stateFile })),
+          field(t('Password'), !info.adminPassword ? t('(not generated yet)') : showPassword ? info.adminPassword : t('•••••••• (P shows it)'), true),
+          h(Text, { dimColor: true }, fit(t('It is kept in {file} (mode 0600); it leaves the screen when you quit.', { file: info.stateFile }), width * 2)),
           h(Box, { flexDirection: 'column', marginTop: 1 },
             h(Text, { bold: true }, info.verify?.simulated ? t('runbook verify [simulated: answers come from the API simulator]') : t('runbook verify')),
             ...checks.slice(0, verifyRoom).map((c, i) =>
               h(Box, { key: i }, h(Box, { width: 10 }, h(StatusMark, { mark: c.ok ? 'ok' : 'failed' })), h(Text, { wrap: 'truncate-end' }, fit(`${c.check}: ${c.object} (${c.state})`, width - 10))),
             ),
-            checks.length > verifyRoom ? h(Text, { dimColor: true }, t('… {count} more; run `runbook verify`', { count: checks.length - verifyRoom })) : null,
+            checks.length > verifyRoom ? h(Text, { dimColor: true }, t('… {count} more; run `{command}`', { count: checks.length - verifyRoom, command: runbookCommand('verify', site) })) : null,
             info.verifyError ? h(Text, { color: colour('yellow') }, fit(t('Could not verify: {error}', { error: info.verifyError }), width * 2)) : null,
           ),
           h(Box, { flexDirection: 'column', marginTop: 1 },
             h(Text, { bold: true }, t('Next')),
             h(Text, null, t('Log in, change the password, register an ISO or template, and start a first instance.')),
-            h(Text, null, t('`runbook verify` checks the cloud again; `runbook status` shows what ran.')),
+            h(Text, null, t('`{verify}` checks the cloud again; `{status}` shows what ran.', { verify: runbookCommand('verify', site), status: runbookCommand('status', site) })),
           ),
         ),
   );

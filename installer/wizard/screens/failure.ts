@@ -1,11 +1,11 @@
 // Screen 7: a step failed. Everything needed to understand it (step, host, command, exit
 // code, last lines, log, docs URL) and the ways on: retry, skip where allowed, or quit.
 import React from 'react';
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
 import { t } from '../../../src/i18n/translate.ts';
 import { canSkip } from '../skip.ts';
 import type { WizardState } from '../state.ts';
-import { ChoiceList, Frame, colour, fit, h, useTerminalSize, pad } from '../ui.ts';
+import { ChoiceList, Frame, Text, colour, fit, h, pad, useTerminalSize } from '../ui.ts';
 
 export interface FailureProps {
   state: WizardState;

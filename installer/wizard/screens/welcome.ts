@@ -1,12 +1,12 @@
 // Screen 1: what will be built, the language, and the three ways on.
 import React from 'react';
-import { Box, Text, useInput } from 'ink';
+import { Box } from 'ink';
 import { Spinner } from '@inkjs/ui';
 import { t } from '../../../src/i18n/translate.ts';
 import { siteDiagram } from '../diagram.ts';
 import type { Languages } from '../services.ts';
 import type { Mode, WizardState } from '../state.ts';
-import { ChoiceList, Frame, displayWidth, h, useTerminalSize } from '../ui.ts';
+import { ChoiceList, Frame, Text, displayWidth, h, useKeys, useTerminalSize } from '../ui.ts';
 
 export interface WelcomeProps {
   state: WizardState;
@@ -19,12 +19,14 @@ export function Welcome(props: WelcomeProps): React.ReactElement {
   const { state, languages } = props;
   const { columns } = useTerminalSize();
   const [picking, setPicking] = React.useState(false);
-  useInput(
+  useKeys(
     (input) => {
       if (input.toLowerCase() === 'l' && languages.length > 1) setPicking(true);
     },
     { isActive: !picking },
   );
+  // Esc leaves the language as it was.
+  useKeys((_input, key) => key.escape && setPicking(false), { isActive: picking });
   const { rows } = useTerminalSize();
   const current = languages.find((l) => l.code === state.language)?.name ?? 'English';
   const width = Math.min(columns, 120);
@@ -51,7 +53,10 @@ export function Welcome(props: WelcomeProps): React.ReactElement {
   ];
   return h(
     Frame,
-    { title: t('Welcome'), keys: languages.length > 1 ? t('↑↓ choose · Enter go on · L language') : t('↑↓ choose · Enter go on') },
+    {
+      title: t('Welcome'),
+      keys: picking ? t('↑↓ choose · Enter take this language · Esc keep the language') : languages.length > 1 ? t('↑↓ choose · Enter go on · L language') : t('↑↓ choose · Enter go on'),
+    },
     showIntro ? h(Text, null, intro) : null,
     h(Box, { marginY: margins ? 1 : 0, flexDirection: 'column' }, drawing),
     picking
