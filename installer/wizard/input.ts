@@ -34,7 +34,9 @@ export function useRawInput(handler: (sequence: string) => void, isActive = true
     setRawMode(true);
     return () => setRawMode(false);
   }, [isActive, setRawMode]);
-  React.useEffect(() => {
+  // A layout effect: a field that loses focus stops listening in the same commit, so a key
+  // that follows at once goes to the field that has it now, not to the one before.
+  React.useLayoutEffect(() => {
     if (!isActive || !events) return;
     const listener = (sequence: string) => latest.current(sequence);
     events.on('input', listener);

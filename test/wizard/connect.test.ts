@@ -56,6 +56,38 @@ describe('wizard connect screen', () => {
     }
   });
 
+  it('gives the whole fix for a changed host key: the command that forgets it, then R and a new first contact', async () => {
+    const [mgmt] = hosts as [FakeHost, FakeHost];
+    const site = writeLoopbackSite(hosts, key);
+    const other = join(key.dir, 'other_host_key_2');
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', other]);
+    const [type, blob] = readFileSync(`${other}.pub`, 'utf8').split(' ');
+    const knownHosts = join(site.dir, '.runbook', 'known_hosts');
+    mkdirSync(join(site.dir, '.runbook'), { recursive: true });
+    writeFileSync(knownHosts, `[${mgmt.address}]:${mgmt.port} ${type} ${blob}\n`);
+    const wizard = startWizard({ siteFile: site.siteFile, runbookDir: FIXTURE_RUNBOOK });
+    try {
+      await wizard.waitFor('kvm1');
+      await wizard.press(KEY.enter);
+      await wizard.waitFor('Site file:');
+      await wizard.press(KEY.ctrlS);
+      await wizard.waitFor('First contact with kvm1');
+      await wizard.press('y');
+      const frame = await wizard.waitFor('has CHANGED');
+      const command = `ssh-keygen -R '[${mgmt.address}]:${mgmt.port}' -f ${knownHosts}`;
+      // On a line of its own, whole: it is meant to be copied.
+      expect(frame.split('\n').map((l) => l.trim())).toContain(command);
+      execFileSync('bash', ['-c', command], { stdio: 'ignore' });
+      await wizard.press('r');
+      await wizard.waitFor('First contact with mgmt');
+      await wizard.press('y');
+      await wizard.waitFor('All 2 machine(s) answered');
+    } finally {
+      wizard.unmount();
+      rmSync(site.work, { recursive: true, force: true });
+    }
+  });
+
   it('previews the plan without contacting or creating anything', async () => {
     const site = writeLoopbackSite(hosts, key);
     const original = readFileSync(site.siteFile, 'utf8');

@@ -134,6 +134,92 @@ describe('wizard run, failure and done screens (recorded executor events)', () =
     }
   });
 
+  it('shows what a long API step waits for, with the time updating in place', async () => {
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    const engine = scripted([
+      async (plan, emit) => {
+        emit(planEvent(plan));
+        emit({ type: 'step-start', id: 'work-folder', host: 'mgmt', title: 'Make the work folder' });
+        emit({ type: 'step-progress', id: 'work-folder', host: 'mgmt', text: 'addHost: waiting for the KVM agent on kvm1 to connect', elapsedMs: 12_000 });
+        await released;
+        emit({ type: 'step-end', id: 'work-folder', host: 'mgmt', status: 'ok', ms: 20 });
+        return summary('completed', [], { ok: 1 });
+      },
+    ]);
+    const wizard = startWizard({ siteFile: siteFile(), runbookDir: FIXTURE_RUNBOOK, services: fakeEngine(engine.install) });
+    try {
+      await toRun(wizard);
+      let frame = await wizard.waitFor('waiting: addHost');
+      expect(frame).toMatch(/mgmt\s+0\/\d+\s+Make the work folder \(0:0\d\)\n\s+waiting: addHost: waiting for the KVM agent on kvm1 to connect \(0:1[23]\)/);
+      // No new event: the elapsed time still moves, on the same line.
+      frame = await wizard.waitFor(/waiting: addHost.*\(0:1[4-9]\)/, 10_000);
+      expect(frame.match(/waiting: addHost/g)).toHaveLength(1);
+      release();
+      frame = await wizard.waitFor('Done');
+      expect(frame).not.toContain('waiting: addHost');
+    } finally {
+      wizard.unmount();
+    }
+  });
+
+  it('Ctrl-C, "stop now": a step the stop cut off ends the run as interrupted, not failed', async () => {
+    const engine = scripted([
+      async (plan, emit, stopped) => {
+        emit(planEvent(plan));
+        emit({ type: 'step-start', id: 'work-folder', host: 'mgmt', title: 'Make the work folder' });
+        emit({ type: 'step-progress', id: 'work-folder', host: 'mgmt', text: 'createZone: waiting for the job', elapsedMs: 1000 });
+        await stopped;
+        // What the executor reports for a step whose connection the stop closed.
+        const cut = { ...failure('work-folder', 'mgmt'), message: 'AbortError: This operation was aborted', exitCode: undefined };
+        emit({ type: 'step-end', id: 'work-folder', host: 'mgmt', status: 'failed', ms: 20, failure: cut });
+        return summary('failed', [cut], { failed: 1 });
+      },
+    ]);
+    const file = siteFile();
+    const wizard = startWizard({ siteFile: file, runbookDir: FIXTURE_RUNBOOK, services: fakeEngine(engine.install) });
+    try {
+      await toRun(wizard);
+      await wizard.waitFor('waiting: createZone');
+      await wizard.press(KEY.ctrlC);
+      await wizard.waitFor('Stop now: cut the running step(s) off');
+      await wizard.press(KEY.down, KEY.enter);
+      const frame = await wizard.waitFor('Interrupted: nothing more runs. Resume with');
+      expect(engine.stops).toEqual([true]);
+      expect(frame).not.toContain('A step failed');
+      expect(frame).not.toContain('AbortError');
+      expect(frame).toContain('Cut off, and run again on resume: work-folder (mgmt)');
+      expect(frame.replace(/\s+/g, ' ')).toContain(`runbook install --site ${file}`);
+    } finally {
+      wizard.unmount();
+    }
+  });
+
+  it('a step that failed on its own before "stop now" is still shown as the failure', async () => {
+    const engine = scripted([
+      async (plan, emit, stopped) => {
+        emit(planEvent(plan));
+        emit({ type: 'step-start', id: 'work-base', host: 'mgmt', title: 'Needed by the next' });
+        emit({ type: 'step-start', id: 'work-folder', host: 'kvm1', title: 'Make the work folder' });
+        emit({ type: 'step-end', id: 'work-base', host: 'mgmt', status: 'failed', ms: 20, failure: failure('work-base', 'mgmt') });
+        await stopped;
+        return summary('failed', [failure('work-base', 'mgmt')], { failed: 1 });
+      },
+    ]);
+    const wizard = startWizard({ siteFile: siteFile(), runbookDir: FIXTURE_RUNBOOK, services: fakeEngine(engine.install) });
+    try {
+      await toRun(wizard);
+      await wizard.waitFor(/kvm1\s+0\/\d+\s+Make the work folder/);
+      await wizard.press(KEY.ctrlC);
+      await wizard.waitFor('Stop now');
+      await wizard.press(KEY.down, KEY.enter);
+      const frame = await wizard.waitFor('A step failed');
+      expect(frame).toContain('work-base broke here');
+    } finally {
+      wizard.unmount();
+    }
+  });
+
   it('skips a failed step nothing depends on, and the done screen shows the simulated verify table', async () => {
     const engine = scripted([
       async (plan, emit) => {

@@ -1,64 +1,19 @@
 // The real program in a real terminal: tmux sized 80×24 runs the wizard, keystrokes go in
 // with send-keys, the screen comes back with capture-pane. A preview, then a deploy against
 // loopback sshd hosts. Every screen must fit: its title line is the first line on screen.
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import stringWidth from 'string-width';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeClientKey, startHosts, type ClientKey, type FakeHost } from '../helpers/sshd.ts';
-import { FIXTURE_RUNBOOK, writeLoopbackSite } from './harness.ts';
+import { writeLoopbackSite } from './harness.ts';
+import { Terminal as Term, killTmuxServer, pause } from './terminal.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const NODE = join(ROOT, 'node_modules/.bin/node');
 const SOCKET = `rb-wizard-${process.pid}`;
 
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-class Terminal {
-  readonly name: string;
+class Terminal extends Term {
   constructor(name: string, siteFile: string, env = '') {
-    this.name = name;
-    const args = ['installer/bin/runbook.js', '--site', siteFile, '--runbook', FIXTURE_RUNBOOK];
-    // A person at a terminal: no CI variables (CI runs these tests with CI=true, and Ink then
-    // draws only a final frame instead of an interactive screen).
-    const command = `cd ${ROOT} && env -u CI -u CONTINUOUS_INTEGRATION ${env} ${NODE} ${args.join(' ')}; echo "EXIT=$?"; sleep 600`;
-    tmux('new-session', '-d', '-s', name, '-x', '80', '-y', '24', command);
-  }
-  screen(): string {
-    return tmux('capture-pane', '-p', '-t', this.name);
-  }
-  /** The screen with its escape sequences (colours, bold) kept. */
-  styled(): string {
-    return tmux('capture-pane', '-p', '-e', '-t', this.name);
-  }
-  keys(...keys: string[]): void {
-    for (const k of keys) tmux('send-keys', '-t', this.name, k);
-  }
-  async waitFor(text: string | RegExp, timeoutMs = 30_000): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      const s = this.screen();
-      if (typeof text === 'string' ? s.includes(text) : text.test(s)) {
-        await pause(150);
-        return this.screen();
-      }
-      await pause(100);
-    }
-    throw new Error(`timed out waiting for ${String(text)}; the terminal shows:\n${this.screen()}`);
-  }
-  /** The screen's title is on the first line: the frame fits in 24 rows. */
-  fits(screen: string, title: string): void {
-    expect(screen.split('\n')[0]).toContain(`CloudStack Runbook · ${title}`);
-  }
-  kill(): void {
-    try {
-      tmux('kill-session', '-t', this.name);
-    } catch {
-      // already gone
-    }
+    super(SOCKET, name, siteFile, { env });
   }
 }
 
@@ -70,11 +25,7 @@ beforeAll(async () => {
   hosts = await startHosts(['mgmt', 'kvm1'], key, 130);
 });
 afterAll(() => {
-  try {
-    tmux('kill-server');
-  } catch {
-    // no server left
-  }
+  killTmuxServer(SOCKET);
   for (const h of hosts ?? []) h.cleanup();
   if (key) rmSync(key.dir, { recursive: true, force: true });
 });
@@ -138,8 +89,13 @@ describe('wizard in tmux (80×24)', () => {
       screen = await term.waitFor(state.secrets.ADMIN_PASSWORD);
       term.fits(screen, 'Done');
       expect(existsSync(join(site.work, 'kvm1', 'done'))).toBe(true);
+      expect(screen).not.toContain('shown only here');
       term.keys('q');
       await term.waitFor('EXIT=0');
+      // Gone from the screen and from the scrollback once the wizard has ended.
+      const after = term.history();
+      expect(after).toContain('CloudStack UI');
+      expect(after).not.toContain(state.secrets.ADMIN_PASSWORD);
     } finally {
       term.kill();
       rmSync(site.work, { recursive: true, force: true });
@@ -175,6 +131,45 @@ describe('wizard in tmux (80×24)', () => {
       expect(screen).toContain('runbook install --site');
       const journal = readFileSync(join(site.dir, '.runbook', 'journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
       expect(journal.at(-1)).toMatchObject({ t: 'run-end', result: 'interrupted' });
+      term.keys('q');
+      await term.waitFor('EXIT=1');
+    } finally {
+      term.kill();
+      rmSync(site.work, { recursive: true, force: true });
+    }
+  });
+
+  it('stops now on request: the cut-off step is an interruption with the resume command, not a failure', async () => {
+    const site = writeLoopbackSite(hosts, key);
+    writeFileSync(join(site.work, 'slow'), '');
+    const term = new Terminal('stop-now', site.siteFile);
+    try {
+      await term.waitFor('How do you want to go on?');
+      term.keys('Enter');
+      await term.waitFor('Site file:');
+      term.keys('C-s');
+      for (let i = 0; i < 2; i++) {
+        await term.waitFor('First contact with');
+        term.keys('y');
+        await pause(300);
+      }
+      await term.waitFor('All 2 machine(s) answered');
+      term.keys('Enter');
+      await term.waitFor('All checks passed');
+      term.keys('Enter');
+      await term.waitFor('Estimated time');
+      term.keys('Enter');
+      await term.waitFor('slow tick 1');
+      term.keys('C-c');
+      let screen = await term.waitFor('Stop now: cut the running step(s) off');
+      term.fits(screen, 'Installing');
+      term.keys('Down', 'Enter');
+      screen = await term.waitFor('Interrupted: nothing more runs. Resume with', 30_000);
+      term.fits(screen, 'Installing');
+      expect(screen).not.toContain('A step failed');
+      expect(screen).not.toContain('AbortError');
+      expect(screen).toMatch(/Cut off, and run again on resume: work-slow \((mgmt|kvm1)\)/);
+      expect(screen).toContain(`runbook install --site ${site.siteFile}`);
       term.keys('q');
       await term.waitFor('EXIT=1');
     } finally {

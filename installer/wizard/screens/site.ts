@@ -6,7 +6,7 @@ import { Box } from 'ink';
 import { Spinner } from '@inkjs/ui';
 import type { Problem } from '../../../src/diagnostics.ts';
 import { t } from '../../../src/i18n/translate.ts';
-import { FIELDS, applyValues, formProblems, problemsFor, type FormValues } from '../site-form.ts';
+import { FIELDS, applyValues, formProblems, problemsFor, type FieldKey, type FormValues } from '../site-form.ts';
 import { Confirm, Frame, ProblemLine, Text, TextField, colour, displayWidth, fit, h, pad, useKeys, useTerminalSize } from '../ui.ts';
 
 export interface SiteScreenProps {
@@ -42,7 +42,7 @@ export function SiteScreen(props: SiteScreenProps): React.ReactElement {
   const [values, setValues] = React.useState<FormValues>(props.initial);
   const [focus, setFocus] = React.useState(0);
   const [checked, setChecked] = React.useState<{ text: string; errors: Problem[]; warnings: Problem[] } | undefined>();
-  /** Ctrl-S pressed while the check of the latest text was still running: save when it lands. */
+  /** Ctrl-S pressed: save once the latest text is rendered and checked. */
   const [saveWanted, setSaveWanted] = React.useState(false);
   const [tried, setTried] = React.useState(false);
   /** Esc with edits: the "discard them?" question is open. */
@@ -50,13 +50,8 @@ export function SiteScreen(props: SiteScreenProps): React.ReactElement {
   const edited = !isDeepStrictEqual(values, props.initial);
   const sequence = React.useRef(0);
 
-  const focusedKey = FIELDS[focus]!.key;
-  const keyRef = React.useRef(focusedKey);
-  keyRef.current = focusedKey;
-  const onFieldChange = React.useCallback((v: string) => {
-    const k = keyRef.current;
-    setValues((old) => (old[k] === v ? old : { ...old, [k]: v }));
-  }, []);
+  // Each field's changes go to that field, whatever has the focus by the time they land.
+  const onFieldChange = (k: FieldKey) => (v: string) => setValues((old) => (old[k] === v ? old : { ...old, [k]: v }));
   const text = React.useMemo(() => applyValues(props.baseText, values), [props.baseText, values]);
   React.useEffect(() => {
     const mine = ++sequence.current;
@@ -70,9 +65,15 @@ export function SiteScreen(props: SiteScreenProps): React.ReactElement {
   const warnings = checked?.warnings ?? [];
   const fieldErrors = (i: number) => problemsFor(FIELDS[i]!.key, errors);
 
+  // Saving always waits for a render: a key that arrives with the last typed characters (one
+  // chunk from the terminal) must save what they typed, and the check of that text must be in.
   const save = () => {
     setTried(true);
-    if (!current) return setSaveWanted(true);
+    setSaveWanted(true);
+  };
+
+  React.useEffect(() => {
+    if (!saveWanted || !current) return;
     setSaveWanted(false);
     if (errors.length > 0) {
       const first = FIELDS.findIndex((_, i) => fieldErrors(i).length > 0);
@@ -80,11 +81,7 @@ export function SiteScreen(props: SiteScreenProps): React.ReactElement {
       return;
     }
     props.onSave(text);
-  };
-
-  React.useEffect(() => {
-    if (saveWanted && current) save();
-  }, [saveWanted, current]);
+  }, [saveWanted, current, text]);
 
   useKeys(
     (input, key) => {
@@ -93,7 +90,8 @@ export function SiteScreen(props: SiteScreenProps): React.ReactElement {
       else if (key.escape) {
         if (edited) setLeaving(true);
         else props.onBack();
-      } else if (key.ctrl && input === 's') save();
+        // Ctrl-S, alone or at the end of a run of typed bytes that arrived together.
+      } else if ((key.ctrl && input === 's') || input.includes('\u0013')) save();
     },
     { isActive: !props.busy && !leaving },
   );
@@ -123,7 +121,7 @@ export function SiteScreen(props: SiteScreenProps): React.ReactElement {
             defaultValue: values[f.key],
             width: valueWidth,
             isDisabled: leaving,
-            onChange: onFieldChange,
+            onChange: onFieldChange(f.key),
             onSubmit: () => (i === FIELDS.length - 1 ? save() : setFocus(i + 1)),
           })
         : h(Text, { dimColor: values[f.key] === '' }, fit(values[f.key] || t('(empty)'), valueWidth));
