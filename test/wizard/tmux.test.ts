@@ -192,7 +192,8 @@ describe('wizard in tmux (80×24)', () => {
       const columns = screen.split('\n').filter((l) => /172\.16\.10\.\d/.test(l) && !l.includes('.yaml')).map((l) => stringWidth(l.slice(0, l.search(/\d/))));
       expect(new Set(columns).size).toBe(1);
       term.keys('C-s');
-      screen = await term.waitFor(/プレビュー/);
+      // The plan's title, not the form's preview note (which says プレビュー too).
+      screen = await term.waitFor('計画（プレビュー）');
       expect(screen.split('\n')[0]).toMatch(/^CloudStack Runbook · /);
       term.keys('q');
       await term.waitFor('EXIT=0');

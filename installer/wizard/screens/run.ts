@@ -99,11 +99,25 @@ export function RunScreen(props: RunProps): React.ReactElement {
 
   const machines = machineCounts(plan, run);
   const chapters = chapterCounts(plan, run);
-  const waits = machines.filter((m) => run.waits[m.name] && run.current[m.name]?.id === run.waits[m.name]!.id);
+  const waitText = (wait: { text: string; elapsedMs: number; at: number }) =>
+    t('waiting {time}: {what}', { what: wait.text, time: formatElapsed(waitedMs(wait, now)) });
+  // The wait of a machine's running step (an older step's wait is over).
+  const waitOf = (name: string) => {
+    const current = run.current[name];
+    return current && run.waits[name]?.id === current.id ? run.waits[name] : undefined;
+  };
+  // A wait takes a line under its machine, two when the text needs them (never more: the box
+  // is that high and hides the rest, whatever the word wrapping does with the text).
+  const waitWidth = Math.max(20, width - 11);
+  const waitHeight = (wait: Parameters<typeof waitText>[0]) => Math.min(2, Math.ceil(displayWidth(waitText(wait)) / waitWidth));
+  const waitRows = machines.reduce((n, m) => {
+    const wait = waitOf(m.name);
+    return n + (wait ? waitHeight(wait) : 0);
+  }, 0);
   const cutOff = state.summary?.failures.filter((f) => state.cutOff.includes(`${f.id}@${f.host}`)) ?? [];
   // Rows the optional parts below the tables take, so the frame keeps to the terminal's height.
   const extra =
-    waits.length + (state.stopAsked ? STOP_QUESTION_ROWS : 0) + (state.hostKeyQuestion ? 7 : 0) +
+    waitRows + (state.stopAsked ? STOP_QUESTION_ROWS : 0) + (state.hostKeyQuestion ? 7 : 0) +
     (stopped ? 2 + Math.min(1, cutOff.length) : state.stopping ? 1 : 0) + (state.runError ? 1 : 0);
   const firstOpen = Math.max(0, chapters.findIndex((c) => c.done < c.total));
   const chapterRoom = Math.max(2, Math.min(6, rows - machines.length - 14));
@@ -113,7 +127,7 @@ export function RunScreen(props: RunProps): React.ReactElement {
 
   const machineLine = (m: (typeof machines)[number]) => {
     const current = run.current[m.name];
-    const wait = current && run.waits[m.name]?.id === current.id ? run.waits[m.name] : undefined;
+    const wait = waitOf(m.name);
     const mark = current ? h(Spinner, { label: '' }) : h(StatusMark, { mark: m.failed > 0 ? 'failed' : m.done === m.total ? 'ok' : 'waiting' });
     const what = current ? `${current.title} (${formatElapsed(now - current.since)})` : m.done === m.total ? t('done') : '';
     const indent = 9 + nameWidth + 8;
@@ -130,9 +144,9 @@ export function RunScreen(props: RunProps): React.ReactElement {
       ),
       wait
         ? h(
-            Text,
-            { color: colour('cyan'), wrap: 'truncate-end' },
-            `${' '.repeat(indent)}${fit(t('waiting: {what} ({time})', { what: wait.text, time: formatElapsed(waitedMs(wait, now)) }), Math.max(10, width - indent))}`,
+            Box,
+            { marginLeft: 11, width: waitWidth, height: waitHeight(wait), overflowY: 'hidden' },
+            h(Text, { color: colour('cyan') }, fit(waitText(wait), waitWidth * 2)),
           )
         : null,
     );

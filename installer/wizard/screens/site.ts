@@ -132,7 +132,11 @@ export function SiteScreen(props: SiteScreenProps): React.ReactElement {
     Frame,
     {
       title: t('Site'),
-      keys: props.preview ? t('↑↓ move · Enter next field · Ctrl-S see the plan · Esc back') : t('↑↓ move · Enter next field · Ctrl-S save and go on · Esc back'),
+      keys: leaving
+        ? t('Y discard the changes · N or Esc keep editing')
+        : props.preview
+          ? t('↑↓ move · Enter next field · Ctrl-S see the plan · Esc back')
+          : t('↑↓ move · Enter next field · Ctrl-S save and go on · Esc back'),
       help: editingKeys(),
     },
     h(Text, { dimColor: true }, fit(t('Site file: {file}', { file: props.file }), columns)),
