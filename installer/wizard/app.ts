@@ -26,6 +26,8 @@ export interface AppProps {
   runbookDir?: string;
   services: WizardServices;
   language?: string;
+  /** The languages offered, when the caller has looked for them already (index.ts does for a non-English start). */
+  languages?: Languages[];
   onExit: (code: number) => void;
 }
 
@@ -66,7 +68,7 @@ function Wizard(props: AppProps): React.ReactElement {
     { siteFile: props.siteFile, runbookDir: props.runbookDir, language: props.language },
     initialState,
   );
-  const [languages, setLanguages] = React.useState<Languages[]>([{ code: 'en', name: 'English' }]);
+  const [languages, setLanguages] = React.useState<Languages[] | undefined>(props.languages);
   const [busy, setBusy] = React.useState(false);
   const questions = React.useRef<Question[]>([]);
   const handle = React.useRef<RunHandle | undefined>(undefined);

@@ -54,6 +54,7 @@ export async function runWizard(options: WizardOptions): Promise<number> {
       ...(options.runbook ? { runbookDir: options.runbook } : {}),
       services,
       language: startLanguage,
+      ...(offered.length > 0 ? { languages: offered } : {}),
       onExit: (c: number) => {
         code = c;
       },

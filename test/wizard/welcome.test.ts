@@ -32,6 +32,26 @@ describe('wizard welcome', () => {
     }
   });
 
+  it('does not say "no other translations" before it has looked for them', async () => {
+    const file = tempSite('name: lang\n');
+    let found: (list: { code: string; name: string }[]) => void = () => {};
+    const wizard = startWizard({
+      siteFile: file,
+      runbookDir: FIXTURE_RUNBOOK,
+      services: { languages: () => new Promise((resolve) => (found = resolve)) },
+    });
+    try {
+      let frame = await wizard.waitFor('How do you want to go on?');
+      expect(frame).toContain('Language: English');
+      expect(frame).not.toContain('no other translations installed');
+      found([{ code: 'en', name: 'English' }, { code: 'ja', name: '日本語' }]);
+      frame = await wizard.waitFor('L language');
+      expect(frame).not.toContain('no other translations installed');
+    } finally {
+      wizard.unmount();
+    }
+  });
+
   it('switches language with L when a catalog is installed', async () => {
     const file = tempSite('name: lang\n');
     const wizard = startWizard({

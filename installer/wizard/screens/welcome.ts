@@ -10,13 +10,17 @@ import { ChoiceList, Frame, Text, displayWidth, h, useKeys, useTerminalSize } fr
 
 export interface WelcomeProps {
   state: WizardState;
-  languages: Languages[];
+  /** The languages offered; undefined while they are still being looked for. */
+  languages: Languages[] | undefined;
   onLanguage: (code: string) => void;
   onChoose: (mode: Mode | 'quit') => void;
 }
 
 export function Welcome(props: WelcomeProps): React.ReactElement {
-  const { state, languages } = props;
+  const { state } = props;
+  const languages = props.languages ?? [];
+  // Until the catalogs are found, say nothing about them (not "none installed").
+  const looked = props.languages !== undefined;
   const { columns } = useTerminalSize();
   const [picking, setPicking] = React.useState(false);
   useKeys(
@@ -28,7 +32,7 @@ export function Welcome(props: WelcomeProps): React.ReactElement {
   // Esc leaves the language as it was.
   useKeys((_input, key) => key.escape && setPicking(false), { isActive: picking });
   const { rows } = useTerminalSize();
-  const current = languages.find((l) => l.code === state.language)?.name ?? 'English';
+  const current = languages.find((l) => l.code === state.language)?.name ?? (state.language === 'en' ? 'English' : state.language);
   const width = Math.min(columns, 120);
   const intro = t('Builds Apache CloudStack 4.22 on Debian 12: KVM, NFS storage, advanced zone.');
   const lines = state.site ? siteDiagram(state.site, columns) : [];
@@ -76,7 +80,7 @@ export function Welcome(props: WelcomeProps): React.ReactElement {
       : h(
           Box,
           { flexDirection: 'column' },
-          h(Text, null, `${t('Language: {name}', { name: current })}${languages.length > 1 ? '' : ` ${t('(no other translations installed)')}`}`),
+          h(Text, null, `${t('Language: {name}', { name: current })}${!looked || languages.length > 1 ? '' : ` ${t('(no other translations installed)')}`}`),
           h(Text, { bold: true }, t('How do you want to go on?')),
           h(ChoiceList, { options, onSelect: (value: string) => props.onChoose(value as Mode | 'quit') }),
         ),
