@@ -5,6 +5,7 @@ import React from 'react';
 import { Box, Text as InkText, useStdout, type TextProps } from 'ink';
 import { ConfirmInput, Select } from '@inkjs/ui';
 import stringWidth from 'string-width';
+import wrapAnsi from 'wrap-ansi';
 import { t } from '../../src/i18n/translate.ts';
 import { InputScopeContext } from './input.ts';
 import { printable } from './printable.ts';
@@ -121,6 +122,14 @@ export function Frame(props: FrameProps): React.ReactElement {
 /** Columns the text takes on a terminal (CJK characters take two). */
 export function displayWidth(text: string): number {
   return stringWidth(text);
+}
+
+/**
+ * Rows a text takes in a box `width` columns wide, wrapped the way Ink wraps it (wrap-ansi,
+ * word by word, long words cut), so a screen can keep to the terminal's height.
+ */
+export function rowsOf(text: string, width: number): number {
+  return text === '' ? 1 : wrapAnsi(printable(text), Math.max(1, width), { trim: false, hard: true }).split('\n').length;
 }
 
 /** Cut text to a width in columns with an ellipsis, so a long line never wraps a table. */

@@ -9,6 +9,8 @@ import type { ExecutorEvent, FailureReport } from '../../src/executor/events.ts'
 import type { Plan } from '../../src/plan/model.ts';
 import type { DoneInfo, RunHandle, RunSummary, WizardServices } from '../../installer/wizard/services.ts';
 import { FIXTURE_RUNBOOK, KEY, startWizard } from './harness.ts';
+import { loadLanguage } from '../../installer/wizard/languages.ts';
+import { setCatalog, t } from '../../src/i18n/translate.ts';
 
 function siteFile(): string {
   const dir = mkdtempSync(join(tmpdir(), 'rb-wizard-events-'));
@@ -69,16 +71,17 @@ function fakeEngine(install: WizardServices['install'], doneInfo?: DoneInfo): Pa
   };
 }
 
+/** From the welcome screen to the run, in the language the catalog speaks. */
 async function toRun(wizard: ReturnType<typeof startWizard>) {
   await wizard.waitFor('kvm1');
   await wizard.press(KEY.enter);
-  await wizard.waitFor('Site file:');
+  await wizard.waitFor(t('Site file: {file}', { file: '' }));
   await wizard.press(KEY.ctrlS);
-  await wizard.waitFor('All 2 machine(s) answered');
+  await wizard.waitFor(t('All {count} machine(s) answered.', { count: 2 }));
   await wizard.press(KEY.enter);
-  await wizard.waitFor('All checks passed');
+  await wizard.waitFor(t('All checks passed.'));
   await wizard.press(KEY.enter);
-  await wizard.waitFor('Enter start the installation');
+  await wizard.waitFor(t('Enter start the installation · Esc back · Q quit').split(' · ')[0]!);
   await wizard.press(KEY.enter);
 }
 
@@ -263,4 +266,45 @@ describe('wizard run, failure and done screens (recorded executor events)', () =
       wizard.unmount();
     }
   });
+
+  for (const language of ['en', 'ja']) {
+    it(`fits the done screen of a whole cloud's verify table into 80×24 (${language})`, async () => {
+      await loadLanguage(language);
+      const engine = scripted([
+        async (plan, emit) => {
+          emit(planEvent(plan));
+          for (const s of plan.steps) for (const host of s.hosts) emit({ type: 'step-end', id: s.id, host, status: 'ok', ms: 5 });
+          return summary('completed', [], { ok: 12 });
+        },
+      ]);
+      // What `runbook verify` reports for a zone with two hosts, and a site in a deep folder.
+      const checks = ['zone', 'zone enabled', 'host Up', 'host Up', 'primary storage Up', 'secondary storage', 'SSVM Running', 'SSVM agent Up', 'CPVM Running', 'CPVM agent Up'];
+      const failing = 'CPVM agent Up';
+      const info: DoneInfo = {
+        uiUrl: 'http://172.16.10.2:8080/client', adminUser: 'admin', adminPassword: 'Generated-Pass-123',
+        stateFile: '/home/operator/clouds/production-site-one/.runbook/state.json',
+        verify: { ok: true, simulated: false, checks: checks.map((check, i) => ({ check, object: `object-${i}`, state: check === failing ? 'Down' : 'Up', ok: check !== failing })) },
+      };
+      const file = join(mkdtempSync(join(tmpdir(), 'rb-wizard-events-deep-folder-for-a-long-path-')), 'site.yaml');
+      writeFileSync(file, 'name: events\nmanagement: { address: 172.16.10.2, hostname: mgmt }\nhosts:\n  - { address: 172.16.10.3, hostname: kvm1 }\n');
+      const wizard = startWizard({ siteFile: file, runbookDir: FIXTURE_RUNBOOK, services: fakeEngine(engine.install, info), columns: 80 });
+      try {
+        await toRun(wizard);
+        await wizard.waitFor('runbook verify');
+        await wizard.press('p');
+        const frame = await wizard.waitFor('Generated-Pass-123');
+        const lines = frame.split('\n');
+        // The failed check is on screen however little room is left; the rest are counted.
+        expect(frame).toMatch(/✖ \S+\s+CPVM agent Up: object-9 \(Down\)/);
+        expect(frame).toMatch(/(✔ \d+ more checks passed|✔ [^\n]*zone: object-0)/);
+        expect(lines[0]).toContain(language === 'ja' ? 'CloudStack Runbook · 完了' : 'CloudStack Runbook · Done');
+        expect(lines.length).toBeLessThanOrEqual(24);
+        // The hints are still there, at the bottom: nothing pushed them off.
+        expect(lines.at(-1)).toMatch(/Q/);
+      } finally {
+        wizard.unmount();
+        setCatalog('en', undefined);
+      }
+    });
+  }
 });

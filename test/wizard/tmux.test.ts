@@ -178,6 +178,52 @@ describe('wizard in tmux (80×24)', () => {
     }
   });
 
+  it('deploys in Japanese with every screen inside 80×24: connect, checks, plan, run, the stop question, done', async () => {
+    const site = writeLoopbackSite(hosts, key);
+    writeFileSync(join(site.work, 'slow'), '');
+    const term = new Terminal('japanese-deploy', site.siteFile, 'LANG=ja_JP.UTF-8');
+    try {
+      await term.waitFor('どのように進めますか？');
+      term.keys('Enter');
+      await term.waitFor('サイトファイル:');
+      term.keys('C-s');
+      for (let i = 0; i < 2; i++) {
+        const screen = await term.waitFor(/SHA256:\S+/);
+        term.fits(screen, '接続');
+        term.keys('y');
+        await pause(300);
+      }
+      let screen = await term.waitFor('2 台すべてのマシンが応答しました');
+      term.fits(screen, '接続');
+      term.keys('Enter');
+      screen = await term.waitFor('すべてのチェックに合格しました');
+      term.fits(screen, '事前チェック');
+      term.keys('Enter');
+      screen = await term.waitFor('所要時間の目安');
+      term.fits(screen, '計画');
+      term.keys('Enter');
+      screen = await term.waitFor('slow tick 1');
+      term.fits(screen, 'インストール中');
+      term.keys('C-c');
+      screen = await term.waitFor('インストールを停止しますか？');
+      term.fits(screen, 'インストール中');
+      expect(screen).toContain('続行する');
+      term.keys('Down', 'Down', 'Enter');
+      screen = await term.waitFor('CloudStack UI', 60_000);
+      term.fits(screen, '完了');
+      const state = JSON.parse(readFileSync(join(site.dir, '.runbook', 'state.json'), 'utf8'));
+      term.keys('p');
+      screen = await term.waitFor(state.secrets.ADMIN_PASSWORD);
+      term.fits(screen, '完了');
+      term.keys('q');
+      await term.waitFor('EXIT=0');
+      expect(term.history()).not.toContain(state.secrets.ADMIN_PASSWORD);
+    } finally {
+      term.kill();
+      rmSync(site.work, { recursive: true, force: true });
+    }
+  });
+
   it('fits 80×24 in Japanese too (wide characters, longer sentences)', async () => {
     const site = writeLoopbackSite(hosts, key);
     const term = new Terminal('japanese', site.siteFile, 'LANG=ja_JP.UTF-8');

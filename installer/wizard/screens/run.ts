@@ -8,7 +8,7 @@ import { t } from '../../../src/i18n/translate.ts';
 import { chapterCounts, formatElapsed, machineCounts, waitedMs } from '../progress.ts';
 import type { WizardState } from '../state.ts';
 import { HostKeyQuestion } from './connect.ts';
-import { ChoiceList, Frame, StatusMark, Text, colour, displayWidth, fit, h, pad, useKeys, useTerminalSize } from '../ui.ts';
+import { ChoiceList, Frame, StatusMark, Text, colour, displayWidth, fit, h, pad, rowsOf, useKeys, useTerminalSize } from '../ui.ts';
 
 export interface RunProps {
   state: WizardState;
@@ -109,7 +109,7 @@ export function RunScreen(props: RunProps): React.ReactElement {
   // A wait takes a line under its machine, two when the text needs them (never more: the box
   // is that high and hides the rest, whatever the word wrapping does with the text).
   const waitWidth = Math.max(20, width - 11);
-  const waitHeight = (wait: Parameters<typeof waitText>[0]) => Math.min(2, Math.ceil(displayWidth(waitText(wait)) / waitWidth));
+  const waitHeight = (wait: Parameters<typeof waitText>[0]) => Math.min(2, rowsOf(fit(waitText(wait), waitWidth * 2), waitWidth));
   const waitRows = machines.reduce((n, m) => {
     const wait = waitOf(m.name);
     return n + (wait ? waitHeight(wait) : 0);

@@ -6,7 +6,7 @@ import { t } from '../../../src/i18n/translate.ts';
 import { siteDiagram } from '../diagram.ts';
 import type { Languages } from '../services.ts';
 import type { Mode, WizardState } from '../state.ts';
-import { ChoiceList, Frame, Text, displayWidth, h, useKeys, useTerminalSize } from '../ui.ts';
+import { ChoiceList, Frame, Text, h, rowsOf, useKeys, useTerminalSize } from '../ui.ts';
 
 export interface WelcomeProps {
   state: WizardState;
@@ -36,7 +36,7 @@ export function Welcome(props: WelcomeProps): React.ReactElement {
   const width = Math.min(columns, 120);
   const intro = t('Builds Apache CloudStack 4.22 on Debian 12: KVM, NFS storage, advanced zone.');
   const lines = state.site ? siteDiagram(state.site, columns) : [];
-  const height = (text: string) => Math.max(1, Math.ceil(displayWidth(text) / width));
+  const height = (text: string) => rowsOf(text, width);
   // Fit 24 rows whatever the language: drop the intro, then the blank lines, then wrapping.
   const fixed = 2 + 1 + 1 + 5 + 2; // title, language, question, choices, key hints
   const wrapped = lines.reduce((n, l) => n + height(l), 0);
