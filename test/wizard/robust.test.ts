@@ -114,6 +114,9 @@ describe('the local lab', () => {
       await wizard.waitFor('Try it in a local lab');
       await wizard.press(KEY.down, KEY.enter);
       const frame = await wizard.waitFor('Start the lab?');
+      // What it will start, with the memory it takes, before anything starts.
+      expect(frame).toContain('This starts 1 VM(s) (cloudstack-mgmt) with 4096 MB (4 GB) of memory each: 4096 MB in all.');
+      expect(frame).toContain('This machine has 16000 MB available now.');
       expect(frame).not.toContain('less than the VMs need');
       await wizard.press('n');
       await wizard.waitFor('How do you want to go on?');
