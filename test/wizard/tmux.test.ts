@@ -30,6 +30,26 @@ afterAll(() => {
   if (key) rmSync(key.dir, { recursive: true, force: true });
 });
 
+/** From the welcome screen, accepting both host keys, into the run until its slow step ticks. */
+async function untilSlowStep(term: Terminal): Promise<void> {
+  await term.waitFor('How do you want to go on?');
+  term.keys('Enter');
+  await term.waitFor('Site file:');
+  term.keys('C-s');
+  for (let i = 0; i < 2; i++) {
+    await term.waitFor('First contact with');
+    term.keys('y');
+    await pause(300);
+  }
+  await term.waitFor('All 2 machine(s) answered');
+  term.keys('Enter');
+  await term.waitFor('All checks passed');
+  term.keys('Enter');
+  await term.waitFor('Estimated time');
+  term.keys('Enter');
+  await term.waitFor('slow tick 1');
+}
+
 describe('wizard in tmux (80×24)', () => {
   it('previews the plan, fitting the screen, without colours under NO_COLOR', async () => {
     const site = writeLoopbackSite(hosts, key);
@@ -107,22 +127,7 @@ describe('wizard in tmux (80×24)', () => {
     writeFileSync(join(site.work, 'slow'), '');
     const term = new Terminal('stop', site.siteFile);
     try {
-      await term.waitFor('How do you want to go on?');
-      term.keys('Enter');
-      await term.waitFor('Site file:');
-      term.keys('C-s');
-      for (let i = 0; i < 2; i++) {
-        await term.waitFor('First contact with');
-        term.keys('y');
-        await pause(300);
-      }
-      await term.waitFor('All 2 machine(s) answered');
-      term.keys('Enter');
-      await term.waitFor('All checks passed');
-      term.keys('Enter');
-      await term.waitFor('Estimated time');
-      term.keys('Enter');
-      await term.waitFor('slow tick 1');
+      await untilSlowStep(term);
       term.keys('C-c');
       let screen = await term.waitFor('Stop the installation?');
       term.fits(screen, 'Installing');
@@ -144,22 +149,7 @@ describe('wizard in tmux (80×24)', () => {
     writeFileSync(join(site.work, 'slow'), '');
     const term = new Terminal('stop-now', site.siteFile);
     try {
-      await term.waitFor('How do you want to go on?');
-      term.keys('Enter');
-      await term.waitFor('Site file:');
-      term.keys('C-s');
-      for (let i = 0; i < 2; i++) {
-        await term.waitFor('First contact with');
-        term.keys('y');
-        await pause(300);
-      }
-      await term.waitFor('All 2 machine(s) answered');
-      term.keys('Enter');
-      await term.waitFor('All checks passed');
-      term.keys('Enter');
-      await term.waitFor('Estimated time');
-      term.keys('Enter');
-      await term.waitFor('slow tick 1');
+      await untilSlowStep(term);
       term.keys('C-c');
       let screen = await term.waitFor('Stop now: cut the running step(s) off');
       term.fits(screen, 'Installing');
