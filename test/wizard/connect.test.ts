@@ -20,6 +20,17 @@ afterAll(() => {
   if (key) rmSync(key.dir, { recursive: true, force: true });
 });
 
+/** Records a freshly made key for `host` in the site's known_hosts, as if the machine had been reinstalled; returns the file. */
+function recordOtherKey(siteDir: string, host: FakeHost, name: string): string {
+  const other = join(key.dir, name);
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', other]);
+  const [type, blob] = readFileSync(`${other}.pub`, 'utf8').split(' ');
+  const knownHosts = join(siteDir, '.runbook', 'known_hosts');
+  mkdirSync(join(siteDir, '.runbook'), { recursive: true });
+  writeFileSync(knownHosts, `[${host.address}]:${host.port} ${type} ${blob}\n`);
+  return knownHosts;
+}
+
 describe('wizard connect screen', () => {
   it('refuses a changed host key and explains a closed port', async () => {
     const [mgmt, kvm1] = hosts as [FakeHost, FakeHost];
@@ -27,11 +38,7 @@ describe('wizard connect screen', () => {
     const site = writeLoopbackSite(hosts, key);
     writeFileSync(site.siteFile, readFileSync(site.siteFile, 'utf8').replace(`port: ${kvm1.port}`, `port: ${closed}`));
     // known_hosts already holds another key for mgmt: a reinstalled machine, or an impostor.
-    const other = join(key.dir, 'other_host_key');
-    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', other]);
-    const [type, blob] = readFileSync(`${other}.pub`, 'utf8').split(' ');
-    mkdirSync(join(site.dir, '.runbook'), { recursive: true });
-    writeFileSync(join(site.dir, '.runbook', 'known_hosts'), `[${mgmt.address}]:${mgmt.port} ${type} ${blob}\n`);
+    recordOtherKey(site.dir, mgmt, 'other_host_key');
 
     const wizard = startWizard({ siteFile: site.siteFile, runbookDir: FIXTURE_RUNBOOK });
     try {
@@ -59,12 +66,7 @@ describe('wizard connect screen', () => {
   it('gives the whole fix for a changed host key: the command that forgets it, then R and a new first contact', async () => {
     const [mgmt] = hosts as [FakeHost, FakeHost];
     const site = writeLoopbackSite(hosts, key);
-    const other = join(key.dir, 'other_host_key_2');
-    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', other]);
-    const [type, blob] = readFileSync(`${other}.pub`, 'utf8').split(' ');
-    const knownHosts = join(site.dir, '.runbook', 'known_hosts');
-    mkdirSync(join(site.dir, '.runbook'), { recursive: true });
-    writeFileSync(knownHosts, `[${mgmt.address}]:${mgmt.port} ${type} ${blob}\n`);
+    const knownHosts = recordOtherKey(site.dir, mgmt, 'other_host_key_2');
     const wizard = startWizard({ siteFile: site.siteFile, runbookDir: FIXTURE_RUNBOOK });
     try {
       await wizard.waitFor('kvm1');
