@@ -116,6 +116,8 @@ describe('wizard in tmux (80×24)', () => {
       const after = term.history();
       expect(after).toContain('CloudStack UI');
       expect(after).not.toContain(state.secrets.ADMIN_PASSWORD);
+      // What the shell prints next starts on a line of its own, under the last frame.
+      expect(after).toMatch(/^EXIT=0$/m);
     } finally {
       term.kill();
       rmSync(site.work, { recursive: true, force: true });

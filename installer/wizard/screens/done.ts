@@ -51,7 +51,10 @@ export function DoneScreen(props: DoneProps): React.ReactElement {
   const advice = t('Log in, change the password, register an ISO or template, and start a first instance.');
   const commands = t('`{verify}` checks the cloud again; `{status}` shows what ran.', { verify: runbookCommand('verify', site), status: runbookCommand('status', site) });
   // The verify table gets the rows the rest leaves (the texts wrap, paths make them long), so
-  // the frame keeps to the terminal's height and its key hints stay on screen.
+  // the frame keeps to the terminal's height and its key hints stay on screen. One row less
+  // than the terminal: Ink redraws a frame as tall as the terminal by clearing all of it,
+  // the operator's scrollback too, and leaves the shell's prompt on the frame's last line.
+  const height = rows - 1;
   const checks = info?.verify?.checks ?? [];
   const others =
     2 + // title and rule
@@ -63,10 +66,10 @@ export function DoneScreen(props: DoneProps): React.ReactElement {
     1 + 1 + rowsOf(commands, width) + // what to do next
     1 + rowsOf(`${keys} · ${t('? help')}`, width);
   // The advice is the first thing to go when the table would get fewer than three rows.
-  const showAdvice = rows - others - rowsOf(advice, width) >= Math.min(3, checks.length);
+  const showAdvice = height - others - rowsOf(advice, width) >= Math.min(3, checks.length);
   // Failed checks first: when rows are short, what is wrong stays on screen and the rest
   // becomes one line that counts them.
-  const room = Math.max(2, rows - others - (showAdvice ? rowsOf(advice, width) : 0));
+  const room = Math.max(2, height - others - (showAdvice ? rowsOf(advice, width) : 0));
   const ordered = [...checks.filter((c) => !c.ok), ...checks.filter((c) => c.ok)];
   const shownChecks = ordered.length <= room ? ordered : ordered.slice(0, room - 1);
   const hidden = ordered.slice(shownChecks.length);
