@@ -267,6 +267,29 @@ describe('wizard run, failure and done screens (recorded executor events)', () =
     }
   });
 
+  it('says nothing is left to run when an earlier run did every step, not "about 0 minutes"', async () => {
+    const engine = scripted([async (plan) => summary('completed', [], { skipped: plan.steps.reduce((n, s) => n + s.hosts.length, 0) })]);
+    const services = fakeEngine(engine.install);
+    services.earlierRun = async (plan) => ({ earlier: Object.fromEntries(plan.steps.flatMap((s) => s.hosts.map((host) => [`${s.id}@${host}`, 'skip' as const]))), lastDurations: {} });
+    const wizard = startWizard({ siteFile: siteFile(), runbookDir: FIXTURE_RUNBOOK, services });
+    try {
+      await wizard.waitFor('kvm1');
+      await wizard.press(KEY.enter);
+      await wizard.waitFor('Site file:');
+      await wizard.press(KEY.ctrlS);
+      await wizard.waitFor('All 2 machine(s) answered');
+      await wizard.press(KEY.enter);
+      await wizard.waitFor('All checks passed.');
+      await wizard.press(KEY.enter);
+      const frame = await wizard.waitFor('Nothing is left to run: Enter checks the cloud and shows the login again.');
+      expect(frame).not.toContain('about 0 minute');
+      await wizard.press(KEY.enter);
+      await wizard.waitFor('CloudStack UI');
+    } finally {
+      wizard.unmount();
+    }
+  });
+
   for (const language of ['en', 'ja']) {
     it(`fits the done screen of a whole cloud's verify table into 80×24 (${language})`, async () => {
       await loadLanguage(language);

@@ -100,7 +100,14 @@ export function PlanScreen(props: PlanProps): React.ReactElement {
       Box,
       { flexDirection: 'column', marginTop: 1 },
       h(Text, null, doneBefore > 0 ? t('{done} of {tasks} step runs are done from an earlier run and will be skipped.', { done: doneBefore, tasks: totalTasks }) : t('Nothing has run on this site before.')),
-      h(Text, null, t('Estimated time: about {minutes} minute(s) (a rough guess; package downloads dominate).', { minutes })),
+      // Nothing left to run rounds to zero minutes: say what Enter does then instead.
+      h(
+        Text,
+        null,
+        minutes === 0 && !preview
+          ? t('Nothing is left to run: Enter checks the cloud and shows the login again.')
+          : t('Estimated time: about {minutes} minute(s) (a rough guess; package downloads dominate).', { minutes: Math.max(1, minutes) }),
+      ),
       preview
         ? h(Text, { dimColor: true }, t('Nothing was contacted, written or changed. `{command}` shows every step.', { command: runbookCommand('plan', { site: state.siteFile, ...(state.runbookDir ? { runbook: state.runbookDir } : {}) }) }))
         : null,
