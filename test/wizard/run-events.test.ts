@@ -223,6 +223,29 @@ describe('wizard run, failure and done screens (recorded executor events)', () =
     }
   });
 
+  it('keeps a space between the failure screen\'s labels and their values in Japanese (wide labels)', async () => {
+    await loadLanguage('ja');
+    const engine = scripted([
+      async (plan, emit) => {
+        emit(planEvent(plan));
+        emit({ type: 'step-end', id: 'work-base', host: 'mgmt', status: 'failed', ms: 20, failure: failure('work-base', 'mgmt') });
+        return summary('failed', [failure('work-base', 'mgmt')], { failed: 1 });
+      },
+    ]);
+    const wizard = startWizard({ siteFile: siteFile(), runbookDir: FIXTURE_RUNBOOK, services: fakeEngine(engine.install) });
+    try {
+      await toRun(wizard);
+      const frame = await wizard.waitFor(t('A step failed'));
+      const fields: [string, string][] = [[t('Exit code'), '3'], [t('Docs'), 'https://docs.example/work/#work-base'], [t('Log'), '/tmp/x/.runbook/logs/mgmt/work-base.log']];
+      for (const [label, value] of fields) {
+        expect(frame).toMatch(new RegExp(`${label} +${value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+      }
+    } finally {
+      wizard.unmount();
+      setCatalog('en', undefined);
+    }
+  });
+
   it('skips a failed step nothing depends on, and the done screen shows the simulated verify table', async () => {
     const engine = scripted([
       async (plan, emit) => {
