@@ -81,10 +81,15 @@ export function uiTranslator(
   return (key, values) => {
     const text = translated[key] ?? english[key];
     if (text === undefined) throw new Error(`no UI string "${key}" in docs/src/content/i18n/en.json`);
-    return text.replace(/\{\{?(\w+)\}?\}/g, (whole, name: string) =>
-      values && name in values ? String(values[name]) : whole,
-    );
+    return fillPlaceholders(text, values);
   };
+}
+
+/** `{{name}}` (or `{name}`) → its value; placeholders without a value stay as written. */
+export function fillPlaceholders(text: string, values?: Record<string, string | number>): string {
+  return text.replace(/\{\{?(\w+)\}?\}/g, (whole, name: string) =>
+    values && name in values ? String(values[name]) : whole,
+  );
 }
 
 /** Writes `<lang>.json` beside en.json for every language (Starlight reads them). */

@@ -7,6 +7,9 @@
 // their English source in their frontmatter (`editUrl`); translated, they point at ui.po.
 import { siteConfig } from '../../site.config.ts';
 
+/** The English UI strings, which pages made by the site itself (downloads) name as their source. */
+export const UI_STRINGS_SOURCE = `${siteConfig.docsFolder}/src/content/i18n/en.json`;
+
 export interface EditLinkInput {
   /** Starlight's URL for the source file (undefined when edit links are off). */
   sourceEditUrl: string | undefined;
@@ -22,9 +25,8 @@ export interface EditLinkInput {
 
 export function editUrlFor(page: EditLinkInput): string | undefined {
   if (!page.locale || page.isFallback) return page.sourceEditUrl;
-  if (!page.sourceEditUrl) return undefined;
   // A page the site makes itself (downloads): its words are UI strings, translated in ui.po.
-  if (!page.sourceEditUrl.includes(`/${siteConfig.docsFolder}/src/content/docs/`))
+  if (page.sourceEditUrl?.endsWith(UI_STRINGS_SOURCE))
     return `${siteConfig.repositoryUrl}/edit/${siteConfig.branch}/locales/${page.lang}/ui.po`;
   const id = page.id.replace(/\/$/, '');
   const slug =
