@@ -41,14 +41,15 @@ describe('bookMarkdown', () => {
   it('writes each step with its id, where it runs, its check, and prose and commands in page order', () => {
     inOrder(
       '### Export the folders {#nfs-exports}',
-      '**Runs on:** the management server.',
-      '**Already done if this succeeds:** `test -d ${PRIMARY_EXPORT}`',
+      '**Runs on:** Management server.',
+      '**Already done if:** `test -d ${PRIMARY_EXPORT}`',
       'First the package.',
       '```bash\napt-get install -y nfs-kernel-server\n```',
       'Then the exports file.',
       'File `/etc/exports` (mode 0644):',
       '${PRIMARY_EXPORT} ${NETWORK_CIDR}(rw,async,no_root_squash)',
-      'Sample output:',
+      'What you should see:',
+      '```{.output}',
       'exporting 172.16.10.0/24:/export/primary',
     );
   });
@@ -56,7 +57,7 @@ describe('bookMarkdown', () => {
   it('keeps consecutive API calls together as the reader pastes them into cmk', () => {
     inOrder(
       '### Create the zone {#zone-create}',
-      '```\ncreate zone name=${ZONE_NAME} networktype=Advanced dns1=${DNS1} internaldns1=${GATEWAY}\nlist zones name=${ZONE_NAME}\n```',
+      'API calls in CloudMonkey (cmk) syntax:\n\n```\ncreate zone name=${ZONE_NAME} networktype=Advanced dns1=${DNS1} internaldns1=${GATEWAY}\nlist zones name=${ZONE_NAME}\n```',
     );
   });
 

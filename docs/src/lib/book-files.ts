@@ -17,6 +17,11 @@ export function bookLanguages(): BookLanguage[] {
   ];
 }
 
+/** File name without extension: `cloudstack-runbook`, `cloudstack-runbook.ja`. */
+export function bookBaseName(base: string, lang: string): string {
+  return lang === 'en' ? base : `${base}.${lang}`;
+}
+
 export function bookFileName(base: string, lang: string, ext: string): string {
-  return lang === 'en' ? `${base}.${ext}` : `${base}.${lang}.${ext}`;
+  return `${bookBaseName(base, lang)}.${ext}`;
 }
