@@ -9,7 +9,7 @@ import {
 import { shellVariablesBlock } from '../../docs/src/lib/shell-variables.ts';
 
 export interface FigureContext {
-  t: (key: string, values?: Record<string, string | number>) => string;
+  ui: (key: string, values?: Record<string, string | number>) => string;
   /** Site variables with the values the book documents (the defaults). */
   variables: Record<string, string>;
   /** Site variables the pages use, in site-file order (for the shell block). */
@@ -23,27 +23,27 @@ export function bookDirective(name: string, context: FigureContext): string | un
   return undefined;
 }
 
-function diagram({ t, variables }: FigureContext): string {
+function diagram({ ui, variables }: FigureContext): string {
   const labels = Object.fromEntries(
-    DIAGRAM_LABEL_KEYS.map((key) => [key, t(`runbook.diagram.${key}`)]),
+    DIAGRAM_LABEL_KEYS.map((key) => [key, ui(`runbook.diagram.${key}`)]),
   ) as DiagramLabels;
   // One line of raw HTML: a CommonMark HTML block ends at the first blank line.
   const svg = networkDiagramSvg(variables, labels, 'wide').replace(/\n/g, ' ');
-  return `<div class="rb-diagram">${svg}</div>\n\n*${escapeText(t('runbook.diagram.description'))}*`;
+  return `<div class="rb-diagram">${svg}</div>\n\n*${escapeText(ui('runbook.diagram.description'))}*`;
 }
 
-function shellBlock({ t, variables, shellVariables }: FigureContext): string {
+function shellBlock({ ui, variables, shellVariables }: FigureContext): string {
   const names = shellVariables ?? Object.keys(variables);
   const block = shellVariablesBlock(names, {
-    site: t('runbook.shell.sitePart'),
-    secrets: t('runbook.shell.secretsPart'),
+    site: ui('runbook.shell.sitePart'),
+    secrets: ui('runbook.shell.secretsPart'),
   })
     // Inside single quotes: the default value, a quote in it closed and reopened.
     .replace(/'\$\{([A-Z][A-Z0-9_]*)\}'/g, (whole, name: string) =>
       name in variables ? `'${variables[name]!.replace(/'/g, `'\\''`)}'` : whole,
     );
   const fence = '````';
-  return `**${escapeText(t('runbook.shell.title'))}.** ${escapeText(t('runbook.shell.intro'))}\n\n${t('runbook.code.byHand')}:\n\n${fence}{.bash .norun}\n${block}\n${fence}`;
+  return `**${escapeText(ui('runbook.shell.title'))}.** ${escapeText(ui('runbook.shell.intro'))}\n\n${ui('runbook.code.byHand')}:\n\n${fence}{.bash .norun}\n${block}\n${fence}`;
 }
 
 function escapeText(text: string): string {

@@ -14,7 +14,10 @@ import { fillPlaceholders } from '../i18n/ui-strings.ts';
 import { bookDirective, type FigureContext } from './book-figures.ts';
 import { siteVariablesUsed } from '../../docs/src/lib/shell-variables.ts';
 
-/** The site's labels in the book's language (src/i18n/ui-strings.ts uiTranslator). */
+/**
+ * The site's labels in the book's language (src/i18n/ui-strings.ts uiTranslator). Called `ui`, not
+ * `t`: the installer-string extractor takes every `t('…')` in src/ for an installer message.
+ */
 export type BookTranslate = (key: string, values?: Record<string, string | number>) => string;
 
 export interface BookOptions {
@@ -33,12 +36,12 @@ export interface BookOptions {
   /** Site locale prefix of the pages' links (`ja` for `/ja/zone/`); none for English. */
   locale?: string;
   /** Labels in the book's language; English (content/i18n/en.json) by default. */
-  t?: BookTranslate;
+  ui?: BookTranslate;
 }
 
 /** What the rendering of one page needs besides the page. */
 interface BookContext extends FigureContext {
-  t: BookTranslate;
+  ui: BookTranslate;
   locale?: string;
 }
 
@@ -72,10 +75,10 @@ const ENGLISH: Record<string, string> = JSON.parse(
 
 export function bookMarkdown(runbook: Runbook, options: BookOptions): string {
   const skip = new Set(options.skipSlugs ?? ['', 'index']);
-  const t = options.t ?? englishLabels;
+  const ui = options.ui ?? englishLabels;
   const sources = new Map(runbook.chapters.map((c) => [c.file, options.readPage(c.file)]));
   const context: BookContext = {
-    t,
+    ui,
     locale: options.locale,
     variables: options.variables,
     shellVariables: siteVariablesUsed([...sources.values()], Object.keys(options.variables)),
@@ -85,7 +88,7 @@ export function bookMarkdown(runbook: Runbook, options: BookOptions): string {
     `title: ${JSON.stringify(options.title)}`,
     `subtitle: ${JSON.stringify(options.subtitle)}`,
     `lang: ${JSON.stringify(options.lang ?? 'en')}`,
-    `toc-title: ${JSON.stringify(t('runbook.book.contents'))}`,
+    `toc-title: ${JSON.stringify(ui('runbook.book.contents'))}`,
     '---',
     '',
   ];
@@ -93,7 +96,7 @@ export function bookMarkdown(runbook: Runbook, options: BookOptions): string {
     if (skip.has(chapter.slug)) continue;
     parts.push(chapterMarkdown(chapter, sources.get(chapter.file)!, context));
   }
-  parts.push(variablesAppendix(options.variables, options.variableHelp, t));
+  parts.push(variablesAppendix(options.variables, options.variableHelp, ui));
   return parts.join('\n');
 }
 
@@ -152,7 +155,7 @@ function block(
       if (!ASIDES.has(node.name ?? '')) return inner;
       const title = label
         ? slice(label, source).replace(/^\[|\]$/g, '')
-        : context.t(`runbook.book.aside.${node.name}`);
+        : context.ui(`runbook.book.aside.${node.name}`);
       return `::: {.${node.name}}\n**${title}:** ${inner}\n:::`;
     }
     default:
@@ -164,7 +167,7 @@ function block(
 function displayBlock(node: MdNode, context: BookContext): string | undefined {
   const kind = displayOnly(parseCodeMeta(node.meta));
   if (!kind) return undefined;
-  const caption = context.t(kind === 'output' ? 'runbook.code.output' : 'runbook.code.byHand');
+  const caption = context.ui(kind === 'output' ? 'runbook.code.output' : 'runbook.code.byHand');
   const lang = kind === 'norun' && (node.lang === 'sh' || node.lang === 'bash') ? 'bash' : '';
   return `${caption}:\n\n${fenced(node.value ?? '', lang, kind)}`;
 }
@@ -177,29 +180,29 @@ function displayBlock(node: MdNode, context: BookContext): string | undefined {
 export function stepMarkdown(
   step: Step,
   page?: { node: MdNode; source: string },
-  context: BookContext = { t: englishLabels, variables: {} },
+  context: BookContext = { ui: englishLabels, variables: {} },
 ): string {
-  const { t } = context;
+  const { ui } = context;
   const lines = [`### ${escapeInline(step.title)} {#${step.id}}`, ''];
   const role = ['management', 'kvm', 'all', 'api'].includes(step.on)
-    ? `${t(`runbook.role.${step.on}`)}${ROLES_WITH_NOTES.has(step.on) ? ` (${t(`runbook.role.${step.on}.note`)})` : ''}`
+    ? `${ui(`runbook.role.${step.on}`)}${ROLES_WITH_NOTES.has(step.on) ? ` (${ui(`runbook.role.${step.on}.note`)})` : ''}`
     : step.on;
-  const facts = [`**${t('runbook.step.runsOn')}:** ${escapeInline(role)}.`];
-  if (step.check) facts.push(`**${t('runbook.step.check')}:** ${inlineCode(step.check)}`);
-  if (step.verify) facts.push(`**${t('runbook.step.verify')}:** ${inlineCode(step.verify)}`);
+  const facts = [`**${ui('runbook.step.runsOn')}:** ${escapeInline(role)}.`];
+  if (step.check) facts.push(`**${ui('runbook.step.check')}:** ${inlineCode(step.check)}`);
+  if (step.verify) facts.push(`**${ui('runbook.step.verify')}:** ${inlineCode(step.verify)}`);
   if (step.requires.length > 0)
-    facts.push(`**${t('runbook.step.after')}:** ${step.requires.map(inlineCode).join(', ')}`);
+    facts.push(`**${ui('runbook.step.after')}:** ${step.requires.map(inlineCode).join(', ')}`);
   const captured = Object.entries(step.capture ?? {});
   if (captured.length > 0)
     facts.push(
-      `**${t('runbook.step.keeps')}:** ${captured.map(([name, path]) => inlineCode(`${name}=${path}`)).join(' ')}`,
+      `**${ui('runbook.step.keeps')}:** ${captured.map(([name, path]) => inlineCode(`${name}=${path}`)).join(' ')}`,
     );
   lines.push(facts.join('\\\n'), '');
   const body = page ? interleaved(step, page.node, page.source, context) : undefined;
   if (body) lines.push(body);
   else {
     if (step.prose.trim()) lines.push(bookProse(step.prose.trim(), context), '');
-    for (const group of groupApiActions(step.actions)) lines.push(actionMarkdown(group, t), '');
+    for (const group of groupApiActions(step.actions)) lines.push(actionMarkdown(group, ui), '');
   }
   return lines.join('\n').trimEnd();
 }
@@ -224,7 +227,7 @@ function interleaved(
     const actions = step.actions.filter((a) => a.source.line >= from && a.source.line <= to);
     actions.forEach((a) => used.add(a));
     if (actions.length > 0)
-      parts.push(...groupApiActions(actions).map((g) => actionMarkdown(g, context.t)));
+      parts.push(...groupApiActions(actions).map((g) => actionMarkdown(g, context.ui)));
     else parts.push(displayBlock(child, context) ?? '');
   }
   // Every action must have found its place, or the book would silently lose a command.
@@ -243,20 +246,20 @@ function groupApiActions(actions: Action[]): Action[][] {
   return groups;
 }
 
-function actionMarkdown(group: Action[], t: BookTranslate): string {
+function actionMarkdown(group: Action[], ui: BookTranslate): string {
   const first = group[0]!;
   if (first.kind === 'sh') return fenced(first.script, 'bash');
   if (first.kind === 'file') {
     const details = [
-      first.mode && t('runbook.code.mode', { mode: first.mode }),
-      first.owner && t('runbook.code.owner', { owner: first.owner }),
+      first.mode && ui('runbook.code.mode', { mode: first.mode }),
+      first.owner && ui('runbook.code.owner', { owner: first.owner }),
     ]
       .filter(Boolean)
       .join(', ');
-    const label = t('runbook.book.file', { path: inlineCode(first.path) });
+    const label = ui('runbook.book.file', { path: inlineCode(first.path) });
     return `${label}${details ? ` (${details})` : ''}:\n\n${fenced(first.content, '')}`;
   }
-  return `${t('runbook.code.cmk')}:\n\n${fenced(group.map((a) => (a.kind === 'api' ? a.text : '')).join('\n'), '')}`;
+  return `${ui('runbook.code.cmk')}:\n\n${fenced(group.map((a) => (a.kind === 'api' ? a.text : '')).join('\n'), '')}`;
 }
 
 /** A fenced block; `kind` becomes a class the book's style and code filter read (`output`). */
@@ -277,20 +280,20 @@ function inlineCode(text: string): string {
 function variablesAppendix(
   variables: Record<string, string>,
   help: Record<string, string>,
-  t: BookTranslate,
+  ui: BookTranslate,
 ): string {
   const rows = Object.entries(variables)
     .filter(([, value]) => !value.includes('\n'))
     .map(
       ([name, value]) =>
-        `| ${inlineCode(`\${${name}}`)} | ${value ? inlineCode(value) : t('runbook.book.empty')} | ${escapeInline(help[name] ?? '')} |`,
+        `| ${inlineCode(`\${${name}}`)} | ${value ? inlineCode(value) : ui('runbook.book.empty')} | ${escapeInline(help[name] ?? '')} |`,
     );
   return [
-    `# ${t('runbook.book.variables')} {#chapter-variables}`,
+    `# ${ui('runbook.book.variables')} {#chapter-variables}`,
     '',
-    t('runbook.book.variablesIntro'),
+    ui('runbook.book.variablesIntro'),
     '',
-    `| ${t('runbook.book.variable')} | ${t('runbook.book.default')} | ${t('runbook.book.siteField')} |`,
+    `| ${ui('runbook.book.variable')} | ${ui('runbook.book.default')} | ${ui('runbook.book.siteField')} |`,
     '|---|---|---|',
     ...rows,
     '',

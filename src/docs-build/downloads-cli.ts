@@ -48,16 +48,16 @@ export async function buildDownloads(
       throw new Error(
         `no runbook pages in ${book.dir}: ${errors.map((p) => p.message).join('; ')}`,
       );
-    const t = uiTranslator(DEFAULT_PATHS, book.lang);
+    const ui = uiTranslator(DEFAULT_PATHS, book.lang);
     const files = await buildBook({
       runbook,
       outDir,
       baseName: bookBaseName(BOOK_BASE_NAME, book.lang),
       title: 'CloudStack Runbook',
-      subtitle: t('runbook.book.subtitle', { cloudstack: '4.22', runbook: version }),
+      subtitle: ui('runbook.book.subtitle', { cloudstack: '4.22', runbook: version }),
       lang: book.lang,
       locale: book.locale,
-      t,
+      ui,
       variables: defaultVariables(),
       variableHelp: SITE_VARIABLE_HELP,
     });
