@@ -35,6 +35,8 @@ th, td { border: 1px solid #bbb; padding: 0.2em 0.5em; text-align: left; vertica
 div.note, div.tip, div.caution, div.danger { border-left: 4px solid #888; background: #f7f7f7; padding: 0.3em 0.8em; margin: 1em 0; }
 div.caution, div.danger { border-color: #c0392b; }
 div.tip { border-color: #27ae60; }
+/* A heading or a block's caption stays with what follows it. */
+h1, h2, h3, p:has(+ pre) { break-after: avoid; page-break-after: avoid; }
 nav#TOC ul { list-style: none; padding-left: 1em; }
 nav#TOC a.rb-toc { display: flex; align-items: baseline; gap: 0.3em; color: inherit; text-decoration: none; }
 nav#TOC .rb-toc-leader { flex: 1; border-bottom: 1px dotted #999; min-width: 1em; }
