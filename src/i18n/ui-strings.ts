@@ -80,7 +80,8 @@ export function uiTranslator(
   const translated = lang === 'en' ? {} : uiTranslations(paths, lang);
   return (key, values) => {
     const text = translated[key] ?? english[key];
-    if (text === undefined) throw new Error(`no UI string "${key}" in docs/src/content/i18n/en.json`);
+    if (text === undefined)
+      throw new Error(`no UI string "${key}" in docs/src/content/i18n/en.json`);
     return fillPlaceholders(text, values);
   };
 }
