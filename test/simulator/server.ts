@@ -24,6 +24,19 @@ const TRANSPORT_PARAMS = new Set([
   '_',
 ]);
 
+/**
+ * Where the reference (cloudstack-go's generated client) names a parameter differently from
+ * upstream: its listStorageProviders takes `storagePoolType` (Go's name for it), while
+ * upstream's ListStorageProvidersCmd names the parameter `type` and requires it.
+ */
+const PARAM_FIXES: Record<string, { async: boolean; required: string[]; optional: string[] }> = {
+  listStorageProviders: {
+    async: false,
+    required: ['type'],
+    optional: ['keyword', 'page', 'pagesize'],
+  },
+};
+
 export interface Faults {
   /** Answer this API with an error `times` times (default: always). */
   errors: { api: string; code: number; text: string; times?: number }[];
@@ -47,6 +60,8 @@ export interface Simulator {
   faults: Faults;
   /** Every request seen: API name and auth kind (for tests that check nothing was sent). */
   requests: { api: string; method: string; auth: 'signed' | 'session' | 'none' }[];
+  /** What upstream's management server log would warn about (unknown parameters). */
+  warnings: string[];
   close(): Promise<void>;
 }
 
@@ -89,6 +104,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const jobs = new Map<string, Job>();
   const faults: Faults = { errors: [], failJobs: {}, slow: {} };
   const requests: Simulator['requests'] = [];
+  const warnings: string[] = [];
   const timers = new Set<NodeJS.Timeout>();
 
   function send(
@@ -246,7 +262,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       if (id) sessions.close(id);
       return send(res, 200, { logoutresponse: { description: 'success' } });
     }
-    const spec = REFERENCE.apis[api];
+    const spec = PARAM_FIXES[api] ?? REFERENCE.apis[api];
     const handler = HANDLERS[api];
     if (!spec || (!handler && api !== 'queryAsyncJobResult')) {
       return fail(
@@ -257,18 +273,16 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       );
     }
     const accepted = new Set([...spec.required, ...spec.optional].map((p) => p.toLowerCase()));
-    for (const key of Object.keys(params)) {
+    // Upstream's ParamGenericValidationWorker only logs parameters a command does not know
+    // ("Received unknown parameters for command ...") and the command never sees them.
+    const unknown = Object.keys(params).filter((key) => {
       const base = key.split('[')[0]!.toLowerCase();
-      if (!TRANSPORT_PARAMS.has(base) && !accepted.has(base)) {
-        return fail(
-          res,
-          api,
-          431,
-          `Unable to execute API command ${api.toLowerCase()} due to unknown parameter ${key}`,
-          4350,
-        );
-      }
-    }
+      return !TRANSPORT_PARAMS.has(base) && !accepted.has(base);
+    });
+    if (unknown.length)
+      warnings.push(
+        `Received unknown parameters for command ${api}. Unknown parameters : ${unknown.join(' ')}`,
+      );
     for (const required of spec.required) {
       if (
         !Object.keys(params).some(
@@ -306,7 +320,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     }
     const own: Record<string, string> = {};
     for (const [k, v] of Object.entries(params))
-      if (!TRANSPORT_PARAMS.has(k.toLowerCase())) own[k] = v;
+      if (!TRANSPORT_PARAMS.has(k.toLowerCase()) && !unknown.includes(k)) own[k] = v;
     if (spec.async) {
       const job = runJob(api, own, user);
       return send(res, 200, { [envelopeKey(api)]: { jobid: job.id } });
@@ -338,6 +352,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     cloud,
     faults,
     requests,
+    warnings,
     close: () =>
       new Promise<void>((resolve) => {
         for (const t of timers) clearTimeout(t);
