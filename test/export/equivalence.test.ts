@@ -6,7 +6,19 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ansiblePlaybook, exportTo, hostState, install, makeSite, runScript, startCluster, wipeHosts, type Cluster, type TestSite } from './harness.ts';
+import {
+  ansiblePlaybook,
+  exportTo,
+  hostState,
+  install,
+  makeSite,
+  runScript,
+  startCluster,
+  vaultArgs,
+  wipeHosts,
+  type Cluster,
+  type TestSite,
+} from './harness.ts';
 
 let cluster: Cluster;
 let site: TestSite;
@@ -33,8 +45,12 @@ describe('what runbook install leaves behind', () => {
     expect(Object.keys(installed)).toContain(`mgmt/var/db-digest`);
     expect(installed['mgmt/var/runs']).toBe('644 0:0\nrun\n');
     expect(installed['kvm1/var/attempts']).toBe('644 0:0\n2\n');
-    expect(installed['kvm1/etc/hosts']).toMatch(/^640 0:0\n127\.0\.0\.1 localhost\n172\.16\.10\.2 mgmt\.cloud\.internal mgmt\n/);
-    expect(installed['kvm2/etc/identity']).toBe('644 0:0\nkvm2 172.16.10.4 kvm kvm2.cloud.internal /\n');
+    expect(installed['kvm1/etc/hosts']).toMatch(
+      /^640 0:0\n127\.0\.0\.1 localhost\n172\.16\.10\.2 mgmt\.cloud\.internal mgmt\n/,
+    );
+    expect(installed['kvm2/etc/identity']).toBe(
+      '644 0:0\nkvm2 172.16.10.4 kvm kvm2.cloud.internal /\n',
+    );
     expect(installed['mgmt/etc/tricky.conf']).toContain('jinja: {{ not_a_variable }} {% raw %}');
     expect(installed['mgmt/etc/private']).toBe('600 0:0\nonly root reads this\n');
     expect(installed['kvm1/etc/agent.properties']).toBeDefined();
@@ -48,12 +64,12 @@ describe('the Ansible export', () => {
     wipeHosts(site);
     const dir = await exportTo(site, 'ansible');
     const done = join(scratch, 'ansible');
-    const first = await ansiblePlaybook(dir, done);
+    const first = await ansiblePlaybook(dir, done, vaultArgs(site));
     expect(first.code, first.output).toBe(0);
     expect(hostState(site)).toEqual(installed);
     expect(first.recap.mgmt?.changed).toBeGreaterThan(0);
 
-    const second = await ansiblePlaybook(dir, done);
+    const second = await ansiblePlaybook(dir, done, vaultArgs(site));
     expect(second.code, second.output).toBe(0);
     for (const host of ['mgmt', 'kvm1', 'kvm2']) {
       expect(second.recap[host], second.output).toMatchObject({ changed: 0, failed: 0 });
@@ -63,9 +79,17 @@ describe('the Ansible export', () => {
 
   it('keeps secrets out of the playbook, inventory and variables, and only in a 0600 secrets.yml', async () => {
     const dir = await exportTo(site, 'ansible');
-    const state = JSON.parse(readFileSync(join(site.dir, '.runbook', 'state.json'), 'utf8')) as { secrets: Record<string, string> };
+    const state = JSON.parse(readFileSync(join(site.dir, '.runbook', 'state.json'), 'utf8')) as {
+      secrets: Record<string, string>;
+    };
     const password = state.secrets.CLOUD_DB_PASSWORD!;
-    for (const f of ['site.yml', 'inventory.yml', 'group_vars/all/runbook.yml', 'README.md', 'ansible.cfg']) {
+    for (const f of [
+      'site.yml',
+      'inventory.yml',
+      'group_vars/all/runbook.yml',
+      'README.md',
+      'ansible.cfg',
+    ]) {
       expect(readFileSync(join(dir, f), 'utf8')).not.toContain(password);
     }
     expect(readFileSync(join(dir, 'secrets.yml'), 'utf8')).toContain(password);
@@ -76,7 +100,10 @@ describe('the bash export', () => {
   it('leaves each host as runbook install does, and a second run changes nothing', async () => {
     wipeHosts(site);
     const dir = await exportTo(site, 'bash');
-    const env = { RUNBOOK_STATE_DIR: join(scratch, 'bash'), RUNBOOK_SECRETS_FILE: join(dir, 'secrets.env') };
+    const env = {
+      RUNBOOK_STATE_DIR: join(scratch, 'bash'),
+      RUNBOOK_SECRETS_FILE: join(dir, 'secrets.env'),
+    };
     const [mgmt, ...kvms] = cluster.hosts;
     const m = await runScript(cluster, mgmt!, join(dir, 'management.sh'), env);
     expect(m.code, m.output).toBe(0);
