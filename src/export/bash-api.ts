@@ -54,15 +54,15 @@ export function apiStepBody(step: PlannedStep, plan: Plan): string[] {
   );
   const body: string[] = [
     `  local api_answer${guardedCalls ? ' api_lookup' : ''}${Object.keys(step.capture).length ? ' captured' : ''}`,
+    // First contact here, in the script's own shell: the cs calls below run in subshells,
+    // which would each log in again if the keys were fetched there.
+    '  api_keys || return',
   ];
   for (const call of calls) {
     body.push(`  # cmk: ${call.text.replaceAll('\n', ' ')}`);
     if (call.command === 'login') {
-      // First contact (api_keys) is every step's first act; this one captures the admin user.
-      body.push(
-        '  api_keys || return',
-        `  api_answer=$(cs_call listUsers username=admin | api_admin) || return`,
-      );
+      // First contact (api_keys, above) is every step's first act; this one captures the admin user.
+      body.push(`  api_answer=$(cs_call listUsers username=admin | api_admin) || return`);
       continue;
     }
     const lookup = API_TABLE[call.command]?.lookup;
