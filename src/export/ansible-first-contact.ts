@@ -115,6 +115,15 @@ export function firstContactTasks(apiWaitSeconds: number): Task[] {
       no_log: true,
     },
     {
+      // uri cannot run in check mode, so the two calls above were skipped: say what they would do.
+      name: 'Check mode: a first run would set ADMIN_PASSWORD and create API keys (the API steps wait for them)',
+      'ansible.builtin.debug': {
+        msg: 'The API steps after this are skipped in check mode: without API keys they cannot look at the cloud.',
+      },
+      when: "ansible_check_mode and (runbook_api_login_default.status == 200 or not (runbook_api_keys.json.getuserkeysresponse.userkeys.secretkey | default('')))",
+      changed_when: true,
+    },
+    {
       name: 'Log out (signed requests from here on)',
       'ansible.builtin.uri': inSession('logout', {}),
       changed_when: false,
