@@ -90,9 +90,11 @@ export function wipeHosts(site: TestSite): void {
   rmSync(site.root, { recursive: true, force: true });
 }
 
+/** `runbook install` of the site; `api`: its api steps too, through the installer's own client. */
 export async function install(
   site: TestSite,
   runbook = RUNBOOK,
+  api = false,
 ): Promise<{ code: number; output: string }> {
   let output = '';
   const code = await installRun({
@@ -100,7 +102,7 @@ export async function install(
     runbook,
     yes: true,
     json: true,
-    apiRunner: null,
+    ...(api ? {} : { apiRunner: null }),
     out: (t) => void (output += t),
     err: (t) => void (output += t),
     policy: { retryDelayMs: 200 },
