@@ -476,7 +476,7 @@ describe('the Ansible export', () => {
     expect(warned.stderr).toMatch(
       /^warning: group_vars\/all\/secrets\.yml was kept from an earlier export and differs/,
     );
-  }, 120_000);
+  }, 300_000);
 
   it('holds no path of the exporting machine: keys and known hosts are variables relative to the export', async () => {
     const site = siteFile('portable', 1);
