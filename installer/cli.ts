@@ -104,6 +104,8 @@ program
   .addOption(runbook())
   .requiredOption('--format <format>', 'bash or ansible')
   .requiredOption('--out <dir>', 'folder to write into (new, empty, or an earlier export)')
+  .option('--vault-password-file <file>', 'ansible: encrypt the secrets with ansible-vault and this password file')
+  .option('--plain-secrets', 'ansible: write the secrets in plain text (mode 0600)')
   .action((opts) => runCommand(() => import('./commands/export.ts'), opts));
 
 program

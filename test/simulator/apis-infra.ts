@@ -83,4 +83,16 @@ export const INFRA_HANDLERS: Record<string, Handler> = {
   },
 
   listSystemVms: lister('systemvm', 'systemvm'),
+
+  // ListStorageProvidersCmd (DataStoreProviderManagerImpl.getDataStoreProviders): the
+  // providers of one type, as the answer's `dataStoreProvider` list (the command sets that
+  // object name). The simulated cloud has the default providers only: DefaultPrimary for
+  // primary storage, NFS for image stores (as its addImageStore offers).
+  listStorageProviders: (ctx) => {
+    const type = ctx.params.type!.toLowerCase();
+    if (type !== 'primary' && type !== 'image')
+      throw new ApiFault(431, `Invalid parameter: ${ctx.params.type}`);
+    const names = type === 'primary' ? ['DefaultPrimary'] : ['NFS'];
+    return { kind: 'list', key: 'dataStoreProvider', items: names.map((name) => ({ name, type })) };
+  },
 };

@@ -34,7 +34,8 @@ export const NETWORK_HANDLERS: Record<string, Handler> = {
         domain: p.domain,
         allocationstate: p.allocationstate ?? 'Disabled',
         securitygroupsenabled: false,
-        localstorageenabled: p.localstorageenabled === 'true',
+        // Booleans parse as Java's Boolean.valueOf does: `true` in any case.
+        localstorageenabled: eq(p.localstorageenabled, 'true'),
         dhcpprovider: 'VirtualRouter',
         hasannotations: false,
         type: 'Core',
@@ -170,7 +171,7 @@ export const NETWORK_HANDLERS: Record<string, Handler> = {
       'vlan',
       ctx.cloud.add('vlan', {
         zoneid: zone.id,
-        forvirtualnetwork: p.forvirtualnetwork !== 'false',
+        forvirtualnetwork: p.forvirtualnetwork === undefined || eq(p.forvirtualnetwork, 'true'),
         vlan: `vlan://${p.vlan ?? 'untagged'}`,
         gateway: p.gateway,
         netmask: p.netmask,

@@ -27,6 +27,19 @@ const TRANSPORT_PARAMS = new Set([
   '_',
 ]);
 
+/**
+ * Where the reference (cloudstack-go's generated client) names a parameter differently from
+ * upstream: its listStorageProviders takes `storagePoolType` (Go's name for it), while
+ * upstream's ListStorageProvidersCmd names the parameter `type` and requires it.
+ */
+const PARAM_FIXES: Record<string, { async: boolean; required: string[]; optional: string[] }> = {
+  listStorageProviders: {
+    async: false,
+    required: ['type'],
+    optional: ['keyword', 'page', 'pagesize'],
+  },
+};
+
 export interface Faults {
   /** Answer this API with an error `times` times (default: always). */
   errors: { api: string; code: number; text: string; times?: number }[];
@@ -70,6 +83,8 @@ export interface Simulator {
     at: number;
     dropped?: boolean;
   }[];
+  /** What upstream's management server log would warn about (unknown parameters). */
+  warnings: string[];
   close(): Promise<void>;
 }
 
@@ -113,6 +128,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const jobs = new Map<string, Job>();
   const faults: Faults = { errors: [], failJobs: {}, slow: {}, drop: [] };
   const requests: Simulator['requests'] = [];
+  const warnings: string[] = [];
   const timers = new Set<NodeJS.Timeout>();
   const startedAt = Date.now();
   const waiting = new Set<() => void>();
@@ -299,7 +315,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       if (id) sessions.close(id);
       return send(res, 200, { logoutresponse: { description: 'success' } });
     }
-    const spec = REFERENCE.apis[api];
+    const spec = PARAM_FIXES[api] ?? REFERENCE.apis[api];
     const handler = HANDLERS[api];
     if (!spec || (!handler && api !== 'queryAsyncJobResult')) {
       return fail(
@@ -310,18 +326,16 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       );
     }
     const accepted = new Set([...spec.required, ...spec.optional].map((p) => p.toLowerCase()));
-    for (const key of Object.keys(params)) {
+    // Upstream's ParamGenericValidationWorker only logs parameters a command does not know
+    // ("Received unknown parameters for command ...") and the command never sees them.
+    const unknown = Object.keys(params).filter((key) => {
       const base = key.split('[')[0]!.toLowerCase();
-      if (!TRANSPORT_PARAMS.has(base) && !accepted.has(base)) {
-        return fail(
-          res,
-          api,
-          431,
-          `Unable to execute API command ${api.toLowerCase()} due to unknown parameter ${key}`,
-          4350,
-        );
-      }
-    }
+      return !TRANSPORT_PARAMS.has(base) && !accepted.has(base);
+    });
+    if (unknown.length)
+      warnings.push(
+        `Received unknown parameters for command ${api}. Unknown parameters : ${unknown.join(' ')}`,
+      );
     for (const required of spec.required) {
       if (
         !Object.keys(params).some(
@@ -359,7 +373,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     }
     const own: Record<string, string> = {};
     for (const [k, v] of Object.entries(params))
-      if (!TRANSPORT_PARAMS.has(k.toLowerCase())) own[k] = v;
+      if (!TRANSPORT_PARAMS.has(k.toLowerCase()) && !unknown.includes(k)) own[k] = v;
     faults.onRequest?.(api, own);
     const drop = faults.drop.find((f) => f.api === api && (f.times ?? 1) > 0);
     if (drop) {
@@ -403,6 +417,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     cloud,
     faults,
     requests,
+    warnings,
     close: () =>
       new Promise<void>((resolve) => {
         closed = true;
