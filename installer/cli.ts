@@ -70,6 +70,7 @@ program
   .option('--from <id>', 'start at this step (earlier steps count as done)')
   .option('--only <id>', 'run only this step')
   .option('--dry-run', 'say what would run or be skipped; change nothing')
+  .option('--recheck', 'run the checks of finished steps again and re-run the drifted ones (with --dry-run: only report)')
   .option('--parallel <n>', 'machines worked on at once (default: all)')
   .action((opts) => runCommand(() => import('./commands/install.ts'), opts));
 
