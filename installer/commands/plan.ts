@@ -10,17 +10,26 @@ import { translatedStepTitle } from '../../src/i18n/installer-catalog.ts';
 import { loadInputs } from '../load-inputs.ts';
 import { changesJson, changesText } from './day-two-output.ts';
 
-export function run(options: { site: string; runbook?: string; json?: boolean; verbose?: boolean }): number {
+export interface PlanOptions {
+  site: string;
+  runbook?: string;
+  json?: boolean;
+  verbose?: boolean;
+  out?: (text: string) => void;
+}
+
+export function run(options: PlanOptions): number {
+  const out = options.out ?? ((text: string) => void process.stdout.write(text));
   const { plan } = loadInputs(options);
   const changes = againstJournal(plan);
   if (options.json) {
     // JSON is for programs: titles stay as the runbook writes them.
     const json = typeof changes === 'string' ? {} : { changes: changesJson(changes, plan) };
-    process.stdout.write(`${JSON.stringify({ ...planJson(plan), ...json })}\n`);
+    out(`${JSON.stringify({ ...planJson(plan), ...json })}\n`);
   } else {
     const lang = currentLanguage();
-    process.stdout.write(`${planText(plan, options.verbose, (s) => translatedStepTitle(lang, s.id, s.title))}\n\n`);
-    process.stdout.write(typeof changes === 'string' ? changes : changesText(changes, plan));
+    out(`${planText(plan, options.verbose, (s) => translatedStepTitle(lang, s.id, s.title))}\n\n`);
+    out(typeof changes === 'string' ? changes : changesText(changes, plan));
   }
   return 0;
 }

@@ -218,7 +218,10 @@ export class Executor {
     const env = this.environment(task.host);
     const last = ctx.journal.last(task.step, task.host);
     const decision = ctx.journal.decide(task.step, task.host, env, task.step.id === ctx.forced);
-    const recheck = !!this.options.recheck && !decision.run;
+    // A finished step is looked at again; so is one an earlier dry recheck found drifted (it
+    // may have been mended by hand since).
+    const recheck =
+      !!this.options.recheck && (!decision.run || decision.reason.kind === 'drifted');
 
     if (this.options.dryRun && !recheck) {
       this.emit({

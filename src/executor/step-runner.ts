@@ -136,7 +136,7 @@ export interface RecheckOutcome {
 export async function recheckStep(input: StepRunInput): Promise<RecheckOutcome> {
   const { step } = input;
   if (step.check === undefined && step.verify === undefined)
-    return { result: 'not-checkable', reason: 'the step has no check and no verify' };
+    return { result: 'not-checkable', reason: 'no check and no verify: nothing to recheck' };
   const program = programRunner(input);
   for (const [what, script] of [
     ['check', step.check],
@@ -148,7 +148,7 @@ export async function recheckStep(input: StepRunInput): Promise<RecheckOutcome> 
   }
   return {
     result: 'still-done',
-    reason: step.check !== undefined ? 'its check passes' : 'its verify passes (it has no check)',
+    reason: step.check !== undefined ? 'its check passes' : 'no check; its verify passes',
   };
 }
 

@@ -118,7 +118,7 @@ export function describeReason(reason: ChangeReason, step?: PlannedStep): string
       const parts: string[] = [];
       if (c.vars.length > 0)
         parts.push(
-          `${c.vars.join(', ')} changed${reason.checkSees ? '' : ', which its check does not look at'}`,
+          `${c.vars.join(', ')} changed${step?.check !== undefined && !reason.checkSees ? ', which its check does not look at' : ''}`,
         );
       const added = c.addedActions.map((i) => step?.actions[i]).filter((a) => a !== undefined);
       if (added.length > 0)
@@ -128,7 +128,11 @@ export function describeReason(reason: ChangeReason, step?: PlannedStep): string
             : `${added.length} action(s) new or changed`,
         );
       if (c.removedActions > 0 && added.length === 0)
-        parts.push(`${c.removedActions} action(s) fewer`);
+        parts.push(
+          step?.on === 'api'
+            ? `${c.removedActions} call(s) fewer (nothing is removed from CloudStack)`
+            : `${c.removedActions} action(s) fewer`,
+        );
       if (c.check) parts.push('its check changed');
       if (c.verify) parts.push('its verify changed');
       return parts.length > 0 ? parts.join('; ') : 'changed since it last ran';

@@ -63,7 +63,10 @@ export function stepFingerprint(
 
 /** What differs between the step as it last ran and as it would run now. */
 export interface InputChange {
-  /** Variables whose value changed, or that the step now uses or no longer uses. */
+  /**
+   * Variables used before and now whose value changed. A variable the step starts or stops using
+   * comes with a change of its text, which the other fields say.
+   */
   vars: string[];
   check: boolean;
   verify: boolean;
@@ -74,8 +77,9 @@ export interface InputChange {
 }
 
 export function inputChange(before: StepInputs, now: StepInputs): InputChange {
-  const names = new Set([...Object.keys(before.vars), ...Object.keys(now.vars)]);
-  const vars = [...names].filter((n) => before.vars[n] !== now.vars[n]).sort();
+  const vars = Object.keys(now.vars)
+    .filter((n) => n in before.vars && before.vars[n] !== now.vars[n])
+    .sort();
   const earlier = new Set(before.actions);
   const current = new Set(now.actions);
   return {
