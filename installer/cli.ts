@@ -118,9 +118,9 @@ program
 program
   .command('lab')
   .description('local Debian 12 test machines under qemu on this computer')
-  .argument('<action>', 'up, down or status')
+  .argument('<action>', 'up, down, status, or add-host (one more KVM host in a running lab)')
   .option('--hosts <n>', 'KVM hosts besides the management server (up; 0 = all-in-one)')
-  .option('--memory <mb>', 'memory per machine in MiB (up)')
+  .option('--memory <mb>', 'memory per machine in MiB (up, add-host)')
   .option('--dir <dir>', 'lab folder (default ./.runbook-lab)')
   .addOption(json('print the status as JSON'))
   .action((action: string, opts) =>
