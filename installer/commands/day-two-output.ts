@@ -43,11 +43,14 @@ export function recheckLine(event: StepEnd | DryRun, tag: string): string | unde
 export function recheckSummary(summary: Summary, dryRun: boolean): string {
   const r = summary.recheck;
   if (!r) return '';
-  const counts = t('Recheck: {still} still done, {drifted} drifted, {unchecked} could not be rechecked.', {
-    still: r.stillDone,
-    drifted: r.drifted,
-    unchecked: r.notCheckable,
-  });
+  const counts = t(
+    'Recheck: {still} still done, {drifted} drifted, {unchecked} could not be rechecked.',
+    {
+      still: r.stillDone,
+      drifted: r.drifted,
+      unchecked: r.notCheckable,
+    },
+  );
   const next =
     dryRun && r.drifted > 0
       ? ` ${t('Nothing was changed; `runbook install --recheck` re-runs the drifted steps.')}`
@@ -74,8 +77,7 @@ const reasonText = (d: TaskDecision, plan: Plan) =>
 
 /** `runbook plan`: which steps the next install runs where, and why, against the journal. */
 export function changesText(changes: PlanChanges, plan: Plan): string {
-  if (!changes.journaled)
-    return `${t('Nothing has run for this site yet: every step runs.')}\n`;
+  if (!changes.journaled) return `${t('Nothing has run for this site yet: every step runs.')}\n`;
   const out = [t('Against the journal, the next `runbook install`:')];
   const runs = changes.decisions.filter((d) => d.run);
   const hosts = [...new Set(changes.decisions.map((d) => d.host))];
@@ -85,11 +87,14 @@ export function changesText(changes: PlanChanges, plan: Plan): string {
     const mine = runs.filter((d) => d.host === host);
     if (mine.length === 0) continue;
     if (mine.every((d) => d.reason.kind === 'new-host')) {
-      out.push(`  ${host.padEnd(width)}${t('new machine: runs all {n} of its steps', { n: mine.length })}`);
+      out.push(
+        `  ${host.padEnd(width)}${t('new machine: runs all {n} of its steps', { n: mine.length })}`,
+      );
       continue;
     }
     out.push(`  ${host.padEnd(width)}${t('runs {n} step(s):', { n: mine.length })}`);
-    for (const d of mine) out.push(`  ${' '.repeat(width)}  ${d.id.padEnd(idWidth)}${reasonText(d, plan)}`);
+    for (const d of mine)
+      out.push(`  ${' '.repeat(width)}  ${d.id.padEnd(idWidth)}${reasonText(d, plan)}`);
   }
   const skipped = changes.decisions.length - runs.length;
   out.push(
@@ -141,6 +146,8 @@ export function lastCheckedLines(
     );
   }
   if (rows.some((r) => r.drifted))
-    out.push(t('! drifted (found by a recheck that changed nothing): runs again on the next install'));
+    out.push(
+      t('! drifted (found by a recheck that changed nothing): runs again on the next install'),
+    );
   return out.join('\n') + '\n' + leftHostsNotice(leftHosts);
 }

@@ -35,7 +35,15 @@ export function run(options: StatusOptions): number {
     // Done, but changed since or found drifted by a recheck: runs again on the next install.
     const stale = why.kind === 'changed' || why.kind === 'drifted';
     const status: Cell = end?.status ?? 'pending';
-    return { id, host, status, stale, drifted: why.kind === 'drifted', at: end?.at, reason: end?.reason };
+    return {
+      id,
+      host,
+      status,
+      stale,
+      drifted: why.kind === 'drifted',
+      at: end?.at,
+      reason: end?.reason,
+    };
   });
   const checked = lastHostChecks(entries);
   const machines = plan.machines.map((m) => ({ name: m.name, lastChecked: checked.get(m.name) }));

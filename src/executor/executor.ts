@@ -220,8 +220,7 @@ export class Executor {
     const decision = ctx.journal.decide(task.step, task.host, env, task.step.id === ctx.forced);
     // A finished step is looked at again; so is one an earlier dry recheck found drifted (it
     // may have been mended by hand since).
-    const recheck =
-      !!this.options.recheck && (!decision.run || decision.reason.kind === 'drifted');
+    const recheck = !!this.options.recheck && (!decision.run || decision.reason.kind === 'drifted');
 
     if (this.options.dryRun && !recheck) {
       this.emit({
@@ -276,7 +275,8 @@ export class Executor {
         } else if (found?.result === 'drifted') {
           // Heal: the actions and verify again, without asking the check that just failed.
           outcome = await this.runJournaled(task, env, ctx.probe, decision, false);
-        } else if (!decision.run) {
+        } else if (!decision.run || found?.result === 'still-done') {
+          // Done, or found drifted by a dry recheck and mended by hand since.
           outcome = { status: 'skipped', reason: found?.reason ?? 'done in an earlier run' };
           if (last?.simulated) task.simulated = true;
         } else {

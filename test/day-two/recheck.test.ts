@@ -159,6 +159,23 @@ describe('install --recheck', () => {
     expect(hostFile(site, 'kvm2', AGENT)).toContain('host=172.16.10.2');
   });
 
+  it('a drift mended by hand after a dry recheck is found still done, not re-run', async () => {
+    const good = hostFile(site, 'kvm1', AGENT);
+    writeFileSync(join(site.root, 'kvm1', AGENT), 'host=10.9.9.9\n');
+    const dry = await runInstall(site, ['--recheck', '--dry-run']);
+    expect(byResult(dry.events, 'drifted')).toEqual(['agent-config@kvm1']);
+    writeFileSync(join(site.root, 'kvm1', AGENT), good);
+    const again = await runInstall(site, ['--recheck']);
+    expect(again.code, again.text).toBe(0);
+    expect(byResult(ends(again), 'drifted')).toEqual([]);
+    expect(ends(again).find((e) => key(e) === 'agent-config@kvm1')).toMatchObject({
+      status: 'skipped',
+      recheck: 'still-done',
+    });
+    expect(ends(again).filter((e) => e.status !== 'skipped')).toEqual([]);
+    expect(started(await runInstall(site))).toEqual([]);
+  });
+
   it('a host that does not answer fails the recheck instead of passing for checked', async () => {
     const kvm2 = cluster.hosts[2]!;
     kvm2.kill();
