@@ -82,7 +82,9 @@ export function changesText(changes: PlanChanges, plan: Plan): string {
   const runs = changes.decisions.filter((d) => d.run);
   const hosts = [...new Set(changes.decisions.map((d) => d.host))];
   const width = Math.max(...hosts.map((h) => h.length)) + 2;
-  const idWidth = Math.max(...runs.map((d) => d.id.length), 4) + 2;
+  // A new machine's steps are not listed one by one: only the listed ids set the column.
+  const listed = runs.filter((d) => d.reason.kind !== 'new-host');
+  const idWidth = Math.max(...listed.map((d) => d.id.length), 4) + 2;
   for (const host of hosts) {
     const mine = runs.filter((d) => d.host === host);
     if (mine.length === 0) continue;
