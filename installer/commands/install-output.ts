@@ -4,6 +4,7 @@ import { describeElapsed } from '../../src/cloudstack/api-timing.ts';
 import type { ExecutorEvent, FailureReport } from '../../src/executor/events.ts';
 import { translatedStepTitle } from '../../src/i18n/installer-catalog.ts';
 import { currentLanguage } from '../../src/i18n/translate.ts';
+import { leftHostsNotice, recheckLine, recheckSummary } from './day-two-output.ts';
 
 export type Write = (text: string) => void;
 
@@ -75,7 +76,11 @@ export function formatFailure(f: FailureReport): string {
 }
 
 /** Plain lines: one per step start and end, the failure report, and the summary. */
-export function lineRenderer(out: Write, resumeCommand: string): (event: ExecutorEvent) => void {
+export function lineRenderer(
+  out: Write,
+  resumeCommand: string,
+  dryRun = false,
+): (event: ExecutorEvent) => void {
   const width = { host: 4 };
   const showProgress = progressThrottle();
   return (event) => {
@@ -83,9 +88,8 @@ export function lineRenderer(out: Write, resumeCommand: string): (event: Executo
     switch (event.type) {
       case 'plan':
         width.host = Math.max(4, ...event.hosts.map((h) => h.length));
-        return out(
-          `Site ${event.site}: ${event.steps.length} steps on ${event.hosts.join(', ')}\n`,
-        );
+        out(`Site ${event.site}: ${event.steps.length} steps on ${event.hosts.join(', ')}\n`);
+        return out(leftHostsNotice(event.leftHosts ?? []));
       case 'host':
         return event.state === 'connected' ? out(`${tag(event.host)} connected\n`) : undefined;
       case 'step-start':
@@ -101,6 +105,12 @@ export function lineRenderer(out: Write, resumeCommand: string): (event: Executo
           `${tag(event.host)} retry    ${event.id}: ${event.reason}; again in ${seconds(event.delayMs)}\n`,
         );
       case 'step-end': {
+        const rechecked = recheckLine(event, tag(event.host));
+        if (rechecked) {
+          out(rechecked);
+          if (event.failure) out(formatFailure(event.failure));
+          return;
+        }
         const why = event.reason ? ` (${event.reason})` : '';
         out(
           `${tag(event.host)} ${event.status.padEnd(8)} ${event.id} in ${seconds(event.ms)}${event.status === 'failed' ? '' : why}${event.simulated ? ' [simulated]' : ''}\n`,
@@ -110,7 +120,8 @@ export function lineRenderer(out: Write, resumeCommand: string): (event: Executo
       }
       case 'dry-run':
         return out(
-          `${tag(event.host)} ${event.action === 'run' ? 'would run' : 'done     '} ${event.id} (${event.reason})\n`,
+          recheckLine(event, tag(event.host)) ??
+            `${tag(event.host)} ${event.action === 'run' ? 'would run' : 'done     '} ${event.id} (${event.reason})\n`,
         );
       case 'summary': {
         const c = event.counts;
@@ -119,6 +130,7 @@ export function lineRenderer(out: Write, resumeCommand: string): (event: Executo
             `${event.notRun ? `, ${event.notRun} not run` : ''} in ${seconds(event.ms)}\n`,
         );
         for (const b of event.blockedSteps) out(`Blocked: ${b.id} on ${b.host}: ${b.reason}\n`);
+        out(recheckSummary(event, dryRun));
         if (event.simulatedSteps > 0)
           out(
             `${event.simulatedSteps} api step(s) ran against the CloudStack API simulator, not a real CloudStack.\n`,

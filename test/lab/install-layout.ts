@@ -4,7 +4,7 @@
 // installed here); and a second install that must change nothing. download.cloudstack.org is not
 // reachable from the lab, so the steps that need CloudStack's packages end `blocked` (reported,
 // not failed). On the split lab a bridge misconfiguration is injected first and must revert by
-// itself.
+// itself, and day two follows (day-two.ts): drift rechecked and healed, a second KVM host added.
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +12,13 @@ import { loadInputs } from '../../installer/load-inputs.ts';
 import { labDown, labUp, machineTarget, type LabStatus } from '../../src/lab/lab.ts';
 import { labLayout } from '../../src/lab/layout.ts';
 import type { Plan } from '../../src/plan/model.ts';
-import { FIRST_API_STEP, runApiChapterAgainstSimulator } from './api-simulated.ts';
+import type { Simulator } from '../simulator/server.ts';
+import {
+  FIRST_API_STEP,
+  runApiChapterAgainstSimulator,
+  startLabSimulator,
+} from './api-simulated.ts';
+import { describeDayTwo } from './day-two.ts';
 import { injectBridgeMisconfiguration } from './bridge-rollback.ts';
 import { checkFacts, PREPARE_MULTI_NIC, rerunStepChecks } from './machine-checks.ts';
 import { NEEDS } from '../../src/runbook/needs.ts';
@@ -69,6 +75,8 @@ export function describeLayoutInstall(name: LayoutName): void {
     const knownHosts = path.join(layout.identityDir, 'known_hosts');
     let plan: Plan;
     let lab: LabStatus;
+    let sim: Simulator;
+    const apiDir = path.join(dir, 'api-simulated');
     const timedInstall = async (which: 'first' | 'second') => {
       const start = Date.now();
       const run = await runInstall(layout.siteFile, [], INSTALL_TIMEOUT_MS);
@@ -93,8 +101,10 @@ export function describeLayoutInstall(name: LayoutName): void {
         if (prepared.exitCode !== 0)
           throw new Error(`preparing ${machine.name}'s interfaces failed: ${prepared.stderr}`);
       }
+      sim = await startLabSimulator();
     });
     afterAll(async () => {
+      await sim?.close();
       await labDown({ dir });
     });
 
@@ -180,10 +190,8 @@ export function describeLayoutInstall(name: LayoutName): void {
       'the API chapter runs against the CloudStack API simulator, labelled simulated',
       async () => {
         const t = Date.now();
-        const run = await runApiChapterAgainstSimulator(
-          layout.siteFile,
-          path.join(dir, 'api-simulated'),
-        );
+        rmSync(apiDir, { recursive: true, force: true });
+        const run = await runApiChapterAgainstSimulator(layout.siteFile, apiDir, sim);
         report.figure(`${name}: API chapter against the simulator (s)`, (Date.now() - t) / 1000);
         recordSteps(report, name, run.install.ends);
         const apiEnds = run.install.ends.filter((e) => e.host === 'api');
@@ -247,5 +255,17 @@ export function describeLayoutInstall(name: LayoutName): void {
       },
       INSTALL_TIMEOUT_MS,
     );
+
+    if (hosts > 0)
+      describeDayTwo({
+        name,
+        layout,
+        report,
+        lab: () => lab,
+        setLab: (grown) => (lab = grown),
+        sim: () => sim,
+        apiDir,
+        installTimeoutMs: INSTALL_TIMEOUT_MS,
+      });
   });
 }
