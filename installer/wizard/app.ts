@@ -163,7 +163,12 @@ function Wizard(props: AppProps): React.ReactElement {
     if (handle.current) return; // one run at a time (a repeated Enter, say)
     const plan = state.plan!;
     dispatch({ type: 'run-start' });
-    const run = services.install(later!.planWithout(plan, skipped), (event: ExecutorEvent) => dispatch({ type: 'event', event }), confirmHostKey);
+    const run = services.install(
+      later!.planWithout(plan, skipped),
+      (event: ExecutorEvent) => dispatch({ type: 'event', event }),
+      confirmHostKey,
+      state.mode === 'check' ? { recheck: true } : {},
+    );
     handle.current = run;
     run.done.then(
       async (summary) => {
@@ -306,7 +311,8 @@ function Wizard(props: AppProps): React.ReactElement {
       return h(ConnectScreen, {
         state,
         onAnswer: answerHostKey,
-        onContinue: () => void runPreflight(state.plan!),
+        // Checking a finished cloud: its preflight passed when it was built; the checks are the run.
+        onContinue: () => (state.mode === 'check' ? startRun(state.skipped) : void runPreflight(state.plan!)),
         onRetry: () => void contactAll(state.plan!),
         onBack: () => dispatch({ type: 'go', screen: 'site' }),
       });

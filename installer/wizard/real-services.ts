@@ -132,7 +132,7 @@ export function realServices(): WizardServices {
       return { earlier, lastDurations };
     },
 
-    install(plan, onEvent, confirm): RunHandle {
+    install(plan, onEvent, confirm, options = {}): RunHandle {
       let executor: { stop(force?: boolean): void } | undefined;
       let stopRequest: boolean | undefined;
       const done = (async () => {
@@ -142,7 +142,13 @@ export function realServices(): WizardServices {
           import('../../src/site-file/load.ts'),
         ]);
         const ca = loadSite(plan.siteFile).site.cloudstack.ca;
-        const run = new Executor({ plan, onEvent, confirmHostKey: confirm, apiRunner: createApiRunner(ca ? { caFile: ca } : {}) });
+        const run = new Executor({
+          plan,
+          onEvent,
+          confirmHostKey: confirm,
+          apiRunner: createApiRunner(ca ? { caFile: ca } : {}),
+          ...(options.recheck ? { recheck: true } : {}),
+        });
         executor = run;
         if (stopRequest !== undefined) run.stop(stopRequest);
         return run.run();

@@ -84,7 +84,8 @@ export interface WizardServices {
   preflight(plan: Plan, onRow: (row: PreflightRow) => void, confirm: ConfirmHostKey): Promise<PreflightRow[]>;
   /** What an earlier run did already, read from the journal without touching anything. */
   earlierRun(plan: Plan): Promise<{ earlier: Record<string, 'skip' | 'run'>; lastDurations: Record<string, number> }>;
-  install(plan: Plan, onEvent: (event: ExecutorEvent) => void, confirm: ConfirmHostKey): RunHandle;
+  /** `recheck`: finished steps are checked again and the drifted ones re-run (`install --recheck`). */
+  install(plan: Plan, onEvent: (event: ExecutorEvent) => void, confirm: ConfirmHostKey, options?: { recheck?: boolean }): RunHandle;
   doneInfo(plan: Plan): Promise<DoneInfo>;
   labPlan(): Promise<LabPlan>;
   labUp(onProgress: (message: string) => void): Promise<{ siteFile: string }>;

@@ -9,7 +9,8 @@ import type { DoneInfo, HostContact, LabPlan, PreflightRow, RunSummary } from '.
 
 export type ScreenName = 'welcome' | 'lab' | 'site' | 'connect' | 'preflight' | 'plan' | 'run' | 'failure' | 'done';
 /** The three ways on from the welcome screen. */
-export type Mode = 'ssh' | 'lab' | 'preview';
+/** check: `install --recheck` of a finished cloud (finished steps' checks again, drifted ones re-run). */
+export type Mode = 'ssh' | 'lab' | 'preview' | 'check';
 
 export interface WizardState {
   screen: ScreenName;
@@ -207,6 +208,7 @@ export function stepOf(screen: ScreenName, mode: Mode): { step: number; of: numb
     ssh: [['welcome'], ['site'], ['connect'], ['preflight'], ['plan'], ['run', 'failure'], ['done']],
     lab: [['welcome'], ['lab'], ['site'], ['connect'], ['preflight'], ['plan'], ['run', 'failure'], ['done']],
     preview: [['welcome'], ['site'], ['plan']],
+    check: [['welcome'], ['site'], ['connect'], ['run', 'failure'], ['done']],
   };
   if (screen === 'welcome') return undefined;
   const way = ways[mode];

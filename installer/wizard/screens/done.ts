@@ -41,6 +41,13 @@ export function DoneScreen(props: DoneProps): React.ReactElement {
         ok: summary.ok, changed: summary.changed, skipped: summary.skipped, blocked: summary.blocked, time: Math.round(summary.ms / 1000),
       })
     : '';
+  // "Check my cloud": what the finished steps' checks found this time.
+  const recheck = summary?.recheck;
+  const recheckText = recheck
+    ? t('Checked again: {still} still done, {drifted} drifted and re-run, {unchecked} without a check', {
+        still: recheck.stillDone, drifted: recheck.drifted, unchecked: recheck.notCheckable,
+      })
+    : '';
   const field = (label: string, value: string, bold = false) =>
     h(Box, { key: label }, h(Text, null, pad(label, 16)), h(Text, { bold }, fit(value, width - 16)));
   const keys = info?.adminPassword ? t('P show or hide the password · Enter or Q quit') : t('Enter or Q quit');
@@ -60,6 +67,7 @@ export function DoneScreen(props: DoneProps): React.ReactElement {
     2 + // title and rule
     (blocked.length === 0 ? 1 : 1 + blockedLines.length + (blocked.length > 3 ? 1 : 0)) +
     1 + // the counts
+    (recheckText ? rowsOf(recheckText, width) : 0) +
     (skippedText ? rowsOf(skippedText, width) : 0) +
     1 + 3 + rowsOf(keptText, width) + // the login fields
     1 + 1 + (errorText ? rowsOf(errorText, width) : 0) + // the verify heading
@@ -86,6 +94,7 @@ export function DoneScreen(props: DoneProps): React.ReactElement {
           blocked.length > 3 ? h(Text, { dimColor: true }, t('  … see `{command}` for all of them', { command: runbookCommand('status', site) })) : null,
         ),
     h(Text, { dimColor: true }, counts),
+    recheckText ? h(Text, { bold: (recheck?.drifted ?? 0) > 0 }, recheckText) : null,
     skippedText ? h(Text, { color: colour('yellow') }, skippedText) : null,
     !info
       ? h(Spinner, { label: t('Checking the cloud (runbook verify)…') })

@@ -38,7 +38,7 @@ export function Welcome(props: WelcomeProps): React.ReactElement {
   const lines = state.site ? siteDiagram(state.site, columns) : [];
   const height = (text: string) => rowsOf(text, width);
   // Fit 24 rows whatever the language: drop the intro, then the blank lines, then wrapping.
-  const fixed = 2 + 1 + 1 + 5 + 2; // title, language, question, choices, key hints
+  const fixed = 2 + 1 + 1 + 6 + 2; // title, language, question, choices, key hints
   const wrapped = lines.reduce((n, l) => n + height(l), 0);
   const showIntro = fixed + height(intro) + wrapped + 2 <= rows;
   const margins = fixed + (showIntro ? height(intro) : 0) + wrapped + 2 <= rows;
@@ -53,6 +53,7 @@ export function Welcome(props: WelcomeProps): React.ReactElement {
     { value: 'ssh', label: t('Deploy to my machines over SSH') },
     { value: 'lab', label: t('Try it in a local lab on this machine (VMs)') },
     { value: 'preview', label: t('Preview the plan without touching anything') },
+    { value: 'check', label: t('Check my cloud: run the checks of finished steps again, re-run what drifted') },
     { value: 'quit', label: t('Quit') },
   ];
   return h(
