@@ -2,9 +2,6 @@
 // and a second run changes nothing. Guards the zone chapter's cmk lines and this client
 // against each other.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadRunbook } from '../../src/runbook/load.ts';
-import { buildPlan } from '../../src/plan/build.ts';
-import { siteSchema } from '../../src/site-file/schema.ts';
 import { startSimulator, type Simulator } from '../simulator/server.ts';
 import { MemoryCredentials, bundledPlan, runApiSteps } from './harness.ts';
 
@@ -64,8 +61,8 @@ describe('the bundled runbook’s api steps against the simulator', () => {
 
 describe('the bundled runbook when the system VM template fails to register', () => {
   let sim: Simulator;
-  const { runbook } = loadRunbook();
-  const plan = buildPlan(siteSchema.parse({}), runbook, '/nonexistent/site.yaml');
+  // The default site: an all-in-one cloud (no KVM host besides the management server).
+  const plan = bundledPlan([]);
 
   beforeAll(async () => {
     sim = await startSimulator({ delays: { jobMs: 20 } });
