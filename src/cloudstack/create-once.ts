@@ -38,6 +38,40 @@ function label(o: JsonObject): string {
 }
 
 /**
+ * Ask `probe` every `lookupEveryMs` until `settled` holds for its answer or `deadline` passes,
+ * with a progress line while it waits. A probe that fails (the network still down) is asked
+ * again; at the deadline the last answer and failure are returned for the caller to judge.
+ */
+async function pollUntil<T>(
+  client: CloudStackClient,
+  waitingFor: string,
+  deadline: number,
+  opts: OnceOptions,
+  probe: () => Promise<T>,
+  settled: (answer: T) => boolean,
+): Promise<{ settled: boolean; answer?: T; failure?: unknown }> {
+  const waiting = client.waitStarted(waitingFor, true);
+  try {
+    for (;;) {
+      let answer: T | undefined;
+      let failure: unknown;
+      let answered = false;
+      try {
+        answer = await probe();
+        answered = true;
+      } catch (err) {
+        failure = err;
+      }
+      if (answered && settled(answer as T)) return { settled: true, answer };
+      if (Date.now() >= deadline) return { settled: false, answer, failure };
+      await sleep(Math.min(opts.lookupEveryMs, Math.max(1, deadline - Date.now())), opts.signal);
+    }
+  } finally {
+    waiting.stop();
+  }
+}
+
+/**
  * Look for the object until `deadline`; found and ready → it; found but never ready → an
  * error naming its state; not found → undefined. Failing lookups (the network still down)
  * are tried again until the deadline.
@@ -51,33 +85,21 @@ async function lookUntil(
   opts: OnceOptions,
 ): Promise<JsonObject | undefined> {
   const what = lookup.what(call.params);
-  const waiting = client.waitStarted(
+  const looked = await pollUntil(
+    client,
     `${call.api}: ${why}; looking for ${what} in CloudStack`,
-    true,
+    deadline,
+    opts,
+    () => lookup.find(client, call.params),
+    (found) => found !== undefined && (!lookup.ready || lookup.ready(found)),
   );
-  try {
-    for (;;) {
-      let found: JsonObject | undefined;
-      let failure: unknown;
-      try {
-        found = await lookup.find(client, call.params);
-      } catch (err) {
-        failure = err;
-      }
-      if (found && (!lookup.ready || lookup.ready(found))) return found;
-      if (Date.now() >= deadline) {
-        if (found)
-          throw new Error(
-            `${call.api}: ${what} is in CloudStack but ${lookup.state?.(found) ?? 'not ready'} after ${describeDuration(client.timeoutFor(call.api))}; look at the management server log (/var/log/cloudstack/management/management-server.log)`,
-          );
-        if (failure) throw failure;
-        return undefined;
-      }
-      await sleep(Math.min(opts.lookupEveryMs, Math.max(1, deadline - Date.now())), opts.signal);
-    }
-  } finally {
-    waiting.stop();
-  }
+  if (looked.settled) return looked.answer;
+  if (looked.answer)
+    throw new Error(
+      `${call.api}: ${what} is in CloudStack but ${lookup.state?.(looked.answer) ?? 'not ready'} after ${describeDuration(client.timeoutFor(call.api))}; look at the management server log (/var/log/cloudstack/management/management-server.log)`,
+    );
+  if (looked.failure) throw looked.failure;
+  return undefined;
 }
 
 /**
@@ -91,24 +113,18 @@ async function untilFinished(
   deadline: number,
   opts: OnceOptions,
 ): Promise<void> {
-  if (!lookup.finished) return;
-  const waiting = client.waitStarted(
+  const finished = lookup.finished;
+  if (!finished) return;
+  const waited = await pollUntil(
+    client,
     `${call.api}: ${lookup.what(call.params)} is there; waiting for ${lookup.finishing ?? 'upstream to finish the call'}`,
-    true,
+    deadline,
+    opts,
+    () => finished(client, call.params),
+    (done) => done,
   );
-  try {
-    while (Date.now() < deadline) {
-      try {
-        if (await lookup.finished(client, call.params)) return;
-      } catch {
-        // the network may still be down: look again until the deadline
-      }
-      await sleep(Math.min(opts.lookupEveryMs, Math.max(1, deadline - Date.now())), opts.signal);
-    }
+  if (!waited.settled)
     opts.log(`  ${call.api}: still no sign of ${lookup.finishing ?? 'the end of the call'}`);
-  } finally {
-    waiting.stop();
-  }
 }
 
 /** The lookup before the call: an object already there (and ready) means nothing to do. */
