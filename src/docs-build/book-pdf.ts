@@ -7,16 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { execa } from 'execa';
-import { chromium } from 'playwright-core';
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import { launchChromium } from './chromium.ts';
 
 /** Each `<a href="#id">title</a>` in pandoc's TOC → title, dotted leader, page number. */
 export function numberToc(html: string, pageOf: (id: string) => string): string {
@@ -53,7 +44,7 @@ export async function printBookPdf(options: {
   footer?: string;
 }): Promise<{ pages: Map<string, number> }> {
   const source = readFileSync(options.html, 'utf8');
-  const browser = await chromium.launch({ executablePath: options.chromium, args: CHROMIUM_ARGS });
+  const browser = await launchChromium(options.chromium);
   try {
     const print = async (html: string) => {
       writeFileSync(options.html, html);

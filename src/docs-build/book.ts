@@ -22,6 +22,7 @@ import { bookMarkdown, type BookOptions } from './book-markdown.ts';
 import { BOOK_CSS } from './book-style.ts';
 import { pandoc } from './pandoc.ts';
 import { printBookPdf } from './book-pdf.ts';
+import { CHROMIUM } from './chromium.ts';
 
 const CODE_FILTER = fileURLToPath(new URL('./book-code.lua', import.meta.url));
 
@@ -74,7 +75,7 @@ export async function buildBook(options: BuildBookOptions): Promise<BuiltBook> {
     [...common, '--to=html5', '--standalone', '--self-contained', `--output=${file('html')}`],
     file('html'),
   );
-  const chromiumPath = options.chromium ?? '/usr/bin/chromium';
+  const chromiumPath = options.chromium ?? CHROMIUM;
   if (!existsSync(chromiumPath))
     throw new Error(
       `${chromiumPath} not found: install Debian's "chromium" package to build the PDF`,
