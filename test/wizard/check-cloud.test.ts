@@ -4,25 +4,14 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeClientKey, startHosts, type ClientKey, type FakeHost } from '../helpers/sshd.ts';
-import { FIXTURE_RUNBOOK, KEY, startWizard, writeLoopbackSite } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { FIXTURE_RUNBOOK, KEY, startWizard, writeLoopbackSite, useLoopbackHosts } from './harness.ts';
 
-let key: ClientKey;
-let hosts: FakeHost[];
-
-beforeAll(async () => {
-  key = makeClientKey();
-  hosts = await startHosts(['mgmt', 'kvm1'], key, 120);
-});
-afterAll(() => {
-  for (const h of hosts ?? []) h.cleanup();
-  if (key) rmSync(key.dir, { recursive: true, force: true });
-});
+const loopback = useLoopbackHosts(['mgmt', 'kvm1'], 120);
 
 describe('wizard: check my cloud', () => {
   it('finds the drifted machine, re-runs only its drifted step and reports it', async () => {
-    const site = writeLoopbackSite(hosts, key);
+    const site = writeLoopbackSite(loopback.hosts, loopback.key);
     try {
       const installed = await execa(
         process.execPath,

@@ -3,26 +3,16 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, makeClientKey, startHosts, type ClientKey, type FakeHost } from '../helpers/sshd.ts';
+import { describe, expect, it } from 'vitest';
+import { freePort, type FakeHost } from '../helpers/sshd.ts';
 import { explainContactError } from '../../installer/wizard/connect-errors.ts';
-import { FIXTURE_RUNBOOK, KEY, startWizard, writeLoopbackSite } from './harness.ts';
+import { FIXTURE_RUNBOOK, KEY, startWizard, writeLoopbackSite, useLoopbackHosts } from './harness.ts';
 
-let key: ClientKey;
-let hosts: FakeHost[];
-
-beforeAll(async () => {
-  key = makeClientKey();
-  hosts = await startHosts(['mgmt', 'kvm1'], key, 125);
-});
-afterAll(() => {
-  for (const h of hosts ?? []) h.cleanup();
-  if (key) rmSync(key.dir, { recursive: true, force: true });
-});
+const loopback = useLoopbackHosts(['mgmt', 'kvm1'], 125);
 
 /** Records a freshly made key for `host` in the site's known_hosts, as if the machine had been reinstalled; returns the file. */
 function recordOtherKey(siteDir: string, host: FakeHost, name: string): string {
-  const other = join(key.dir, name);
+  const other = join(loopback.key.dir, name);
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', other]);
   const [type, blob] = readFileSync(`${other}.pub`, 'utf8').split(' ');
   const knownHosts = join(siteDir, '.runbook', 'known_hosts');
@@ -33,9 +23,9 @@ function recordOtherKey(siteDir: string, host: FakeHost, name: string): string {
 
 describe('wizard connect screen', () => {
   it('refuses a changed host key and explains a closed port', async () => {
-    const [mgmt, kvm1] = hosts as [FakeHost, FakeHost];
+    const [mgmt, kvm1] = loopback.hosts as [FakeHost, FakeHost];
     const closed = await freePort(kvm1.address);
-    const site = writeLoopbackSite(hosts, key);
+    const site = writeLoopbackSite(loopback.hosts, loopback.key);
     writeFileSync(site.siteFile, readFileSync(site.siteFile, 'utf8').replace(`port: ${kvm1.port}`, `port: ${closed}`));
     // known_hosts already holds another key for mgmt: a reinstalled machine, or an impostor.
     recordOtherKey(site.dir, mgmt, 'other_host_key');
@@ -64,8 +54,8 @@ describe('wizard connect screen', () => {
   });
 
   it('gives the whole fix for a changed host key: the command that forgets it, then R and a new first contact', async () => {
-    const [mgmt] = hosts as [FakeHost, FakeHost];
-    const site = writeLoopbackSite(hosts, key);
+    const [mgmt] = loopback.hosts as [FakeHost, FakeHost];
+    const site = writeLoopbackSite(loopback.hosts, loopback.key);
     const knownHosts = recordOtherKey(site.dir, mgmt, 'other_host_key_2');
     const wizard = startWizard({ siteFile: site.siteFile, runbookDir: FIXTURE_RUNBOOK });
     try {
@@ -91,7 +81,7 @@ describe('wizard connect screen', () => {
   });
 
   it('previews the plan without contacting or creating anything', async () => {
-    const site = writeLoopbackSite(hosts, key);
+    const site = writeLoopbackSite(loopback.hosts, loopback.key);
     const original = readFileSync(site.siteFile, 'utf8');
     const wizard = startWizard({ siteFile: site.siteFile, runbookDir: FIXTURE_RUNBOOK });
     try {
@@ -118,7 +108,7 @@ describe('wizard connect screen', () => {
   });
 
   it('says what to try when the login is refused', async () => {
-    const site = writeLoopbackSite(hosts, key);
+    const site = writeLoopbackSite(loopback.hosts, loopback.key);
     writeFileSync(site.siteFile, readFileSync(site.siteFile, 'utf8').replace('user: root', 'user: nosuchuser'));
     const wizard = startWizard({ siteFile: site.siteFile, runbookDir: FIXTURE_RUNBOOK });
     try {
@@ -133,7 +123,7 @@ describe('wizard connect screen', () => {
       const screen = await wizard.waitFor((f) => (f.match(/FAILED/g) ?? []).length === 2);
       const frame = screen.replace(/\s+/g, ' '); // long hints wrap
       expect(frame).toContain('The machine refused the login: is the user nosuchuser right');
-      expect(frame).toContain(`is the public key of ${key.privateKey} in ~nosuchuser/.ssh/authorized_keys`);
+      expect(frame).toContain(`is the public key of ${loopback.key.privateKey} in ~nosuchuser/.ssh/authorized_keys`);
     } finally {
       wizard.unmount();
       rmSync(site.work, { recursive: true, force: true });

@@ -3,25 +3,14 @@
 // failed step retried after the fix, and the done screen with the generated password.
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeClientKey, startHosts, type ClientKey, type FakeHost } from '../helpers/sshd.ts';
-import { FIXTURE_RUNBOOK, KEY, startWizard, writeLoopbackSite } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { FIXTURE_RUNBOOK, KEY, startWizard, writeLoopbackSite, useLoopbackHosts } from './harness.ts';
 
-let key: ClientKey;
-let hosts: FakeHost[];
-
-beforeAll(async () => {
-  key = makeClientKey();
-  hosts = await startHosts(['mgmt', 'kvm1'], key, 120);
-});
-afterAll(() => {
-  for (const h of hosts ?? []) h.cleanup();
-  if (key) rmSync(key.dir, { recursive: true, force: true });
-});
+const loopback = useLoopbackHosts(['mgmt', 'kvm1'], 120);
 
 describe('wizard deploy over SSH', () => {
   it('walks every screen: validation, host keys, preflight failure, step failure with retry, done', async () => {
-    const site = writeLoopbackSite(hosts, key);
+    const site = writeLoopbackSite(loopback.hosts, loopback.key);
     const wizard = startWizard({ siteFile: site.siteFile, runbookDir: FIXTURE_RUNBOOK });
     try {
       // 1. Welcome: the machines drawn from the site file, three ways on.

@@ -1,6 +1,6 @@
 // Shared by the wizard tests: the App rendered with ink-testing-library, keystrokes, waiting
 // for a frame, and a site file whose machines are loopback sshd hosts.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import React from 'react';
@@ -8,7 +8,25 @@ import { render } from 'ink-testing-library';
 import { App } from '../../installer/wizard/app.ts';
 import { realServices } from '../../installer/wizard/real-services.ts';
 import type { WizardServices } from '../../installer/wizard/services.ts';
-import type { ClientKey, FakeHost } from '../helpers/sshd.ts';
+import { afterAll, beforeAll } from 'vitest';
+import { makeClientKey, startHosts, type ClientKey, type FakeHost } from '../helpers/sshd.ts';
+
+/**
+ * Real sshd hosts on loopback (127.0.0.<loopbackBase>…) for one test file, with a client key
+ * they accept: started before its tests, removed after them.
+ */
+export function useLoopbackHosts(names: string[], loopbackBase: number): { readonly key: ClientKey; readonly hosts: FakeHost[] } {
+  const held = {} as { key: ClientKey; hosts: FakeHost[] };
+  beforeAll(async () => {
+    held.key = makeClientKey();
+    held.hosts = await startHosts(names, held.key, loopbackBase);
+  });
+  afterAll(() => {
+    for (const h of held.hosts ?? []) h.cleanup();
+    if (held.key) rmSync(held.key.dir, { recursive: true, force: true });
+  });
+  return held;
+}
 
 export const FIXTURE_RUNBOOK = new URL('./fixtures/runbook', import.meta.url).pathname;
 

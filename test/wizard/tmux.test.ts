@@ -4,9 +4,8 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import stringWidth from 'string-width';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeClientKey, startHosts, type ClientKey, type FakeHost } from '../helpers/sshd.ts';
-import { writeLoopbackSite } from './harness.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { writeLoopbackSite, useLoopbackHosts } from './harness.ts';
 import { Terminal as Term, killTmuxServer, pause } from './terminal.ts';
 
 const SOCKET = `rb-wizard-${process.pid}`;
@@ -17,17 +16,9 @@ class Terminal extends Term {
   }
 }
 
-let key: ClientKey;
-let hosts: FakeHost[];
-
-beforeAll(async () => {
-  key = makeClientKey();
-  hosts = await startHosts(['mgmt', 'kvm1'], key, 130);
-});
+const loopback = useLoopbackHosts(['mgmt', 'kvm1'], 130);
 afterAll(() => {
   killTmuxServer(SOCKET);
-  for (const h of hosts ?? []) h.cleanup();
-  if (key) rmSync(key.dir, { recursive: true, force: true });
 });
 
 /** From the welcome screen, accepting both host keys, into the run until its slow step ticks. */
@@ -52,7 +43,7 @@ async function untilSlowStep(term: Terminal): Promise<void> {
 
 describe('wizard in tmux (80×24)', () => {
   it('previews the plan, fitting the screen, without colours under NO_COLOR', async () => {
-    const site = writeLoopbackSite(hosts, key);
+    const site = writeLoopbackSite(loopback.hosts, loopback.key);
     const term = new Terminal('preview', site.siteFile, 'NO_COLOR=1');
     try {
       let screen = await term.waitFor('│ kvm1');
@@ -78,7 +69,7 @@ describe('wizard in tmux (80×24)', () => {
   });
 
   it('deploys to loopback sshd hosts with keystrokes', async () => {
-    const site = writeLoopbackSite(hosts, key);
+    const site = writeLoopbackSite(loopback.hosts, loopback.key);
     const term = new Terminal('deploy', site.siteFile);
     try {
       await term.waitFor('How do you want to go on?');
@@ -125,7 +116,7 @@ describe('wizard in tmux (80×24)', () => {
   });
 
   it('asks before stopping on Ctrl-C and stops cleanly, leaving the journal resumable', async () => {
-    const site = writeLoopbackSite(hosts, key);
+    const site = writeLoopbackSite(loopback.hosts, loopback.key);
     writeFileSync(join(site.work, 'slow'), '');
     const term = new Terminal('stop', site.siteFile);
     try {
@@ -147,7 +138,7 @@ describe('wizard in tmux (80×24)', () => {
   });
 
   it('stops now on request: the cut-off step is an interruption with the resume command, not a failure', async () => {
-    const site = writeLoopbackSite(hosts, key);
+    const site = writeLoopbackSite(loopback.hosts, loopback.key);
     writeFileSync(join(site.work, 'slow'), '');
     const term = new Terminal('stop-now', site.siteFile);
     try {
@@ -171,7 +162,7 @@ describe('wizard in tmux (80×24)', () => {
   });
 
   it('deploys in Japanese with every screen inside 80×24: connect, checks, plan, run, the stop question, done', async () => {
-    const site = writeLoopbackSite(hosts, key);
+    const site = writeLoopbackSite(loopback.hosts, loopback.key);
     writeFileSync(join(site.work, 'slow'), '');
     const term = new Terminal('japanese-deploy', site.siteFile, 'LANG=ja_JP.UTF-8');
     try {
@@ -217,7 +208,7 @@ describe('wizard in tmux (80×24)', () => {
   });
 
   it('fits 80×24 in Japanese too (wide characters, longer sentences)', async () => {
-    const site = writeLoopbackSite(hosts, key);
+    const site = writeLoopbackSite(loopback.hosts, loopback.key);
     const term = new Terminal('japanese', site.siteFile, 'LANG=ja_JP.UTF-8');
     try {
       let screen = await term.waitFor('│ kvm1');
