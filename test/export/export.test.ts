@@ -336,19 +336,21 @@ describe('the Ansible export', () => {
         secrets: Record<string, string>;
       };
     const vaulted = join(work, 'secrets-vault');
-    const r = await runbookCli([
-      'export',
-      '--site',
-      site,
-      '--runbook',
-      RUNBOOK,
-      '--format',
-      'ansible',
-      '--vault-password-file',
-      VAULT_FILE,
-      '--out',
-      vaulted,
-    ]);
+    /** `runbook export` of this site and the test runbook, through the CLI. */
+    const exportCli = (format: 'ansible' | 'bash', out: string, ...options: string[]) =>
+      runbookCli([
+        'export',
+        '--site',
+        site,
+        '--runbook',
+        RUNBOOK,
+        '--format',
+        format,
+        ...options,
+        '--out',
+        out,
+      ]);
+    const r = await exportCli('ansible', vaulted, '--vault-password-file', VAULT_FILE);
     expect(r.exitCode, r.stderr).toBe(0);
     const file = join(vaulted, 'group_vars', 'all', 'secrets.yml');
     const text = readFileSync(file, 'utf8');
@@ -361,17 +363,7 @@ describe('the Ansible export', () => {
     const view = await execa('ansible-vault', ['view', '--vault-password-file', VAULT_FILE, file]);
     expect(view.stdout).toContain(`CLOUD_DB_PASSWORD: !unsafe ${secrets.CLOUD_DB_PASSWORD}`);
 
-    const none = await runbookCli([
-      'export',
-      '--site',
-      site,
-      '--runbook',
-      RUNBOOK,
-      '--format',
-      'ansible',
-      '--out',
-      join(work, 'secrets-none'),
-    ]);
+    const none = await exportCli('ansible', join(work, 'secrets-none'));
     expect(none.exitCode).toBe(2);
     expect(none.stderr).toMatch(
       /--vault-password-file: the Ansible export holds the site's secrets, and nothing says how to protect them/,
@@ -379,54 +371,21 @@ describe('the Ansible export', () => {
     expect(none.stderr).toMatch(/--plain-secrets/);
     expect(existsSync(join(work, 'secrets-none'))).toBe(false);
 
-    const missing = await runbookCli([
-      'export',
-      '--site',
-      site,
-      '--runbook',
-      RUNBOOK,
-      '--format',
+    const missing = await exportCli(
       'ansible',
+      join(work, 'secrets-missing'),
       '--vault-password-file',
       join(work, 'nope'),
-      '--out',
-      join(work, 'secrets-missing'),
-    ]);
+    );
     expect(missing.exitCode).toBe(2);
     expect(missing.stderr).toMatch(/nope is not a file/);
 
-    const forBash = await runbookCli([
-      'export',
-      '--site',
-      site,
-      '--runbook',
-      RUNBOOK,
-      '--format',
-      'bash',
-      '--plain-secrets',
-      '--out',
-      join(work, 'secrets-bash'),
-    ]);
+    const forBash = await exportCli('bash', join(work, 'secrets-bash'), '--plain-secrets');
     expect(forBash.exitCode).toBe(2);
     expect(forBash.stderr).toMatch(/--plain-secrets: is for --format ansible/);
 
     const plain = join(work, 'secrets-plain');
-    expect(
-      (
-        await runbookCli([
-          'export',
-          '--site',
-          site,
-          '--runbook',
-          RUNBOOK,
-          '--format',
-          'ansible',
-          '--plain-secrets',
-          '--out',
-          plain,
-        ])
-      ).exitCode,
-    ).toBe(0);
+    expect((await exportCli('ansible', plain, '--plain-secrets')).exitCode).toBe(0);
     const plainFile = join(plain, 'group_vars', 'all', 'secrets.yml');
     expect(statSync(plainFile).mode & 0o777).toBe(0o600);
     expect(readFileSync(plainFile, 'utf8')).toContain(secrets.CLOUD_DB_PASSWORD);
@@ -440,19 +399,7 @@ describe('the Ansible export', () => {
       expect(readFileSync(join(plain, f), 'utf8')).not.toContain(secrets.CLOUD_DB_PASSWORD);
 
     // A kept vault file is compared with the site's secrets through the same password.
-    const again = await runbookCli([
-      'export',
-      '--site',
-      site,
-      '--runbook',
-      RUNBOOK,
-      '--format',
-      'ansible',
-      '--vault-password-file',
-      VAULT_FILE,
-      '--out',
-      vaulted,
-    ]);
+    const again = await exportCli('ansible', vaulted, '--vault-password-file', VAULT_FILE);
     expect(again.stderr).toBe('');
     const stale = await execa(
       'ansible-vault',
@@ -460,19 +407,7 @@ describe('the Ansible export', () => {
       { input: 'runbook_secrets: {CLOUD_DB_PASSWORD: old}\n' },
     );
     writeFileSync(file, stale.stdout);
-    const warned = await runbookCli([
-      'export',
-      '--site',
-      site,
-      '--runbook',
-      RUNBOOK,
-      '--format',
-      'ansible',
-      '--vault-password-file',
-      VAULT_FILE,
-      '--out',
-      vaulted,
-    ]);
+    const warned = await exportCli('ansible', vaulted, '--vault-password-file', VAULT_FILE);
     expect(warned.stderr).toMatch(
       /^warning: group_vars\/all\/secrets\.yml was kept from an earlier export and differs/,
     );
