@@ -45,6 +45,20 @@ export type Lookup =
       fields: (p: Record<string, string>) => Record<string, string>;
     };
 
+/** A setting by name at the scope the update names (zone, cluster, storage, account, domain). */
+export function configurationFilters(
+  p: Record<string, string>,
+): Record<string, string | undefined> {
+  return {
+    name: p.name,
+    zoneid: p.zoneid,
+    clusterid: p.clusterid,
+    storageid: p.storageid,
+    accountid: p.accountid,
+    domainid: p.domainid,
+  };
+}
+
 async function list(
   client: CloudStackClient,
   api: string,
@@ -174,16 +188,8 @@ export const LOOKUPS: Record<string, Lookup> = {
   updateConfiguration: {
     kind: 'state',
     current: async (c, p) =>
-      firstMatch(
-        await list(c, 'listConfigurations', {
-          name: p.name,
-          zoneid: p.zoneid,
-          clusterid: p.clusterid,
-          storageid: p.storageid,
-          accountid: p.accountid,
-          domainid: p.domainid,
-        }),
-        (o) => same(o.name, p.name),
+      firstMatch(await list(c, 'listConfigurations', configurationFilters(p)), (o) =>
+        same(o.name, p.name),
       ),
     fields: (p) => ({ value: p.value ?? '' }),
   },

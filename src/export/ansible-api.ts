@@ -5,7 +5,8 @@
 // cloudstack_api role (ansible-first-contact.ts), which each chapter with api steps imports.
 import type { Plan, PlannedStep } from '../plan/model.ts';
 import type { ApiAction } from '../runbook/model.ts';
-import { API_TABLE, isReadOnly, type Lookup } from './api-table.ts';
+import { isReadOnly } from '../cloudstack/api-timing.ts';
+import { API_TABLE, type Lookup } from './api-table.ts';
 import { capturedIn, moduleCall, type ModuleCall, type OptionValue } from './api-modules.ts';
 import { apiVars, jinjaExpr, jinjaString, jinjaValue, runtimeRefs } from './jinja.ts';
 

@@ -7,6 +7,9 @@
 // Facts about the modules are from their source in /usr/lib/python3/dist-packages/
 // ansible_collections/ngine_io/cloudstack/plugins/modules/ (2.3.0).
 
+import { hostOfUrl } from '../cloudstack/api-timing.ts';
+import { configurationFilters } from '../cloudstack/lookups.ts';
+
 /** Parameters of a cmk line as written: values may hold `${NAME}`. */
 export type Params = Record<string, string>;
 
@@ -93,11 +96,6 @@ const STATE = {
   map: { enabled: 'enabled', disabled: 'disabled' },
   lower: true,
 } as const;
-
-/** `http://172.16.10.3` → `172.16.10.3` (addHost names the host by URL). */
-export function hostOfUrl(url: string): string {
-  return url.replace(/^[a-z]+:\/\//i, '').split(/[/:]/)[0]!;
-}
 
 export const API_TABLE: Record<string, ApiEntry> = {
   createZone: {
@@ -328,14 +326,7 @@ export const API_TABLE: Record<string, ApiEntry> = {
       list: 'listConfigurations',
       key: 'configuration',
       kind: 'state',
-      params: (p) => ({
-        name: p.name,
-        zoneid: p.zoneid,
-        clusterid: p.clusterid,
-        storageid: p.storageid,
-        accountid: p.accountid,
-        domainid: p.domainid,
-      }),
+      params: configurationFilters,
       match: (p) => ({ name: p.name ?? '' }),
       fields: (p) => ({ value: p.value ?? '' }),
     },
@@ -349,8 +340,3 @@ export const API_TABLE: Record<string, ApiEntry> = {
     },
   },
 };
-
-/** A call that only reads (list, get, query): run as it is, in check mode too, never "changed". */
-export function isReadOnly(api: string): boolean {
-  return /^(list|get|query)/.test(api);
-}

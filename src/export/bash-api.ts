@@ -3,7 +3,8 @@
 // nothing, as the installer's client does; captures from the last call's answer.
 import type { Plan, PlannedStep } from '../plan/model.ts';
 import type { ApiAction } from '../runbook/model.ts';
-import { API_TABLE, isReadOnly, type Lookup } from './api-table.ts';
+import { isReadOnly } from '../cloudstack/api-timing.ts';
+import { API_TABLE, type Lookup } from './api-table.ts';
 import { runtimeNames, shellQuote } from './shared.ts';
 import { VARIABLE_REFERENCE } from '../runbook/variable-refs.ts';
 
