@@ -276,22 +276,21 @@ export class Executor {
         };
       } else {
         if (recheck) found = await this.recheck(task, env, decision.hash);
+        let ran: StepOutcome | Interrupted;
         if (found?.failed) {
-          outcome = found.failed;
+          ran = found.failed;
         } else if (found?.result === 'drifted') {
           // Heal: the actions and verify again, without asking the check that just failed.
-          const ran = await this.runJournaled(task, env, ctx.probe, decision, false);
-          if (ran.status === 'interrupted') return this.interrupted(task, ran.reason);
-          outcome = ran;
+          ran = await this.runJournaled(task, env, ctx.probe, decision, false);
         } else if (!decision.run || found?.result === 'still-done') {
           // Done, or found drifted by a dry recheck and mended by hand since.
-          outcome = { status: 'skipped', reason: found?.reason ?? 'done in an earlier run' };
+          ran = { status: 'skipped', reason: found?.reason ?? 'done in an earlier run' };
           if (last?.simulated) task.simulated = true;
         } else {
-          const ran = await this.runJournaled(task, env, ctx.probe, decision, decision.askCheck);
-          if (ran.status === 'interrupted') return this.interrupted(task, ran.reason);
-          outcome = ran;
+          ran = await this.runJournaled(task, env, ctx.probe, decision, decision.askCheck);
         }
+        if (ran.status === 'interrupted') return this.interrupted(task, ran.reason);
+        outcome = ran;
       }
       const healed = found?.result === 'drifted';
       const rechecked = found && !found.failed ? found : undefined;
