@@ -10,6 +10,8 @@ export interface ApiTiming {
   waitingFor: (params: Record<string, string>, hostName: (address: string) => string) => string;
   /** Upstream's reason for the figure, in one line (plan, docs, reference chapter). */
   why: string;
+  /** Names that reason where it is translated (the docs site's `runbook.wait.<reason>` label). */
+  reason: 'agentSetup' | 'templateCopy' | 'poolMount';
 }
 
 /** Quick synchronous calls (database work): the client's long-standing default. */
@@ -34,6 +36,7 @@ const imageStore: ApiTiming = {
   waitingFor: (p) =>
     `CloudStack is copying the system VM template to ${p.url ?? 'the new secondary storage'}`,
   why: 'the first secondary storage of a zone gets the system VM template copied and unpacked inside the request (up to 30 min)',
+  reason: 'templateCopy',
 };
 
 export const API_TIMING: Record<string, ApiTiming> = {
@@ -49,6 +52,7 @@ export const API_TIMING: Record<string, ApiTiming> = {
       return `waiting for the KVM agent on ${named === address ? address : `${named} (${address})`} to connect`;
     },
     why: 'the management server sets the agent up over SSH, then waits up to 5 min for it to connect',
+    reason: 'agentSetup',
   },
   addImageStore: imageStore,
   addSecondaryStorage: imageStore,
@@ -59,6 +63,7 @@ export const API_TIMING: Record<string, ApiTiming> = {
     requestTimeoutMs: 35 * MINUTE,
     waitingFor: (p) => `the hosts of the cluster are mounting ${p.url ?? 'the storage'}`,
     why: 'every host of the cluster mounts the storage before CloudStack answers (each host command up to 30 min)',
+    reason: 'poolMount',
   },
 };
 
@@ -85,12 +90,20 @@ export function describeElapsed(ms: number): string {
   return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
 }
 
+/** A call CloudStack works on for minutes, as the step card and the plan name it. */
+export interface LongWait {
+  api: string;
+  timeoutMs: number;
+  why: string;
+  reason: ApiTiming['reason'];
+}
+
 /**
  * The long waits among cmk calls written as words (`add host ...`): for the step card and the
  * plan. Matches the API names of the table case-insensitively, as CloudMonkey does.
  */
-export function longWaits(calls: string[]): { api: string; timeoutMs: number; why: string }[] {
-  const found = new Map<string, { api: string; timeoutMs: number; why: string }>();
+export function longWaits(calls: string[]): LongWait[] {
+  const found = new Map<string, LongWait>();
   for (const call of calls) {
     const words = call.trim().split(/\s+/);
     const joined = `${words[0] ?? ''}${words[1] ?? ''}`.toLowerCase();
@@ -103,6 +116,7 @@ export function longWaits(calls: string[]): { api: string; timeoutMs: number; wh
         api,
         timeoutMs: API_TIMING[api]!.requestTimeoutMs,
         why: API_TIMING[api]!.why,
+        reason: API_TIMING[api]!.reason,
       });
   }
   return [...found.values()];
