@@ -229,11 +229,18 @@ describe('translated PDFs', () => {
   const squash = (text: string) => text.replace(/\s+/g, '');
   for (const language of LANGUAGES) {
     const pdf = `${DOCS_DIST}/downloads/cloudstack-runbook.${language.lang}.pdf`;
-    const translated = loadRunbook(`${BUNDLED_RUNBOOK}/${language.locale}`).runbook;
+    // The translated pages are written by the site build (beforeAll), so they are read
+    // when a test runs, not when the file is collected: on a fresh clone they don't exist yet.
+    const translatedRunbook = () => {
+      const { runbook } = loadRunbook(`${BUNDLED_RUNBOOK}/${language.locale}`);
+      expect(runbook.chapters.length, `translated chapters under ${language.locale}/`).toBeGreaterThan(1);
+      return runbook;
+    };
 
     it(`the ${language.lang} PDF shows the translated chapter and step titles, and every command intact`, async () => {
       const { stdout } = await execa('pdftotext', ['-raw', '-enc', 'UTF-8', pdf, '-']);
       const text = squash(stdout);
+      const translated = translatedRunbook();
       for (const chapter of translated.chapters.filter((c) => c.slug !== 'index'))
         expect(text.includes(squash(chapter.title)), `chapter "${chapter.title}"`).toBe(true);
       for (const step of allSteps(translated)) {
@@ -252,7 +259,9 @@ describe('translated PDFs', () => {
         page: Number(m[1]),
         title: m[2]!,
       }));
-      const chapters = translated.chapters.filter((c) => c.slug !== 'index' && c.slug !== '');
+      const chapters = translatedRunbook().chapters.filter(
+        (c) => c.slug !== 'index' && c.slug !== '',
+      );
       for (const chapter of chapters) {
         const entry = outline.find((o) => o.title === chapter.title.replace(/&/g, '&amp;'));
         expect(entry, `outline entry for "${chapter.title}"`).toBeDefined();
