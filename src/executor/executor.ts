@@ -21,6 +21,7 @@ import {
 } from './step-runner.ts';
 import { Deferred, Semaphore } from './sync.ts';
 import { RepositoryProbe } from './repo-probe.ts';
+import { isPreflightStep } from './preflight.ts';
 import { Redactor, stepEnvironment, stepHash } from './variables.ts';
 
 export interface ExecutorOptions extends Selection {
@@ -199,15 +200,22 @@ export class Executor {
     const env = this.environment(task.host);
     const hash = stepHash(task.step, env, new Set(this.plan.secrets));
     const last = ctx.ends.get(`${task.step.id}@${task.host}`);
+    const check = isPreflightStep(task.step); // runs every time: see preflight.ts
     const done =
-      task.step.id !== ctx.forced && !!last && DONE.includes(last.status) && last.hash === hash;
+      !check &&
+      task.step.id !== ctx.forced &&
+      !!last &&
+      DONE.includes(last.status) &&
+      last.hash === hash;
 
     if (this.options.dryRun) {
       const reason = done
         ? 'done in an earlier run'
-        : last
-          ? 'changed since it last ran'
-          : 'not run yet';
+        : check
+          ? 'a preflight check: runs every time'
+          : last
+            ? 'changed since it last ran'
+            : 'not run yet';
       this.emit({
         type: 'dry-run',
         id: task.step.id,
@@ -248,6 +256,7 @@ export class Executor {
           hash,
         });
         outcome = await this.execute(task, env, ctx.probe);
+        if (check && outcome.status === 'changed') outcome = { ...outcome, status: 'ok' };
       }
       this.finish(task, outcome, hash, Date.now() - begin, !done);
     } finally {
