@@ -255,7 +255,8 @@ describe('runbook install across four hosts', () => {
     expect(result.exitCode).toBe(130);
     expect(String(result.stdout)).toMatch(/\[mgmt\] changed +db-init/);
     expect(String(result.stdout)).toContain(
-      `Stopped on request. Resume with: runbook install --site ${site.file}`,
+      // Run from the site's folder: its site.yaml is the default, so the command needs no --site.
+      `Stopped on request. Resume with: runbook install --runbook ${RUNBOOK}\n`,
     );
     const resumed = await install(site, ['--yes']);
     expect(resumed.exitCode).toBe(0);
