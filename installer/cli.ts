@@ -1,5 +1,6 @@
 // The `runbook` command line (DESIGN.md section 5). Each command's module is imported only
 // when it runs, so `runbook --help` stays fast.
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { runCommand } from './run-command.ts';
 import { languageFromEnv, t } from '../src/i18n/translate.ts';
@@ -16,9 +17,14 @@ if (languageFromEnv() !== 'en') {
   initInstallerLanguage();
 }
 
+function version(): string {
+  return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
 const program = new Command(RUNBOOK_COMMAND)
   .description(t('Install Apache CloudStack 4.22 on Debian 12 + KVM by running the runbook, step by step.\nOn a terminal, `runbook` alone opens the installer wizard.'))
-  .version(process.env.npm_package_version ?? '0.1.0', '-V, --version', t('print the version'))
+  // This checkout's version (npm_package_version would be whichever project npm runs in).
+  .version(version(), '-V, --version', t('print the version'))
   .helpOption('-h, --help', t('show this help'))
   .helpCommand(false)
   .enablePositionalOptions()
