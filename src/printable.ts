@@ -25,6 +25,11 @@ function escape(char: string): string {
   return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
 }
 
+/** The characters of `text` a terminal would act on or not show (newline and tab included). */
+export function unsafeCharacters(text: string): string[] {
+  return [...new Set(text.match(/[\n\t]/g) ?? [])].concat([...new Set(text.match(UNSAFE) ?? [])]);
+}
+
 /** `text` with every byte a terminal would act on (except newline and tab) shown as an escape. */
 export function printable(text: string): string {
   return text.replace(UNSAFE, escape);

@@ -48,13 +48,16 @@ export function checkSite(site: Site): { errors: SiteIssue[]; warnings: SiteIssu
   const bad = (path: FieldPath, message: string, fix: string) => errors.push({ path, message, fix });
 
   const badName = (path: FieldPath, value: string, message: string, fix: string, lowercase = false) => {
-    const foreign = lookalikes(value, lowercase);
-    if (!foreign) return bad(path, message, fix);
-    const chars = foreign.characters.join(', ');
+    const odd = lookalikes(value, lowercase);
+    if (!odd) return bad(path, message, fix);
+    const characters = odd.characters.join(', ');
+    if (odd.kind === 'invisible') {
+      return bad(path, `${message}: ${t('it holds invisible or control characters ({characters})', { characters })}`, t('type it again without them; {fix}', { fix }));
+    }
     bad(
       path,
-      `${message}: ${t('{characters} is not a Latin letter, though it may look like one', { characters: chars })}`,
-      foreign.latin ? t('type it again in Latin letters: {latin}', { latin: foreign.latin }) : fix,
+      `${message}: ${t('{characters} is not a Latin letter, though it may look like one', { characters })}`,
+      odd.latin ? t('type it again in Latin letters: {latin}', { latin: odd.latin }) : fix,
     );
   };
 

@@ -1,8 +1,11 @@
 // Names typed with a letter from another script that looks Latin (`kvм1` with a Cyrillic м):
 // the operator sees "kvm1" in the message and cannot tell what is wrong. Say which character it
 // is, and what the name reads as in Latin letters (Unicode's confusables, `confusables`).
+// Invisible and control characters (a pasted zero-width space, an escape sequence) are named
+// apart: they look like nothing at all, and have no Latin twin to suggest.
 import { remove } from 'confusables';
 import { t } from '../i18n/translate.ts';
+import { printableInline, unsafeCharacters } from '../printable.ts';
 
 const SCRIPTS = ['Cyrillic', 'Greek', 'Armenian', 'Cherokee', 'Coptic'] as const;
 
@@ -19,18 +22,31 @@ export function describeCharacter(char: string): string {
   return t('"{char}" ({code})', { char, code });
 }
 
-export interface Lookalike {
-  /** The characters that are not ASCII, described. */
-  characters: string[];
-  /** The value in Latin letters, when every foreign character has a Latin look-alike. */
-  latin?: string;
-}
+export type Lookalike =
+  | {
+      kind: 'invisible';
+      /** The invisible or control characters, as they are shown escaped (`\\e`, `\\u200b`). */
+      characters: string[];
+    }
+  | {
+      kind: 'foreign';
+      /** The characters that are not ASCII, described. */
+      characters: string[];
+      /** The value in Latin letters, when every foreign character has a Latin look-alike. */
+      latin?: string;
+    };
 
-/** Non-ASCII characters of `value`, or undefined when it is plain ASCII. */
+/** What in `value` is not plain printable ASCII, or undefined when nothing is. */
 export function lookalikes(value: string, lowercase = false): Lookalike | undefined {
+  const invisible = unsafeCharacters(value);
+  if (invisible.length > 0) return { kind: 'invisible', characters: invisible.map(printableInline) };
   const foreign = [...new Set([...value].filter((c) => c.codePointAt(0)! > 0x7e))];
   if (foreign.length === 0) return undefined;
   let latin = remove(value.normalize('NFKC'));
   if (lowercase) latin = latin.toLowerCase();
-  return { characters: foreign.map(describeCharacter), ...(/^[\x20-\x7e]+$/.test(latin) ? { latin } : {}) };
+  return {
+    kind: 'foreign',
+    characters: foreign.map(describeCharacter),
+    ...(/^[\x20-\x7e]+$/.test(latin) ? { latin } : {}),
+  };
 }
