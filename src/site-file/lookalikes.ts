@@ -9,8 +9,21 @@ import { printableInline, unsafeCharacters } from '../printable.ts';
 
 const SCRIPTS = ['Cyrillic', 'Greek', 'Armenian', 'Cherokee', 'Coptic'] as const;
 
+/** A script's name in the operator's language. */
+function scriptName(script: (typeof SCRIPTS)[number]): string {
+  const names: Record<(typeof SCRIPTS)[number], string> = {
+    Cyrillic: t('Cyrillic'),
+    Greek: t('Greek'),
+    Armenian: t('Armenian'),
+    Cherokee: t('Cherokee'),
+    Coptic: t('Coptic'),
+  };
+  return names[script];
+}
+
 function scriptOf(char: string): string | undefined {
-  return SCRIPTS.find((s) => new RegExp(`\\p{Script=${s}}`, 'u').test(char));
+  const script = SCRIPTS.find((s) => new RegExp(`\\p{Script=${s}}`, 'u').test(char));
+  return script && scriptName(script);
 }
 
 /** `Cyrillic "м" (U+043C)`: a character named so that it can be found and retyped. */
