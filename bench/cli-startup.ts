@@ -60,7 +60,7 @@ type Measure = () => number | Promise<number>;
  * Medians of several measures taken side by side: round after round, each measure once, so that
  * whatever else the machine does weighs on all of them alike. `fewer` run only `few` rounds.
  */
-async function medians<K extends string>(measures: Record<K, Measure>, fewer: K[] = [], few = 5): Promise<Record<K, number>> {
+async function medians<K extends string>(measures: Record<K, Measure>, fewer: NoInfer<K>[] = [], few = 5): Promise<Record<K, number>> {
   const keys = Object.keys(measures) as K[];
   for (const k of keys) await measures[k](); // warms the page cache; "cold" means a fresh process
   const samples = Object.fromEntries(keys.map((k) => [k, [] as number[]])) as Record<K, number[]>;

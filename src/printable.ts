@@ -6,6 +6,7 @@
 
 // C0 controls except tab and newline, DEL, C1 controls, and Unicode's bidirectional and
 // invisible formatting characters (the "Trojan Source" set, zero-width characters, the BOM).
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
 
 const NAMED: Record<string, string> = {

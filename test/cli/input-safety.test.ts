@@ -18,6 +18,7 @@ beforeEach(() => {
 const write = (name: string, text: string) => writeFileSync(join(dir, name), text);
 const cli = (args: string[]) => runbookCli([...args, '--runbook', GOOD_RUNBOOK], { cwd: dir });
 /** Bytes a terminal obeys: ESC, BEL, CR, other C0 and C1 controls, bidirectional overrides. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const TERMINAL_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 describe('an empty site file', () => {
