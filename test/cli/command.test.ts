@@ -88,3 +88,14 @@ describe('the runbook command', () => {
     expect((await execa(join(other, 'runbook'), ['--version'], { env: userEnv(), extendEnv: false })).stdout).toMatch(/^\d/);
   });
 });
+
+describe('README', () => {
+  it('names the installer by the command setup installs, never npx or a path to the script', () => {
+    const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+    const calls = readme.match(/^(?:sudo )?\S*runbook(?:\.js)? [a-z-]+/gm) ?? [];
+    expect(calls.length).toBeGreaterThan(8);
+    for (const call of calls) expect(call, call).toMatch(/^(sudo )?runbook /);
+    expect(readme).not.toMatch(/npx runbook|installer\/bin\/runbook\.js/);
+    expect(readme).toContain('npm run setup && runbook\n');
+  });
+});
