@@ -94,6 +94,7 @@ command('install')
   .option('--from <id>', t('start at this step (earlier steps count as done)'))
   .option('--only <id>', t('run only this step'))
   .option('--dry-run', t('say what would run or be skipped; change nothing'))
+  .option('--recheck', t('run the checks of finished steps again and re-run the drifted ones (with --dry-run: only report)'))
   .option('--parallel <n>', t('machines worked on at once (default: all)'))
   .action((opts) => runCommand(() => import('./commands/install.ts'), opts));
 
@@ -124,6 +125,8 @@ command('export')
   .addOption(runbook())
   .requiredOption('--format <format>', t('bash or ansible'))
   .requiredOption('--out <dir>', t('folder to write into (new, empty, or an earlier export)'))
+  .option('--vault-password-file <file>', t('ansible: encrypt the secrets with ansible-vault and this password file'))
+  .option('--plain-secrets', t('ansible: write the secrets in plain text (mode 0600)'))
   .action((opts) => runCommand(() => import('./commands/export.ts'), opts));
 
 command('import')
@@ -135,9 +138,9 @@ command('import')
 
 command('lab')
   .description(t('local Debian 12 test machines under qemu on this computer'))
-  .argument('<action>', t('up, down or status'))
+  .argument('<action>', t('up, down, status, or add-host (one more KVM host in a running lab)'))
   .option('--hosts <n>', t('KVM hosts besides the management server (up; 0 = all-in-one)'))
-  .option('--memory <mb>', t('memory per machine in MiB (up)'))
+  .option('--memory <mb>', t('memory per machine in MiB (up, add-host)'))
   .option('--dir <dir>', t('lab folder (default ./.runbook-lab)'))
   .addOption(json(t('print the status as JSON')))
   .action((action: string, opts) =>
