@@ -105,7 +105,7 @@ describe('plan', () => {
     ];
     const hostStep = { id: 'hosts-add', title: 'Add hosts', on: 'api' as const, capture: {}, requires: [], needs: [], prose: '', source: { file: 'z.mdx', line: 1 }, chapter: 'Z', url: '/z/#hosts-add', actions };
     const book = { dir: '/', chapters: [{ slug: 'z', title: 'Z', order: 1, file: 'z.mdx', steps: [hostStep] }] };
-    const { site } = parseSiteText('', '/s/site.yaml');
+    const { site } = parseSiteText('name: s\n', '/s/site.yaml');
     const plan = buildPlan(site, book, '/s/site.yaml');
     const shown = planJson(plan).steps[0]!.actions;
     // the contract's fields unchanged, one field more
