@@ -125,8 +125,12 @@ if (startup) {
     '| command | time | ÷ `node -e 0` |',
     '|---|---:|---:|',
     `| \`node -e 0\` (floor) | ${startup.floorMs.toFixed(0)} ms | 1.0× |`,
-    `| \`runbook --help\` | ${startup.helpMs.toFixed(0)} ms | ${x(startup.helpMs, startup.floorMs)} |`,
+    `| \`runbook --help\` (the command setup installs) | ${startup.helpMs.toFixed(0)} ms | ${x(startup.helpMs, startup.floorMs)} |`,
+    `| \`node installer/bin/runbook.js --help\` (direct) | ${startup.directHelpMs.toFixed(0)} ms | ${x(startup.directHelpMs, startup.floorMs)} |`,
+    `| \`npx runbook --help\` in the checkout (the old README command) | ${startup.npxHelpMs.toFixed(0)} ms | ${x(startup.npxHelpMs, startup.floorMs)} |`,
     `| \`runbook plan\` (bundled runbook, default site) | ${startup.planMs.toFixed(0)} ms | ${x(startup.planMs, startup.floorMs)} |`,
+    '',
+    `The wizard's first frame (\`runbook\` on a terminal until its welcome screen): ${startup.wizardMs.toFixed(0)} ms, ${x(startup.wizardMs, startup.terminalFloorMs)} a \`node -e\` printing at once on the same kind of terminal (${startup.terminalFloorMs.toFixed(0)} ms).`,
     '',
   );
 } else lines.push('Did not complete.', '');

@@ -1,9 +1,19 @@
 #!/usr/bin/env bash
 # Set up this machine for CloudStack Runbook development and tests:
 # the Debian packages in scripts/system-packages.txt, then the npm dependencies (which bring
-# the pinned Node 24 runtime). Safe to run again: it only installs what is missing.
+# the pinned Node 24 runtime), then the `runbook` command on the PATH (install-command.sh).
+# Safe to run again: it only installs what is missing.
+#   --no-command  leave the `runbook` command alone (`npm test` sets up with it: a test run
+#                 must not repoint the operator's command at whichever checkout it tests)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+command=yes
+for arg in "$@"; do
+  case "$arg" in
+    --no-command) command=no ;;
+    *) echo "setup: unknown option $arg (known: --no-command)" >&2; exit 2 ;;
+  esac
+done
 
 mapfile -t wanted < <(sed -e 's/#.*//' -e 's/[[:space:]]//g' scripts/system-packages.txt | grep -v '^$')
 missing=()
@@ -25,4 +35,5 @@ if [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.pack
   # The versions still come from package-lock.json.
   npm install --no-audit --no-fund --loglevel=error
 fi
+if [ "$command" = yes ]; then bash scripts/install-command.sh; fi
 echo "setup: ready ($(node_modules/.bin/node --version))"

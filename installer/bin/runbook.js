@@ -5,7 +5,7 @@ const major = Number(process.versions.node.split('.')[0]);
 if (major < 24) {
   process.stderr.write(
     `runbook needs Node.js 24 or newer (this is ${process.version}).\n` +
-      'Run it as `npx runbook` from the repository after `npm install`: that uses the pinned Node 24.\n',
+      'Run `npm run setup` in the repository, then `runbook`: the command it installs runs the pinned Node 24.\n',
   );
   process.exit(2);
 }

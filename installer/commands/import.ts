@@ -3,6 +3,8 @@
 // turning them into steps is an author's decision.
 import { importLegacyDocs } from '../../src/importer/import.ts';
 import { t } from '../../src/i18n/translate.ts';
+import { runbookCommand } from '../../src/runbook-command.ts';
+import { err, out } from '../output.ts';
 
 export interface ImportCommandOptions {
   files: string[];
@@ -13,9 +15,9 @@ export interface ImportCommandOptions {
 export async function run(options: ImportCommandOptions): Promise<number> {
   const pages = await importLegacyDocs(options.files, options.out, { overwrite: Boolean(options.overwrite) });
   for (const page of pages) {
-    process.stdout.write(`${t('{input} → {output} ("{title}")', { input: page.input, output: page.output, title: page.title })}\n`);
-    for (const warning of page.warnings) process.stderr.write(`  warning: ${warning}\n`);
+    out(`${t('{input} → {output} ("{title}")', { input: page.input, output: page.output, title: page.title })}\n`);
+    for (const warning of page.warnings) err(`  ${t('warning: {problem}', { problem: warning })}\n`);
   }
-  process.stdout.write(`${t('Imported {n} page(s). Check them with `runbook check`, then add steps where the old text had commands.', { n: pages.length })}\n`);
+  out(`${t('Imported {n} page(s). Check them with `{command}`, then add steps where the old text had commands.', { n: pages.length, command: runbookCommand(['check'], { runbook: options.out }) })}\n`);
   return 0;
 }

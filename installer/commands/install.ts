@@ -3,7 +3,6 @@
 // finished steps are checked again and the drifted ones re-run. Exit code 0 only when
 // nothing failed; 1 on a failure; 130 when stopped with Ctrl-C.
 import { dirname } from 'node:path';
-import { createInterface } from 'node:readline';
 import { expandHome } from '../../src/site-file/paths.ts';
 import type { ApiRunner } from '../../src/executor/api-runner.ts';
 import { Executor, type ExecutorOptions } from '../../src/executor/executor.ts';
@@ -14,6 +13,11 @@ import { LockHeldError } from '../../src/state/lock.ts';
 import { statePaths } from '../../src/state/paths.ts';
 import { loadInputs } from '../load-inputs.ts';
 import { jsonRenderer, lineRenderer, type Write } from './install-output.ts';
+import { t } from '../../src/i18n/translate.ts';
+import { RUNBOOK_COMMAND, runbookCommand } from '../../src/runbook-command.ts';
+import { ask, terminalAsk } from '../ask.ts';
+import { firstContact } from '../host-keys.ts';
+import { err as defaultErr, out as defaultOut, outJson } from '../output.ts';
 
 export interface InstallOptions {
   site: string;
@@ -37,51 +41,9 @@ export interface InstallOptions {
   onEvent?: (event: ExecutorEvent) => void;
 }
 
-/** One question at a time on the terminal, even when several hosts connect at once. */
-let questions: Promise<unknown> = Promise.resolve();
-function ask(question: string, hidden = false): Promise<string> {
-  const answer = questions.then(
-    () =>
-      new Promise<string>((resolve) => {
-        const rl = createInterface({
-          input: process.stdin,
-          output: process.stderr,
-          terminal: true,
-        });
-        if (hidden) {
-          const write = (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput;
-          (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput = (
-            s: string,
-          ) => {
-            if (s.startsWith(question)) write.call(rl, s);
-          };
-        }
-        rl.question(question, (text) => {
-          rl.close();
-          if (hidden) process.stderr.write('\n');
-          resolve(text);
-        });
-      }),
-  );
-  questions = answer.catch(() => undefined);
-  return answer;
-}
-
-function hostKeyQuestion(options: InstallOptions): ExecutorOptions['confirmHostKey'] {
+function hostKeyQuestion(options: InstallOptions, err: Write): ExecutorOptions['confirmHostKey'] {
   if (options.confirmHostKey) return options.confirmHostKey;
-  return async (host, fingerprint) => {
-    if (options.yes) return true;
-    if (!process.stdin.isTTY) {
-      throw new Error(
-        `${host} is not known yet (host key ${fingerprint}). Compare the fingerprint with ` +
-          '`ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub` on that machine, then run again with --yes to accept it',
-      );
-    }
-    const answer = await ask(
-      `The host key of ${host} is ${fingerprint}. Is that the machine you mean? [y/N] `,
-    );
-    return /^y(es)?$/i.test(answer.trim());
-  };
+  return firstContact({ yes: options.yes, again: resumeCommand(options), err, ask: terminalAsk() });
 }
 
 async function defaultApiRunner(caFile: string | undefined): Promise<ApiRunner> {
@@ -90,14 +52,12 @@ async function defaultApiRunner(caFile: string | undefined): Promise<ApiRunner> 
 }
 
 function resumeCommand(options: InstallOptions): string {
-  const parts = ['runbook install', `--site ${options.site}`];
-  if (options.runbook) parts.push(`--runbook ${options.runbook}`);
-  return parts.join(' ');
+  return runbookCommand(['install'], options);
 }
 
 export async function run(options: InstallOptions): Promise<number> {
-  const out = options.out ?? ((t: string) => void process.stdout.write(t));
-  const err = options.err ?? ((t: string) => void process.stderr.write(t));
+  const out = options.out ?? (options.json ? outJson : defaultOut);
+  const err = options.err ?? defaultErr;
   const inputs = options.plan
     ? undefined
     : loadInputs({ site: options.site, runbook: options.runbook });
@@ -109,7 +69,7 @@ export async function run(options: InstallOptions): Promise<number> {
     : lineRenderer(out, resumeCommand(options), options.dryRun);
   const parallel = options.parallel === undefined ? undefined : Number(options.parallel);
   if (parallel !== undefined && !(Number.isInteger(parallel) && parallel > 0)) {
-    err(`runbook install: --parallel must be a whole number above 0 (got ${options.parallel})\n`);
+    err(`${RUNBOOK_COMMAND} install: ${t('--parallel must be a whole number above 0 (got {value})', { value: String(options.parallel) })}\n`);
     return 2;
   }
   const executor = new Executor({
@@ -124,11 +84,11 @@ export async function run(options: InstallOptions): Promise<number> {
       options.apiRunner === null
         ? undefined
         : (options.apiRunner ?? (await defaultApiRunner(caFile))),
-    confirmHostKey: hostKeyQuestion(options),
+    confirmHostKey: hostKeyQuestion(options, err),
     askPassword: async (host) => {
       if (!process.stdin.isTTY)
-        throw new Error(`${host} logs in with a password, which can only be typed on a terminal`);
-      return ask(`SSH password for ${host}: `, true);
+        throw new Error(t('{host} logs in with a password, which can only be typed on a terminal', { host }));
+      return ask(t('SSH password for {host}: ', { host }), true);
     },
     onEvent: (event) => {
       render(event);
@@ -140,12 +100,10 @@ export async function run(options: InstallOptions): Promise<number> {
   const onSignal = () => {
     interrupts++;
     if (interrupts === 1) {
-      err(
-        '\nStopping after the running steps end (or time out). Press Ctrl-C again to cut the connections.\n',
-      );
+      err(`\n${t('Stopping after the running steps end (or time out). Press Ctrl-C again to cut the connections.')}\n`);
       executor.stop();
     } else {
-      err('\nCutting the connections now.\n');
+      err(`\n${t('Cutting the connections now.')}\n`);
       executor.stop(true);
     }
   };
@@ -158,14 +116,13 @@ export async function run(options: InstallOptions): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof LockHeldError) {
-      err(`runbook install: ${error.message}\n`);
+      err(`${RUNBOOK_COMMAND} install: ${error.message}\n`);
       return 1;
     }
     if ((error as NodeJS.ErrnoException).code === 'ENOSPC') {
       // The journal is written line by line with fsync, so what was recorded is whole.
       err(
-        `runbook install: the disk holding ${statePaths(plan.siteFile).dir} is full. ` +
-          `Free some space there, then run again to resume: ${resumeCommand(options)}\n`,
+        `${RUNBOOK_COMMAND} install: ${t('the disk holding {dir} is full. Free some space there, then run again to resume: {command}', { dir: statePaths(plan.siteFile).dir, command: resumeCommand(options) })}\n`,
       );
       return 1;
     }

@@ -8,7 +8,9 @@ import { readState } from '../../src/state/store.ts';
 import { currentLanguage, t } from '../../src/i18n/translate.ts';
 import { translatedStepTitle } from '../../src/i18n/installer-catalog.ts';
 import { loadInputs } from '../load-inputs.ts';
+import { out as stdout, outJson } from '../output.ts';
 import { changesJson, changesText } from './day-two-output.ts';
+import { runbookCommand, type CommandContext } from '../../src/runbook-command.ts';
 
 export interface PlanOptions {
   site: string;
@@ -19,13 +21,13 @@ export interface PlanOptions {
 }
 
 export function run(options: PlanOptions): number {
-  const out = options.out ?? ((text: string) => void process.stdout.write(text));
+  const out = options.out ?? stdout;
   const { plan } = loadInputs(options);
-  const changes = againstJournal(plan);
+  const changes = againstJournal(plan, { site: options.site, runbook: options.runbook });
   if (options.json) {
-    // JSON is for programs: titles stay as the runbook writes them.
+    // JSON is for programs: titles stay as the runbook writes them (JSON escapes control bytes).
     const json = typeof changes === 'string' ? {} : { changes: changesJson(changes, plan) };
-    out(`${JSON.stringify({ ...planJson(plan), ...json })}\n`);
+    (options.out ?? outJson)(`${JSON.stringify({ ...planJson(plan), ...json })}\n`);
   } else {
     const lang = currentLanguage();
     out(`${planText(plan, options.verbose, (s) => translatedStepTitle(lang, s.id, s.title))}\n\n`);
@@ -35,13 +37,13 @@ export function run(options: PlanOptions): number {
 }
 
 /** What the next install changes where: the plan against this site's journal (root's to read). */
-function againstJournal(plan: Plan): PlanChanges | string {
+function againstJournal(plan: Plan, context: CommandContext): PlanChanges | string {
   const paths = statePaths(plan.siteFile);
   try {
     // Unreadable, the journal would look absent ("nothing has run yet"): say so instead.
     if (existsSync(paths.dir)) accessSync(paths.dir, constants.R_OK | constants.X_OK);
   } catch {
-    return `${t('{dir} is readable by root only: run `runbook plan` as root to see what the next install changes.', { dir: paths.dir })}\n`;
+    return `${t('{dir} is readable by root only: run `{command}` as root to see what the next install changes.', { dir: paths.dir, command: runbookCommand(['plan'], context) })}\n`;
   }
   return planChanges(plan, readJournal(paths.journal), readState(paths.state));
 }

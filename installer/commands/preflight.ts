@@ -4,6 +4,10 @@ import { runPreflight } from '../wizard/preflight-run.ts';
 import type { PreflightRow } from '../wizard/services.ts';
 import { loadInputs } from '../load-inputs.ts';
 import { t } from '../../src/i18n/translate.ts';
+import { runbookCommand } from '../../src/runbook-command.ts';
+import { firstContact } from '../host-keys.ts';
+import { terminalAsk } from '../ask.ts';
+import { err, out, outJson } from '../output.ts';
 
 export interface PreflightOptions {
   site: string;
@@ -14,27 +18,30 @@ export interface PreflightOptions {
 
 export async function run(options: PreflightOptions): Promise<number> {
   const { plan } = loadInputs(options);
-  const confirm = async (host: string, fingerprint: string) => {
-    if (options.yes) return true;
-    throw new Error(t('{host} is not known yet (host key {fingerprint}). Check the fingerprint on that machine, then run again with --yes to accept it', { host, fingerprint }));
-  };
-  const rows = await runPreflight(plan, () => undefined, confirm);
+  const again = runbookCommand(['preflight'], options);
+  const rows = await runPreflight(plan, () => undefined, firstContact({ yes: options.yes, again, err, ask: terminalAsk() }));
   if (options.json) {
-    for (const row of rows) process.stdout.write(`${JSON.stringify({ type: 'preflight', ...row })}\n`);
+    for (const row of rows) outJson(`${JSON.stringify({ type: 'preflight', ...row })}\n`);
   } else {
-    process.stdout.write(table(rows));
+    out(table(rows, runbookCommand(['install'], options)));
   }
   return rows.some((r) => r.status === 'fail') ? 1 : 0;
 }
 
-function table(rows: PreflightRow[]): string {
+const MARKS = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', running: '....' } as const;
+
+function table(rows: PreflightRow[], install: string): string {
   const lines = rows.map((r) => {
-    const mark = r.status === 'pass' ? 'PASS' : r.status === 'warn' ? 'WARN' : 'FAIL';
     const detail = r.message ? `  ${r.message}` : '';
     const fix = r.fix ? `\n        ${t('fix')}: ${r.fix}` : '';
-    return `  ${mark}  ${r.host.padEnd(18)} ${r.title}${detail}${fix}`;
+    return `  ${MARKS[r.status]}  ${r.host.padEnd(18)} ${r.title}${detail}${fix}`;
   });
   const failed = rows.filter((r) => r.status === 'fail').length;
-  const summary = failed ? t('{n} check(s) failed: fix them before installing.', { n: failed }) : t('All checks passed.');
+  const warned = rows.filter((r) => r.status === 'warn').length;
+  const summary = failed
+    ? t('{n} check(s) failed: fix them before installing.', { n: failed })
+    : warned
+      ? t('No check failed; {n} warned (WARN above): read them, then install with: {command}', { n: warned, command: install })
+      : t('All checks passed. Install with: {command}', { command: install });
   return `${lines.join('\n')}\n\n${summary}\n`;
 }

@@ -3,6 +3,8 @@
 import { interactiveClient, resolveConnection, type ConnectionOptions } from '../../src/cloudstack/connection.ts';
 import { CloudStackError, TransportError, redact } from '../../src/cloudstack/errors.ts';
 import { formatReport, verifyCloud } from '../../src/cloudstack/verify.ts';
+import { RUNBOOK_COMMAND } from '../../src/runbook-command.ts';
+import { err as defaultErr, out as defaultOut, outJson } from '../output.ts';
 
 export interface VerifyOptions extends ConnectionOptions {
   json?: boolean;
@@ -13,8 +15,8 @@ export interface VerifyOptions extends ConnectionOptions {
 }
 
 export async function run(options: VerifyOptions): Promise<number> {
-  const out = options.out ?? ((t: string) => void process.stdout.write(t));
-  const err = options.err ?? ((t: string) => void process.stderr.write(t));
+  const out = options.out ?? (options.json ? outJson : defaultOut);
+  const err = options.err ?? defaultErr;
   const conn = resolveConnection(options);
   const client = interactiveClient(conn);
   try {
@@ -35,7 +37,7 @@ export async function run(options: VerifyOptions): Promise<number> {
             checks: [],
           }) + '\n',
         );
-      else err(`runbook verify: ${message}\n`);
+      else err(`${RUNBOOK_COMMAND} verify: ${message}\n`);
       return 1;
     }
     throw e;

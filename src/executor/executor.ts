@@ -24,6 +24,7 @@ import {
 } from './step-runner.ts';
 import { Deferred, Semaphore } from './sync.ts';
 import { RepositoryProbe } from './repo-probe.ts';
+import { isPreflightStep } from './preflight.ts';
 import { Redactor, stepEnvironment } from './variables.ts';
 
 export interface ExecutorOptions extends Selection {
@@ -315,7 +316,10 @@ export class Executor {
       host: task.host,
       hash: decision.hash,
     });
-    return this.execute(task, env, probe, askCheck);
+    const outcome = await this.execute(task, env, probe, askCheck);
+    // A preflight check changes nothing: a pass is ok (see preflight.ts).
+    if (isPreflightStep(task.step) && outcome.status === 'changed') return { ...outcome, status: 'ok' };
+    return outcome;
   }
 
   /** `--recheck` of a finished step: its check and verify on its host, recorded in the journal. */

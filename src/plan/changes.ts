@@ -18,6 +18,7 @@ import {
 import type { Action } from '../runbook/model.ts';
 import { lastChecks, lastEnds, type JournalEntry, type StepCheck } from '../state/journal.ts';
 import { stepEnvironment, type RunValues } from '../executor/variables.ts';
+import { isPreflightStep } from '../executor/preflight.ts';
 
 type StepEnd = Extract<JournalEntry, { t: 'step-end' }>;
 
@@ -27,6 +28,8 @@ export type ChangeReason =
   | { kind: 'new-host' }
   | { kind: 'not-run' }
   | { kind: 'again'; status: string }
+  /** A preflight check that passed before: it runs on every install (src/executor/preflight.ts). */
+  | { kind: 'preflight' }
   | { kind: 'drifted'; at: string; detail?: string }
   /** `change` is absent when the journal predates step parts (it only knows the hash differs). */
   | { kind: 'changed'; change?: InputChange; checkSees: boolean };
@@ -72,6 +75,7 @@ export function decideTask(input: DecideInput): TaskDecision {
   if (input.forced) return decision(true, { kind: 'forced' });
   if (!last) return decision(true, { kind: input.newHost ? 'new-host' : 'not-run' });
   if (!DONE.includes(last.status)) return decision(true, { kind: 'again', status: last.status });
+  if (isPreflightStep(step)) return decision(true, { kind: 'preflight' });
   if (last.hash === hash) {
     // A recheck that found this very step drifted (and did not heal it: --dry-run) counts.
     if (lastCheck?.result === 'drifted' && lastCheck.hash === hash && lastCheck.at >= last.at)
@@ -110,6 +114,8 @@ export function describeReason(reason: ChangeReason, step?: PlannedStep): string
       return 'not run yet';
     case 'again':
       return `ended ${reason.status} last time`;
+    case 'preflight':
+      return 'a preflight check: runs every time';
     case 'drifted':
       return `drifted (found by the recheck of ${reason.at}${reason.detail ? `: ${reason.detail}` : ''})`;
     case 'changed': {

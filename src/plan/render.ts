@@ -3,6 +3,7 @@ import { API_TIMING, describeDuration, requestTimeoutMs } from '../cloudstack/ap
 import type { Action } from '../runbook/model.ts';
 import { VARIABLE_REFERENCE } from '../runbook/variable-refs.ts';
 import type { Plan, PlannedStep } from './model.ts';
+import { t } from '../i18n/translate.ts';
 
 
 /**
@@ -101,8 +102,9 @@ function longWaitNote(step: PlannedStep): string {
 /** `title` lets the CLI show step titles in the reader's language. */
 export function planText(plan: Plan, verbose = false, title: (step: PlannedStep) => string = (s) => s.title): string {
   const out: string[] = [];
-  const kind = plan.machines.length === 1 ? 'all-in-one' : `management + ${plan.machines.length - 1} KVM host${plan.machines.length === 2 ? '' : 's'}`;
-  out.push(`Plan for site "${plan.siteName}" (${kind})`);
+  const kvm = plan.machines.length - 1;
+  const kind = kvm === 0 ? t('all-in-one') : kvm === 1 ? t('management + 1 KVM host') : t('management + {n} KVM hosts', { n: kvm });
+  out.push(t('Plan for site "{name}" ({kind})', { name: plan.siteName, kind }));
   for (const m of plan.machines) out.push(`  ${m.name.padEnd(20)} ${m.address.padEnd(16)} ${m.role}`);
   let chapter = '';
   let chapterNo = 0;
@@ -117,7 +119,7 @@ export function planText(plan: Plan, verbose = false, title: (step: PlannedStep)
     );
     if (verbose) for (const a of step.actions) out.push(`       ${describeAction(a)}`);
   }
-  out.push('', 'Steps per machine:');
+  out.push('', t('Steps per machine:'));
   const counts = new Map<string, number>();
   for (const step of plan.steps) for (const h of step.hosts) counts.set(h, (counts.get(h) ?? 0) + 1);
   for (const [host, n] of counts) out.push(`  ${host.padEnd(20)} ${n}`);

@@ -4,6 +4,8 @@ import { existsSync } from 'node:fs';
 import { SUPPORTED_CLOUDSTACK_VERSIONS, type Site } from './schema.ts';
 import type { FieldPath } from './positions.ts';
 import { expandHome } from './paths.ts';
+import { lookalikes } from './lookalikes.ts';
+import { t } from '../i18n/translate.ts';
 import {
   contains,
   fromNumber,
@@ -45,112 +47,142 @@ export function checkSite(site: Site): { errors: SiteIssue[]; warnings: SiteIssu
   const warnings: SiteIssue[] = [];
   const bad = (path: FieldPath, message: string, fix: string) => errors.push({ path, message, fix });
 
+  const badName = (path: FieldPath, value: string, message: string, fix: string, lowercase = false) => {
+    const odd = lookalikes(value, lowercase);
+    if (!odd) return bad(path, message, fix);
+    const characters = odd.characters.join(', ');
+    if (odd.kind === 'invisible') {
+      return bad(path, `${message}: ${t('it holds invisible or control characters ({characters})', { characters })}`, t('type it again without them; {fix}', { fix }));
+    }
+    bad(
+      path,
+      `${message}: ${t('{characters} is not a Latin letter, though it may look like one', { characters })}`,
+      odd.latin ? t('type it again in Latin letters: {latin}', { latin: odd.latin }) : fix,
+    );
+  };
+
   if (!OBJECT_NAME.test(site.name)) {
-    bad(['name'], `"${site.name}" is not a usable site name`, 'use letters, digits, spaces, dots, dashes (up to 64)');
+    badName(['name'], site.name, t('"{value}" is not a usable site name', { value: site.name }), t('use letters, digits, spaces, dots, dashes (up to 64)'));
   }
 
   // The network everything else must sit in.
   const cidr = parseCidr(site.network.cidr);
-  if (typeof cidr === 'string') bad(['network', 'cidr'], `"${site.network.cidr}" ${cidr}`, 'write the network as address/prefix, like 172.16.10.0/24');
+  if (typeof cidr === 'string') bad(['network', 'cidr'], `"${site.network.cidr}" ${cidr}`, t('write the network as address/prefix, like 172.16.10.0/24'));
   const net = typeof cidr === 'string' ? undefined : cidr;
   const inNet = (ip: number) => (net ? isHostIn(net, ip) : true);
   const netText = site.network.cidr;
 
   if (!INTERFACE.test(site.network.interface)) {
-    bad(['network', 'interface'], `"${site.network.interface}" is not a network interface name`, 'use the name `ip link` shows, like eth0 or enp1s0 (at most 15 characters)');
+    badName(['network', 'interface'], site.network.interface, t('"{value}" is not a network interface name', { value: site.network.interface }), t('use the name `ip link` shows, like eth0 or enp1s0 (at most 15 characters)'));
   } else if (site.network.interface === 'cloudbr0') {
-    bad(['network', 'interface'], 'is the bridge the runbook creates, not the interface under it', 'name the physical interface that carries the address today, like eth0');
+    bad(['network', 'interface'], t('is the bridge the runbook creates, not the interface under it'), t('name the physical interface that carries the address today, like eth0'));
   }
   if (!DOMAIN.test(site.network.domain)) {
-    bad(['network', 'domain'], `"${site.network.domain}" is not a DNS domain`, 'use a domain like cloud.internal');
+    badName(['network', 'domain'], site.network.domain, t('"{value}" is not a DNS domain', { value: site.network.domain }), t('use a domain like cloud.internal'), true);
   }
   site.network.dns.forEach((dns, i) => {
-    if (!isIpv4(dns)) bad(['network', 'dns', i], `"${dns}" is not an IPv4 address`, 'write a DNS server address, like 8.8.8.8');
+    if (!isIpv4(dns)) bad(['network', 'dns', i], t('"{value}" is not an IPv4 address', { value: dns }), t('write a DNS server address, like 8.8.8.8'));
   });
 
   // Single addresses: valid, inside the network, each used once.
   const used = new Map<number, string>();
-  const address = (path: FieldPath, value: string, what: string): number | undefined => {
+  const address = (path: FieldPath, value: string, fix: string): number | undefined => {
     if (!isIpv4(value)) {
-      bad(path, `"${value}" is not an IPv4 address`, `write the ${what}'s address, like 172.16.10.2`);
+      bad(path, t('"{value}" is not an IPv4 address', { value }), fix);
       return undefined;
     }
     const ip = toNumber(value);
     if (!inNet(ip)) {
-      bad(path, `${value} is not a usable address in the network ${netText}`, `pick an address inside ${netText} (not its first or last)`);
+      bad(path, t('{value} is not a usable address in the network {network}', { value, network: netText }), t('pick an address inside {network} (not its first or last)', { network: netText }));
     }
     const owner = used.get(ip);
-    if (owner) bad(path, `${value} is already used by ${owner}`, 'give every machine and the gateway its own address');
+    if (owner) bad(path, t('{value} is already used by {owner}', { value, owner }), t('give every machine and the gateway its own address'));
     else used.set(ip, pathText(path));
     return ip;
   };
-  address(['network', 'gateway'], site.network.gateway, 'gateway');
-  address(['management', 'address'], site.management.address, 'management server');
-  site.hosts.forEach((h, i) => address(['hosts', i, 'address'], h.address, 'KVM host'));
+  address(['network', 'gateway'], site.network.gateway, t("write the gateway's address, like 172.16.10.1"));
+  address(['management', 'address'], site.management.address, t("write the management server's address, like 172.16.10.2"));
+  site.hosts.forEach((h, i) => address(['hosts', i, 'address'], h.address, t("write the KVM host's address, like 172.16.10.3")));
 
   // Host names: valid and distinct.
   const names = new Map<string, string>();
   const hostname = (path: FieldPath, value: string) => {
     if (!HOSTNAME.test(value)) {
-      bad(path, `"${value}" is not a valid host name`, 'use letters, digits and dashes (no dots: the domain comes from network.domain), like kvm1');
+      badName(path, value, t('"{value}" is not a valid host name', { value }), t('use letters, digits and dashes (no dots: the domain comes from network.domain), like kvm1'), true);
       return;
     }
     const lower = value.toLowerCase();
     const owner = names.get(lower);
-    if (owner) bad(path, `"${value}" is already the name of ${owner}`, 'give every machine its own host name');
+    if (owner) bad(path, t('"{value}" is already the name of {owner}', { value, owner }), t('give every machine its own host name'));
     else names.set(lower, pathText(path));
   };
   hostname(['management', 'hostname'], site.management.hostname);
   site.hosts.forEach((h, i) => hostname(['hosts', i, 'hostname'], h.hostname));
 
   // Ranges: valid, inside the network, no machine inside, not overlapping, large enough.
-  const range = (path: FieldPath, value: string, min: number, what: string): Range | undefined => {
+  const range = (path: FieldPath, value: string, min: number, tooSmall: (size: number) => string, example: string): Range | undefined => {
     const r = parseRange(value);
     if (typeof r === 'string') {
-      bad(path, `"${value}" ${r}`, 'write first-last, like 172.16.10.11-172.16.10.20');
+      bad(path, `"${value}" ${r}`, t('write first-last, like {example}', { example }));
       return undefined;
     }
     if (!inNet(r.start) || !inNet(r.end)) {
-      bad(path, `${value} is not inside the network ${netText}`, `keep the whole range inside ${netText}`);
+      bad(path, t('{value} is not inside the network {network}', { value, network: netText }), t('keep the whole range inside {network}', { network: netText }));
     }
-    const inside = [...used].filter(([ip]) => contains(r, ip)).map(([ip, owner]) => `${fromNumber(ip)}, used by ${owner}`);
+    const inside = [...used].filter(([ip]) => contains(r, ip)).map(([ip, owner]) => t('{address}, used by {owner}', { address: fromNumber(ip), owner }));
     if (inside.length > 0) {
-      bad(path, `${value} contains ${inside.join('; ')}`, 'move the range so no machine or the gateway falls inside it');
+      bad(path, t('{value} contains {addresses}', { value, addresses: inside.join('; ') }), t('move the range so no machine or the gateway falls inside it'));
     }
     if (rangeSize(r) < min) {
-      bad(path, `${value} has ${rangeSize(r)} address${rangeSize(r) === 1 ? '' : 'es'}; ${what} need at least ${min}`, `widen it to at least ${min} addresses`);
+      bad(path, `${value} ${tooSmall(rangeSize(r))}`, t('widen it to at least {min} addresses', { min }));
     }
     return r;
   };
-  const pub = range(['zone', 'public'], site.zone.public, MIN_PUBLIC_ADDRESSES, 'the system VMs and the first virtual router');
-  const pod = range(['zone', 'pod'], site.zone.pod, MIN_POD_ADDRESSES, 'the system VMs');
+  const pub = range(
+    ['zone', 'public'],
+    site.zone.public,
+    MIN_PUBLIC_ADDRESSES,
+    (size) => t('has {size} address(es); the system VMs and the first virtual router need at least {min}', { size, min: MIN_PUBLIC_ADDRESSES }),
+    '172.16.10.11-172.16.10.20',
+  );
+  const pod = range(
+    ['zone', 'pod'],
+    site.zone.pod,
+    MIN_POD_ADDRESSES,
+    (size) => t('has {size} address(es); the system VMs need at least {min}', { size, min: MIN_POD_ADDRESSES }),
+    '172.16.10.21-172.16.10.30',
+  );
   if (pub && pod && overlaps(pub, pod)) {
-    bad(['zone', 'pod'], `${site.zone.pod} overlaps the public range ${site.zone.public}`, 'give the pod and public ranges separate addresses');
+    bad(['zone', 'pod'], t('{pod} overlaps the public range {public}', { pod: site.zone.pod, public: site.zone.public }), t('give the pod and public ranges separate addresses'));
   }
 
   checkVlans(site.zone.guestVlans, bad);
   for (const key of ['name', 'podName', 'clusterName', 'physicalNetworkName'] as const) {
     if (!OBJECT_NAME.test(site.zone[key])) {
-      bad(['zone', key], `"${site.zone[key]}" is not a usable CloudStack name`, 'use letters, digits, spaces, dots and dashes (up to 64)');
+      badName(['zone', key], site.zone[key], t('"{value}" is not a usable CloudStack name', { value: site.zone[key] }), t('use letters, digits, spaces, dots and dashes (up to 64)'));
     }
   }
   for (const key of ['primary', 'secondary'] as const) {
     if (!EXPORT_PATH.test(site.storage[key])) {
-      bad(['storage', key], `"${site.storage[key]}" is not an absolute export path`, 'use a path like /export/primary (letters, digits, . _ - /)');
+      bad(['storage', key], t('"{value}" is not an absolute export path', { value: site.storage[key] }), t('use a path like /export/{name} (letters, digits, . _ - /)', { name: key }));
     }
   }
   if (site.storage.primary === site.storage.secondary) {
-    bad(['storage', 'secondary'], 'is the same path as storage.primary', 'use separate exports, like /export/primary and /export/secondary');
+    bad(['storage', 'secondary'], t('is the same path as storage.primary'), t('use separate exports, like /export/primary and /export/secondary'));
   }
 
   if (!(SUPPORTED_CLOUDSTACK_VERSIONS as readonly string[]).includes(site.cloudstack.version)) {
-    bad(['cloudstack', 'version'], `CloudStack ${site.cloudstack.version} is not a version this runbook covers`, `use "${SUPPORTED_CLOUDSTACK_VERSIONS.join('" or "')}" (quoted, so YAML keeps it text)`);
+    bad(
+      ['cloudstack', 'version'],
+      t('CloudStack {version} is not a version this runbook covers', { version: site.cloudstack.version }),
+      t('write version: "{versions}" (quoted, so YAML keeps it text)', { versions: SUPPORTED_CLOUDSTACK_VERSIONS.join('" or "') }),
+    );
   }
   checkUrl(['cloudstack', 'repository'], site.cloudstack.repository, bad);
   checkUrl(['cloudstack', 'mysqlRepository'], site.cloudstack.mysqlRepository, bad);
   if (site.cloudstack.endpoint !== undefined) checkUrl(['cloudstack', 'endpoint'], site.cloudstack.endpoint, bad);
   if (site.cloudstack.ca !== undefined && !existsSync(expandHome(site.cloudstack.ca))) {
-    bad(['cloudstack', 'ca'], `the CA file ${site.cloudstack.ca} does not exist`, 'name a PEM file holding the CA that signed the API endpoint certificate');
+    bad(['cloudstack', 'ca'], t('the CA file {file} does not exist', { file: site.cloudstack.ca }), t('name a PEM file holding the CA that signed the API endpoint certificate'));
   }
 
   // Key files: a missing one is only a warning, since `check` may run where the keys are not.
@@ -161,7 +193,7 @@ export function checkSite(site: Site): { errors: SiteIssue[]; warnings: SiteIssu
   ];
   for (const [path, identity] of identities) {
     if (identity && !existsSync(expandHome(identity))) {
-      warnings.push({ path, message: `the key file ${identity} does not exist here`, fix: 'create it with ssh-keygen -t ed25519, or name the key you use; without it the installer tries ssh-agent' });
+      warnings.push({ path, message: t('the key file {file} does not exist here', { file: identity }), fix: t('create it with ssh-keygen -t ed25519, or name the key you use; without it the installer tries ssh-agent') });
     }
   }
   return { errors, warnings };
@@ -170,10 +202,10 @@ export function checkSite(site: Site): { errors: SiteIssue[]; warnings: SiteIssu
 function checkVlans(text: string, bad: (p: FieldPath, m: string, f: string) => void) {
   const match = /^(\d{1,4})-(\d{1,4})$/.exec(text.trim());
   const path = ['zone', 'guestVlans'];
-  if (!match) return bad(path, `"${text}" is not a VLAN range`, 'write first-last, like 100-200');
+  if (!match) return bad(path, t('"{value}" is not a VLAN range', { value: text }), t('write first-last, like 100-200'));
   const [start, end] = [Number(match[1]), Number(match[2])];
-  if (start < 1 || end > 4094) return bad(path, `${text} goes outside 1-4094`, 'use VLAN ids from 1 to 4094');
-  if (start > end) return bad(path, `${text} starts after it ends`, `write it as ${end}-${start}`);
+  if (start < 1 || end > 4094) return bad(path, t('{value} goes outside 1-4094', { value: text }), t('use VLAN ids from 1 to 4094'));
+  if (start > end) return bad(path, t('{value} starts after it ends', { value: text }), t('write it as {range}', { range: `${end}-${start}` }));
 }
 
 function checkUrl(path: FieldPath, text: string, bad: (p: FieldPath, m: string, f: string) => void) {
@@ -184,7 +216,7 @@ function checkUrl(path: FieldPath, text: string, bad: (p: FieldPath, m: string, 
     url = undefined;
   }
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || /\s/.test(text)) {
-    bad(path, `"${text}" is not an http(s) URL`, 'write a URL starting with https:// (or http://)');
+    bad(path, t('"{value}" is not an http(s) URL', { value: text }), t('write a URL starting with https:// (or http://)'));
   }
 }
 

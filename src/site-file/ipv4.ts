@@ -1,4 +1,5 @@
 // Small IPv4 arithmetic for the site checks: addresses as unsigned 32-bit numbers.
+import { t } from '../i18n/translate.ts';
 
 const OCTET = '(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
 const IPV4 = new RegExp(`^${OCTET}(\\.${OCTET}){3}$`);
@@ -25,14 +26,14 @@ export interface Cidr {
 /** Parses `a.b.c.d/n`; returns an error sentence instead of throwing. */
 export function parseCidr(text: string): Cidr | string {
   const match = /^([^/]+)\/(\d{1,2})$/.exec(text);
-  if (!match || !isIpv4(match[1]!)) return 'is not in address/prefix form (like 172.16.10.0/24)';
+  if (!match || !isIpv4(match[1]!)) return t('is not in address/prefix form (like 172.16.10.0/24)');
   const prefix = Number(match[2]);
-  if (prefix < 8 || prefix > 30) return `has prefix /${prefix}; use a prefix from /8 to /30`;
+  if (prefix < 8 || prefix > 30) return t('has prefix /{prefix}; use a prefix from /8 to /30', { prefix });
   const size = 2 ** (32 - prefix);
   const address = toNumber(match[1]!);
   const network = address - (address % size);
   if (network !== address) {
-    return `has host bits set; the network address is ${fromNumber(network)}/${prefix}`;
+    return t('has host bits set; the network address is {network}', { network: `${fromNumber(network)}/${prefix}` });
   }
   return { network, prefix, size };
 }
@@ -55,11 +56,11 @@ export interface Range {
 export function parseRange(text: string): Range | string {
   const parts = text.split('-').map((s) => s.trim());
   if (parts.length !== 2 || !isIpv4(parts[0]!) || !isIpv4(parts[1]!)) {
-    return 'is not a range of two addresses (like 172.16.10.11-172.16.10.20)';
+    return t('is not a range of two addresses (like 172.16.10.11-172.16.10.20)');
   }
   const start = toNumber(parts[0]!);
   const end = toNumber(parts[1]!);
-  if (start > end) return `starts after it ends (${parts[0]} > ${parts[1]})`;
+  if (start > end) return t('starts after it ends ({start} > {end})', { start: parts[0]!, end: parts[1]! });
   return { start, end };
 }
 

@@ -2,13 +2,14 @@
 // Every problem becomes one Problem naming the field, the line, what is wrong and the fix.
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument } from 'yaml';
-import type { z } from 'zod';
-import { closest, distance } from 'fastest-levenshtein';
 import { InputError, type Problem } from '../diagnostics.ts';
+import { t } from '../i18n/translate.ts';
+import { runbookCommand } from '../runbook-command.ts';
 import { siteSchema, type Site } from './schema.ts';
 import { checkSite } from './checks.ts';
 import { fieldName, positionOf, type FieldPath } from './positions.ts';
-import { knownKeysAt } from './known-keys.ts';
+import { schemaProblems } from './schema-problems.ts';
+import { yamlProblems } from './yaml-problems.ts';
 
 export interface LoadedSite {
   site: Site;
@@ -24,17 +25,33 @@ export function loadSite(file: string): LoadedSite {
     text = readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError([
-      {
-        file,
-        line: 0,
-        message: code === 'ENOENT' ? 'the site file does not exist' : `cannot be read (${code})`,
-        fix:
-          code === 'ENOENT'
-            ? 'run `runbook init` to write one with the defaults, or name another with --site'
-            : 'check the path and its permissions',
-      },
-    ]);
+    const [message, fix] =
+      code === 'ENOENT'
+        ? [
+            t('the site file does not exist'),
+            t('run `{command}` to write one with the defaults, or name another with --site', {
+              command: runbookCommand(['init'], { site: file }),
+            }),
+          ]
+        : code === 'EISDIR'
+          ? [
+              t('is a folder, not a site file'),
+              t('name the site file in it, like --site {file}', {
+                file: `${file.replace(/\/+$/, '')}/site.yaml`,
+              }),
+            ]
+          : code === 'EACCES'
+            ? [
+                t('cannot be read: permission denied'),
+                t(
+                  'run as a user who may read it (the site file holds no secrets; chmod 644 is fine)',
+                ),
+              ]
+            : [
+                t('cannot be read ({code})', { code: code ?? 'error' }),
+                t('check the path and its permissions'),
+              ];
+    throw new InputError([{ file, line: 0, message, fix }]);
   }
   return parseSiteText(text, file);
 }
@@ -42,36 +59,53 @@ export function loadSite(file: string): LoadedSite {
 export function parseSiteText(text: string, file: string): LoadedSite {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const seen = new Set<string>();
-  const yamlProblems = [...doc.errors, ...doc.warnings].flatMap((e): Problem[] => {
-    // The parser can report one mistake twice at the same place; say it once.
-    const key = `${e.pos[0]}|${e.message}`;
-    if (seen.has(key)) return [];
-    seen.add(key);
-    const { line, col } = lines.linePos(e.pos[0]);
-    return [
-      {
-        file,
-        line,
-        column: col,
-        message: `YAML syntax: ${e.message.split('\n')[0]}`,
-        fix: 'correct the YAML at this line (indentation, quotes, colons)',
-      },
-    ];
-  });
-  if (yamlProblems.length > 0) throw new InputError(yamlProblems);
+  const syntax = yamlProblems(text, file, [...doc.errors, ...doc.warnings], lines);
+  if (syntax.length > 0) throw new InputError(syntax);
 
   let raw: unknown;
   try {
-    raw = doc.toJS({ maxAliasCount: 50 }) ?? {};
-  } catch {
+    raw = doc.toJS({ maxAliasCount: 50 });
+  } catch (error) {
+    if (error instanceof ReferenceError) {
+      // An alias (*name) whose anchor (&name) is not set before it.
+      throw new InputError([
+        {
+          file,
+          line: 1,
+          message: t('YAML: {message}', { message: error.message }),
+          fix: t('set the anchor (&name) before the alias (*name), or write the value out'),
+        },
+      ]);
+    }
     // The yaml library refuses documents whose aliases expand without bound ("billion laughs").
-    throw new InputError([{ file, line: 1, message: 'YAML aliases expand too far to be read safely', fix: 'write the values out instead of nesting anchors (&name) and aliases (*name)' }]);
+    throw new InputError([
+      {
+        file,
+        line: 1,
+        message: t('YAML aliases expand too far to be read safely'),
+        fix: t('write the values out instead of nesting anchors (&name) and aliases (*name)'),
+      },
+    ]);
+  }
+  // An empty file (or one of comments only) would otherwise become a whole cloud on the
+  // defaults: an all-in-one install on 172.16.10.2 that nobody asked for.
+  if (raw === null || raw === undefined) {
+    throw new InputError([
+      {
+        file,
+        line: 0,
+        message: t('the site file is empty: it names no machines or addresses'),
+        fix: t(
+          'write one with the defaults and their explanations: {command}, then edit the addresses',
+          { command: runbookCommand(['init', '--force'], { site: file }) },
+        ),
+      },
+    ]);
   }
   const parsed = siteSchema.safeParse(raw, { reportInput: true });
   const at = (path: FieldPath, atKey = false) => positionOf(doc, lines, path, atKey);
   if (!parsed.success) {
-    throw new InputError(parsed.error.issues.flatMap((issue) => problemsOfIssue(issue, file, at)));
+    throw new InputError(schemaProblems(parsed.error.issues, file, at));
   }
   const { errors, warnings } = checkSite(parsed.data);
   const place = (p: { path: FieldPath; message: string; fix: string }): Problem => ({
@@ -83,74 +117,4 @@ export function parseSiteText(text: string, file: string): LoadedSite {
   });
   if (errors.length > 0) throw new InputError(errors.map(place));
   return { site: parsed.data, file, warnings: warnings.map(place) };
-}
-
-type Locate = (path: FieldPath, atKey?: boolean) => { line: number; column: number };
-
-function problemsOfIssue(issue: z.core.$ZodIssue, file: string, at: Locate): Problem[] {
-  const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
-  if (issue.code === 'unrecognized_keys') {
-    const known = knownKeysAt(path);
-    return issue.keys.map((key) => {
-      const guess = known.length > 0 ? closest(key, known) : undefined;
-      const near = guess !== undefined && distance(key, guess) <= Math.max(2, key.length / 3);
-      return {
-        file,
-        ...at([...path, key], true),
-        field: fieldName([...path, key]),
-        message: `unknown key "${key}"`,
-        fix: near
-          ? `did you mean "${guess}"?`
-          : `remove it; the keys allowed here are ${known.join(', ')}`,
-      };
-    });
-  }
-  return [
-    { file, ...at(path), field: fieldName(path), message: describe(issue), fix: fixFor(issue) },
-  ];
-}
-
-function describe(issue: z.core.$ZodIssue): string {
-  switch (issue.code) {
-    case 'invalid_type':
-      return issue.input === undefined
-        ? `is missing (${expectedName(issue.expected)} is required)`
-        : `must be ${expectedName(issue.expected)}, not ${typeName(issue.input)}`;
-    case 'too_small':
-      return issue.origin === 'array'
-        ? `needs at least ${issue.minimum} entr${issue.minimum === 1 ? 'y' : 'ies'}`
-        : issue.origin === 'string'
-          ? 'must not be empty'
-          : `must be at least ${issue.minimum}`;
-    case 'too_big':
-      return issue.origin === 'array'
-        ? `takes at most ${issue.maximum} entries`
-        : `must be at most ${issue.maximum}`;
-    default:
-      return issue.message;
-  }
-}
-
-function fixFor(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'invalid_type' && issue.expected === 'int') return 'write a whole number';
-  if (issue.code === 'invalid_type' && issue.expected === 'array') return 'write a list, like [a, b]';
-  if (issue.code === 'invalid_type' && issue.expected === 'object') {
-    return 'write a mapping of keys, like { key: value }';
-  }
-  if (issue.code === 'invalid_type' && issue.expected === 'string') return 'write it as text';
-  if (issue.code === 'invalid_type' && issue.expected === 'boolean') return 'write true or false';
-  return 'see `runbook init` for an example of this field';
-}
-
-function expectedName(expected: string): string {
-  const names: Record<string, string> = { string: 'text', int: 'a whole number', number: 'a number', array: 'a list', object: 'a mapping', boolean: 'true or false' };
-  return names[expected] ?? `a ${expected}`;
-}
-
-function typeName(value: unknown): string {
-  if (value === null) return 'empty';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return `text "${value.slice(0, 40)}"`;
-  return `${typeof value} ${String(value)}`;
 }

@@ -1,45 +1,82 @@
-// One installer per site: a lock file holding the owner's PID (and its start time, so a
-// recycled PID is not mistaken for the owner). A lock whose owner is dead is taken over.
+// One installer per site: a lock file naming its owner. Whether the owner still runs is judged
+// by the process itself, never by the host name (the runbook's own `hostname` step renames the
+// management server, where the installer often runs, under a live lock):
+// - another machine (its machine id differs: a state folder on shared storage) cannot be
+//   checked from here, so its lock counts as held;
+// - this machine, another boot (boot id differs): the owner died with that boot;
+// - this boot: the owner lives while /proc/PID exists, is not a zombie (killed, not yet
+//   reaped by its parent) and started when the lock says (a recycled PID is someone else).
 import { linkSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { t } from '../i18n/translate.ts';
 
 interface Holder {
   pid: number;
+  /** Start time of the process in clock ticks since boot (/proc/PID/stat field 22). */
   start?: string;
+  /** /proc/sys/kernel/random/boot_id when the lock was taken. */
+  boot?: string;
+  /** /etc/machine-id: stays the same across reboots and host name changes. */
+  machine?: string;
+  /** For the operator only: where the lock was taken. */
   host: string;
   at: string;
 }
 
 export class LockHeldError extends Error {
   readonly pid: number;
-  constructor(file: string, holder: Holder) {
+  constructor(file: string, holder: Holder, elsewhere: boolean) {
     super(
-      `another runbook installer (PID ${holder.pid}, started ${holder.at}) is working on this site; ` +
-        `wait for it to finish or stop it, then run again (lock file: ${file})`,
+      elsewhere
+        ? t('another runbook installer (PID {pid} on another machine, {host}, started {at}) is working on this site; wait for it to finish or stop it there, then run again (lock file: {file})', { pid: holder.pid, host: holder.host, at: holder.at, file })
+        : t('another runbook installer (PID {pid}, started {at}) is working on this site; wait for it to finish or stop it, then run again (lock file: {file})', { pid: holder.pid, at: holder.at, file }),
     );
     this.name = 'LockHeldError';
     this.pid = holder.pid;
   }
 }
 
-function processStart(pid: number): string | undefined {
+function readText(file: string): string | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+    return readFileSync(file, 'utf8').trim();
   } catch {
     return undefined;
   }
 }
 
-function alive(holder: Holder): boolean {
-  if (holder.host !== hostname()) return true; // cannot tell: assume it runs
+/** State and start time of a process, from /proc/PID/stat (undefined when there is none). */
+function processStat(pid: number): { state: string; start: string } | undefined {
+  const stat = readText(`/proc/${pid}/stat`);
+  if (!stat) return undefined;
+  // The command name (field 2) may hold spaces and parentheses: fields after it follow the last ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { state: fields[0]!, start: fields[19]! };
+}
+
+function thisMachine(): { boot?: string; machine?: string } {
+  return { boot: readText('/proc/sys/kernel/random/boot_id'), machine: readText('/etc/machine-id') };
+}
+
+type Liveness = 'alive' | 'dead' | 'elsewhere';
+
+function liveness(holder: Holder): Liveness {
+  const here = thisMachine();
+  if (holder.machine && here.machine && holder.machine !== here.machine) return 'elsewhere';
+  if (holder.boot && here.boot && holder.boot !== here.boot) return 'dead';
+  const stat = processStat(holder.pid);
+  if (stat) {
+    // Z: killed, waiting for its parent to reap it; X: being torn down. Neither runs steps.
+    if (stat.state === 'Z' || stat.state === 'X') return 'dead';
+    return holder.start && stat.start !== holder.start ? 'dead' : 'alive';
+  }
+  // No /proc entry: gone, unless this system has no /proc at all; then ask the kernel.
+  if (processStat(process.pid)) return 'dead';
   try {
     process.kill(holder.pid, 0);
+    return 'alive';
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
+    return (error as NodeJS.ErrnoException).code === 'EPERM' ? 'alive' : 'dead';
   }
-  const start = processStart(holder.pid);
-  return !(holder.start && start && start !== holder.start);
 }
 
 function readHolder(file: string): Holder | undefined {
@@ -54,7 +91,8 @@ function readHolder(file: string): Holder | undefined {
 export function acquireLock(file: string): () => void {
   const me: Holder = {
     pid: process.pid,
-    start: processStart(process.pid),
+    start: processStat(process.pid)?.start,
+    ...thisMachine(),
     host: hostname(),
     at: new Date().toISOString(),
   };
@@ -73,7 +111,8 @@ export function acquireLock(file: string): () => void {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       }
       const holder = readHolder(file);
-      if (holder && alive(holder)) throw new LockHeldError(file, holder);
+      const state = holder ? liveness(holder) : 'dead';
+      if (holder && state !== 'dead') throw new LockHeldError(file, holder, state === 'elsewhere');
       // Stale: move it aside, and put it back if what we moved was someone else's fresh lock.
       const aside = `${file}.${process.pid}.stale`;
       try {
@@ -82,7 +121,7 @@ export function acquireLock(file: string): () => void {
         continue;
       }
       const moved = readHolder(aside);
-      if (moved && alive(moved)) {
+      if (moved && liveness(moved) !== 'dead') {
         try {
           linkSync(aside, file);
         } catch {
@@ -91,7 +130,7 @@ export function acquireLock(file: string): () => void {
       }
       unlinkSync(aside);
     }
-    throw new Error(`could not take the lock ${file}: it keeps changing hands`);
+    throw new Error(t('could not take the lock {file}: it keeps changing hands', { file }));
   } finally {
     unlinkSync(temp);
   }
@@ -100,5 +139,5 @@ export function acquireLock(file: string): () => void {
 /** The live installer holding the lock, if any (for `runbook status`). */
 export function runningInstaller(file: string): { pid: number; at: string } | undefined {
   const holder = readHolder(file);
-  return holder && alive(holder) ? { pid: holder.pid, at: holder.at } : undefined;
+  return holder && liveness(holder) !== 'dead' ? { pid: holder.pid, at: holder.at } : undefined;
 }

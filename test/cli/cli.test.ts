@@ -157,6 +157,38 @@ describe('keys on the command line', () => {
 });
 
 describe('the CLI in another language', () => {
+  for (const LANG of ['ja_JP.UTF-8', 'zh_CN.UTF-8']) {
+    it(`says help, problems, fixes and usage errors in the catalog's language with LANG=${LANG}`, async () => {
+      const cjk = /[\u3040-\u30ff\u4e00-\u9fff]/;
+      const help = await runbookCli(['--help'], { env: { LANG } });
+      expect(help.exitCode).toBe(0);
+      const lines = help.stdout.split('\n');
+      expect(lines[0]).toMatch(cjk);
+      // Every option and command description is translated; the names and placeholders are not.
+      const described = lines.filter((l) => /^ {2}\S/.test(l));
+      expect(described.length).toBeGreaterThan(8);
+      for (const l of described) expect(l, l).toMatch(cjk);
+      expect(help.stdout).toContain('--site <file>');
+      expect(help.stdout).not.toMatch(/Usage:|Options:|Commands:|display help/);
+
+      writeFileSync(join(dir, 'site.yaml'), 'name: demo\nmanagement:\n  adress: 172.16.10.2\n  hostname: mgmt\n');
+      const check = await runbookCli(['check', '--runbook', GOOD_RUNBOOK], { cwd: dir, env: { LANG } });
+      expect(check.exitCode).toBe(2);
+      const [problem, summary] = check.stderr.split('\n');
+      expect(problem).toMatch(/^site\.yaml:3:3: management\.adress: \S*\p{Script=Han}.*adress.*address/u);
+      expect(problem).not.toMatch(/unknown key|Fix:|did you mean/);
+      expect(summary).toMatch(cjk);
+      expect(summary).not.toMatch(/problem|nothing was changed/);
+
+      const unknown = await runbookCli(['instal'], { env: { LANG } });
+      expect(unknown.exitCode).toBe(2);
+      expect(unknown.stderr).toMatch(cjk);
+      expect(unknown.stderr).toContain('instal');
+      expect(unknown.stderr).toContain('install');
+      expect(unknown.stderr).not.toMatch(/unknown command|did you mean/);
+    });
+  }
+
   it('shows step titles in Japanese with LANG=ja_JP.UTF-8, commands unchanged', async () => {
     await runbookCli(['init'], { cwd: dir });
     const ja = await runbookCli(['plan', '-v'], { cwd: dir, env: { LANG: 'ja_JP.UTF-8' } });

@@ -34,6 +34,7 @@ const lines = (text: string) =>
 
 export async function runInstall(site: Site, flags: string[] = [], json = true): Promise<Run> {
   const out: string[] = [];
+  const stdout: string[] = [];
   const code = await install({
     site: site.file,
     runbook: DAY_TWO_RUNBOOK,
@@ -41,12 +42,13 @@ export async function runInstall(site: Site, flags: string[] = [], json = true):
     json,
     dryRun: flags.includes('--dry-run'),
     recheck: flags.includes('--recheck'),
-    out: (t) => out.push(t),
+    out: (t) => (out.push(t), stdout.push(t)),
     err: (t) => out.push(t),
     apiRunner: createApiRunner({ timing: FAST }),
   });
   const text = out.join('');
-  return { code, text, events: json ? lines(text) : [] };
+  // The events are stdout's; stderr (first-contact fingerprints under --yes) is for people.
+  return { code, text, events: json ? lines(stdout.join('')) : [] };
 }
 
 /** `runbook plan` as text, or its JSON with the changes against the journal. */

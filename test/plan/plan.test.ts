@@ -85,7 +85,7 @@ describe('plan', () => {
 
   it('masks secret references in file contents', () => {
     const page = { dir: '/', chapters: [{ slug: 'x', title: 'X', order: 1, file: 'x.mdx', steps: [{ id: 's', title: 'S', on: 'management' as const, capture: {}, requires: [], needs: [], prose: '', source: { file: 'x.mdx', line: 1 }, chapter: 'X', url: '/x/#s', actions: [{ kind: 'file' as const, path: '/etc/cloudstack/db', content: 'password=${CLOUD_DB_PASSWORD}\nhost=${MGMT_IP}\n', source: { file: 'x.mdx', line: 2 } }] }] }] };
-    const { site } = parseSiteText('', '/s/site.yaml');
+    const { site } = parseSiteText('name: demo\n', '/s/site.yaml');
     const json = planJson(buildPlan(site, page, '/s/site.yaml'));
     expect(json.steps[0]!.actions[0]).toMatchObject({ content: 'password=<secret>\nhost=172.16.10.2\n' });
   });
@@ -105,7 +105,7 @@ describe('plan', () => {
     ];
     const hostStep = { id: 'hosts-add', title: 'Add hosts', on: 'api' as const, capture: {}, requires: [], needs: [], prose: '', source: { file: 'z.mdx', line: 1 }, chapter: 'Z', url: '/z/#hosts-add', actions };
     const book = { dir: '/', chapters: [{ slug: 'z', title: 'Z', order: 1, file: 'z.mdx', steps: [hostStep] }] };
-    const { site } = parseSiteText('', '/s/site.yaml');
+    const { site } = parseSiteText('name: s\n', '/s/site.yaml');
     const plan = buildPlan(site, book, '/s/site.yaml');
     const shown = planJson(plan).steps[0]!.actions;
     // the contract's fields unchanged, one field more
@@ -121,7 +121,7 @@ describe('plan', () => {
     const three = parseSiteText(THREE_HOSTS, '/srv/three/site.yaml').site;
     const urls = buildPlan(three, book, '/srv/three/site.yaml').steps[0]!.actions.map((a) => a.kind === 'api' && a.params.url);
     expect(urls).toEqual(['http://172.16.10.3', 'http://172.16.10.4', 'http://172.16.10.5']);
-    const aio = parseSiteText('', '/s/site.yaml').site;
+    const aio = parseSiteText('name: demo\n', '/s/site.yaml').site;
     const one = buildPlan(aio, book, '/s/site.yaml').steps[0]!.actions;
     expect(one).toHaveLength(1);
     expect(one[0]!.kind === 'api' && one[0]!.params).toMatchObject({ url: 'http://172.16.10.2', zoneid: '${ZONE_ID}' });

@@ -155,7 +155,8 @@ describe('site file messages', () => {
 
   it('rejects duplicate keys', () => {
     const problems = problemsOf('name: a\nname: b\n');
-    expect(problems[0]!.message).toMatch(/YAML syntax/);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]!.message).toBe('"name" is written twice in the same mapping');
     expect(problems[0]!.line).toBe(2);
   });
 
@@ -164,8 +165,17 @@ describe('site file messages', () => {
     expect(problems.length).toBeGreaterThan(0);
   });
 
-  it('fills the defaults for an empty file (all-in-one)', () => {
-    const { site } = parseSiteText('', 'site.yaml');
+  it('refuses an empty or comment-only file, naming runbook init', () => {
+    for (const text of ['', '\n\n', '# only a comment\n  # and another\n', '---\n']) {
+      const problems = problemsOf(text);
+      expect(problems, JSON.stringify(text)).toHaveLength(1);
+      expect(problems[0]!.message).toBe('the site file is empty: it names no machines or addresses');
+      expect(problems[0]!.fix).toContain('runbook init --force');
+    }
+  });
+
+  it('fills the defaults for what a file leaves out (all-in-one without hosts)', () => {
+    const { site } = parseSiteText('name: demo\n', 'site.yaml');
     expect(site.hosts).toEqual([]);
     expect(site.management.address).toBe('172.16.10.2');
     expect(site.zone.public).toBe('172.16.10.11-172.16.10.20');
