@@ -61,7 +61,10 @@ export interface LoadedAnswer {
 
 const read = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8') : undefined);
 
-function keyPair(dir: string, name: string): { privateKey: string; publicKey: string } | undefined {
+export function keyPair(
+  dir: string,
+  name: string,
+): { privateKey: string; publicKey: string } | undefined {
   const privateKey = read(path.join(dir, name));
   const publicKey = read(path.join(dir, `${name}.pub`));
   return privateKey && publicKey ? { privateKey, publicKey: publicKey.trim() } : undefined;
@@ -190,13 +193,24 @@ export function loadAnswer(dir: string, machineOverride?: string): LoadedAnswer 
     site,
     ...(machine ? { machine } : {}),
     authorizedKeys,
-    ...(machine
-      ? optional(
-          'hostKey',
-          keyPair(path.join(dir, 'host-keys', machine.hostname), 'ssh_host_ed25519_key'),
-        )
-      : {}),
     ...optional('managementKey', managementKey),
+    ...optional('knownHosts', read(path.join(dir, 'known_hosts'))),
+    ...(machine ? folderKeys(dir, machine.hostname) : {}),
+  };
+}
+
+/**
+ * What an answer folder holds besides the answers, for a machine: its host key, the management
+ * server's key and every machine's host key (the interactive installer uses them too when it
+ * takes the site file from such a folder).
+ */
+export function folderKeys(
+  dir: string,
+  hostname: string,
+): Pick<LoadedAnswer, 'hostKey' | 'managementKey' | 'knownHosts'> {
+  return {
+    ...optional('hostKey', keyPair(path.join(dir, 'host-keys', hostname), 'ssh_host_ed25519_key')),
+    ...optional('managementKey', keyPair(path.join(dir, 'management-key'), 'id_ed25519')),
     ...optional('knownHosts', read(path.join(dir, 'known_hosts'))),
   };
 }
