@@ -1,6 +1,7 @@
-// The interactive machine installer (Ink): placeholder until the screens land.
-import type { Sources, Shell } from '../engine.ts';
-import type { AnswerPlace } from '../media.ts';
+// Starts the interactive machine installer on the console it was given (main.ts), in the
+// language the kernel command line names, if any. Ink and React load only here.
+import type { Shell, Sources } from '../engine.ts';
+import { answerOnIso, type AnswerPlace } from '../media.ts';
 import type { MachineFacts } from '../probe.ts';
 
 export interface MachineWizardOptions {
@@ -11,7 +12,34 @@ export interface MachineWizardOptions {
   installedFrom: string;
 }
 
-export async function runMachineWizard(_options: MachineWizardOptions): Promise<number> {
-  process.stdout.write('The interactive installer is not ready yet.\n');
-  return 1;
+export async function runMachineWizard(options: MachineWizardOptions): Promise<number> {
+  if (process.env.NO_COLOR) process.env.FORCE_COLOR = '0';
+  const [React, { render }, { MachineApp }, { availableLanguages, loadLanguage }] =
+    await Promise.all([
+      import('react'),
+      import('ink'),
+      import('./app.ts'),
+      import('../../wizard/languages.ts'),
+    ]);
+  const languages = await availableLanguages();
+  const lang = options.facts.options.lang;
+  let restart = false;
+  const instance = render(
+    React.createElement(MachineApp, {
+      facts: options.facts,
+      shell: options.shell,
+      sources: options.sources,
+      places: [answerOnIso(), options.stick],
+      stick: options.stick,
+      installedFrom: options.installedFrom,
+      languages,
+      setLanguage: loadLanguage,
+      ...(lang && languages.some((l) => l.code === lang) ? { language: lang } : {}),
+      restart: () => (restart = true),
+    }),
+    { exitOnCtrlC: false },
+  );
+  await instance.waitUntilExit();
+  if (restart) await options.shell.run('systemctl', ['reboot']);
+  return 0;
 }
