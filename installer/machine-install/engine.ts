@@ -180,11 +180,12 @@ export async function installMachine(
       for (const v of input.layout.volumes)
         if (v.mount && v.mount !== '/')
           await mount([`/dev/${vg}/${v.name}`], path.join(target, v.mount));
-      await run('unsquashfs', ['-f', '-percentage', '-d', target, sources.systemImage], {
+      const progress = unsquashfsProgress(target, (percent) =>
+        emit({ type: 'progress', id: 'system', percent }),
+      );
+      await run('unsquashfs', ['-f', '-i', '-n', '-d', target, sources.systemImage], {
         onLine: (line) => {
-          if (/^\d+$/.test(line.trim()))
-            emit({ type: 'progress', id: 'system', percent: Number(line.trim()) });
-          else log(line);
+          if (!progress(line)) log(line);
         },
       });
     });
@@ -233,6 +234,33 @@ export async function installMachine(
     await unmountAll(mounted, run).catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * Percent done of `unsquashfs -i -n` from its output: the count it announces ("18474 inodes
+ * (20733 blocks) to write") and one line per file written. Debian 12's unsquashfs (4.5.1) has
+ * no -percentage; its progress bar needs a terminal. Returns true for the lines it consumed
+ * (the file names, too many for the log).
+ */
+export function unsquashfsProgress(
+  target: string,
+  onPercent: (percent: number) => void,
+): (line: string) => boolean {
+  let total = 0;
+  let written = 0;
+  let last = -1;
+  return (line) => {
+    const announced = /^(\d+) inodes \(\d+ blocks\) to write/.exec(line.trim());
+    if (announced) {
+      total = Number(announced[1]);
+      return false;
+    }
+    if (line !== target && !line.startsWith(`${target}/`)) return false;
+    written++;
+    const percent = total > 0 ? Math.min(100, Math.floor((written * 100) / total)) : 0;
+    if (percent !== last) onPercent((last = percent));
+    return true;
+  };
 }
 
 async function unmountAll(

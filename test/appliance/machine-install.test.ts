@@ -26,6 +26,7 @@ import {
   installMachine,
   type InstallEvent,
   type Shell,
+  unsquashfsProgress,
 } from '../../installer/machine-install/engine.ts';
 import {
   GiB,
@@ -528,5 +529,23 @@ describe('the prepared system becomes this machine', () => {
     const mounts = commands.filter((c) => c.startsWith('mount ')).length;
     expect(commands.filter((c) => c.startsWith('umount ')).length).toBe(mounts);
     expect(existsSync(path.join(target, 'etc/cloudstack-runbook/id_ed25519'))).toBe(false);
+  });
+});
+
+describe('unpacking the prepared system', () => {
+  it("turns Debian 12 unsquashfs's file lines into percent, and keeps the other lines for the log", () => {
+    const percents: number[] = [];
+    const consume = unsquashfsProgress('/target', (p) => percents.push(p));
+    const output = [
+      'Parallel unsquashfs: Using 2 processors',
+      '4 inodes (3 blocks) to write',
+      '/target',
+      '/target/bin',
+      '/target/etc',
+      '/target/etc/hostname',
+      'created 1 symlinks',
+    ];
+    expect(output.map(consume)).toEqual([false, false, true, true, true, true, false]);
+    expect(percents).toEqual([25, 50, 75, 100]);
   });
 });
