@@ -9,16 +9,8 @@ import { STAGES, type StageId } from '../../engine.ts';
 import { humanSize } from '../../disks.ts';
 import type { Layout } from '../../layout.ts';
 import { INSTALL_LOG } from '../../target-files.ts';
-import {
-  ChoiceList,
-  Frame,
-  StatusMark,
-  colour,
-  fit,
-  h,
-  pad,
-  useTerminalSize,
-} from '../../../wizard/ui.ts';
+import { Frame, StatusMark, colour, fit, h, pad, useTerminalSize } from '../../../wizard/ui.ts';
+import { Pick } from './pick.ts';
 import type { ScreenName, StageState } from '../state.ts';
 
 export interface SummaryLine {
@@ -53,7 +45,7 @@ export function SummaryScreen(props: {
       ),
     ),
     h(Box, { marginTop: 1 }),
-    h(ChoiceList, {
+    h(Pick, {
       options: [
         { value: 'install', label: t('Install now (erases {path})', { path: props.diskPath }) },
         ...changes.map((l) => ({

@@ -8,15 +8,8 @@ import { t } from '../../../../src/i18n/translate.ts';
 import type { Problem } from '../../../../src/diagnostics.ts';
 import { describeDisk, type DiskVerdict } from '../../disks.ts';
 import { describeNic, type Nic } from '../../nics.ts';
-import {
-  ChoiceList,
-  Frame,
-  ProblemLine,
-  colour,
-  fit,
-  h,
-  useTerminalSize,
-} from '../../../wizard/ui.ts';
+import { Frame, ProblemLine, colour, fit, h, useTerminalSize } from '../../../wizard/ui.ts';
+import { Pick } from './pick.ts';
 import type { KeyOption, MachineOption, SiteSource } from '../choices.ts';
 import { describeKey, pastedKeyProblem, roleName } from '../choices.ts';
 
@@ -50,9 +43,9 @@ export function LanguageScreen(props: {
       ),
     ),
     h(Box, { marginTop: 1 }, h(Text, { bold: true }, 'Language · 言語 · 语言')),
-    h(ChoiceList, {
+    h(Pick, {
       options: props.languages.map((l) => ({ value: l.code, label: l.name })),
-      defaultValue: props.current,
+      initial: props.current,
       onSelect: props.onChoose,
     }),
   );
@@ -101,9 +94,9 @@ export function MachineScreen(props: {
       ),
     ),
     h(Box, { marginTop: 1 }),
-    h(ChoiceList, {
+    h(Pick, {
       options: props.options.map((o) => ({ value: o.value, label: label(o) })),
-      ...(props.current ? { defaultValue: props.current } : {}),
+      ...(props.current ? { initial: props.current } : {}),
       onSelect: props.onChoose,
     }),
   );
@@ -132,7 +125,8 @@ export function DiskScreen(props: {
       ),
       h(Text, null, t('its partitions, file systems, volumes and data. This cannot be undone.')),
       h(Box, { marginTop: 1 }),
-      h(ChoiceList, {
+      h(Pick, {
+        key: 'erase',
         options: [
           {
             value: 'erase',
@@ -140,7 +134,8 @@ export function DiskScreen(props: {
           },
           { value: 'back', label: t('No, choose another disk') },
         ],
-        defaultValue: 'back',
+        initial: 'back',
+        marked: false,
         onSelect: (v) => (v === 'erase' ? props.onChoose(chosen.disk.name) : setPicked(undefined)),
       }),
     );
@@ -154,9 +149,10 @@ export function DiskScreen(props: {
           { color: colour('red') },
           t('No disk of this machine can be used. Add a large enough disk and start again.'),
         )
-      : h(ChoiceList, {
+      : h(Pick, {
+          key: 'disks',
           options: usable.map((v) => ({ value: v.disk.name, label: describeDisk(v.disk) })),
-          ...(props.current ? { defaultValue: props.current } : {}),
+          ...(props.current ? { initial: props.current } : {}),
           onSelect: setPicked,
         }),
     ...(refused.length > 0
@@ -211,16 +207,14 @@ export function AddressScreen(props: {
             onSubmit: () => submit(address),
           }),
     ),
-    ...problems
-      .slice(0, 2)
-      .map((p, i) =>
-        h(ProblemLine, {
-          key: i,
-          message: p.message,
-          ...(p.fix ? { fix: p.fix } : {}),
-          ...(p.field ? { field: p.field } : {}),
-        }),
-      ),
+    ...problems.slice(0, 2).map((p, i) =>
+      h(ProblemLine, {
+        key: i,
+        message: p.message,
+        ...(p.fix ? { fix: p.fix } : {}),
+        ...(p.field ? { field: p.field } : {}),
+      }),
+    ),
     confirmed
       ? h(
           Box,
@@ -232,7 +226,7 @@ export function AddressScreen(props: {
               name: props.network.interface,
             }),
           ),
-          h(ChoiceList, {
+          h(Pick, {
             options: props.nics.map((n) => ({ value: n.name, label: describeNic(n) })),
             onSelect: (nic) => props.onDone(confirmed, nic),
           }),
@@ -280,7 +274,7 @@ export function KeyScreen(props: {
     { title: t("root's SSH key"), step: props.step, keys: keysLine(Boolean(props.onBack)) },
     intro,
     h(Box, { marginTop: 1 }),
-    h(ChoiceList, {
+    h(Pick, {
       options: [
         ...props.options.map((o) => ({
           value: o.key,
@@ -288,7 +282,7 @@ export function KeyScreen(props: {
         })),
         { value: '', label: t('Paste another key') },
       ],
-      ...(props.current ? { defaultValue: props.current } : {}),
+      ...(props.current ? { initial: props.current } : {}),
       onSelect: (key) => (key ? props.onChoose(key) : setPasting(true)),
     }),
   );
