@@ -113,7 +113,7 @@ async function installer(hosts: FakeHost[]): Promise<InstallMeasure> {
 async function ansible(hosts: FakeHost[]): Promise<number> {
   const site = siteFor(hosts, 'ansible');
   const out = join(site, '..', 'ansible');
-  await execa(NODE, ['-e', `const m = await import(${JSON.stringify(EXPORT)}); process.exitCode = await m.run({ site: ${JSON.stringify(site)}, runbook: ${JSON.stringify(runbook)}, format: 'ansible', out: ${JSON.stringify(out)} })`]);
+  await execa(NODE, ['-e', `const m = await import(${JSON.stringify(EXPORT)}); process.exitCode = await m.run({ site: ${JSON.stringify(site)}, runbook: ${JSON.stringify(runbook)}, format: 'ansible', plainSecrets: true, out: ${JSON.stringify(out)} })`]);
   const done = join(site, '..', 'done');
   const start = performance.now();
   const r = await execa('ansible-playbook', ['site.yml', '-f', String(hosts.length), '-e', `runbook_done_dir=${done}`], {

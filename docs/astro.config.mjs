@@ -9,7 +9,10 @@ import { siteConfig } from './site.config.ts';
 import { variableCatalog } from './src/lib/variables.ts';
 import { stepDirectivePlugin } from './src/plugins/step-directive.ts';
 import { inlineVariablesPlugin } from './src/plugins/inline-variables.ts';
-import { runbookCodePlugin } from './src/plugins/ec-runbook.ts';
+import { siteDirectivesPlugin } from './src/plugins/site-directives.ts';
+import { siteVariablesUsed } from './src/lib/shell-variables.ts';
+import { siteLabels, siteLabelTables } from './src/lib/site-labels.ts';
+import { LANGUAGES } from '../src/i18n/languages.ts';
 import { loadRunbook } from '../src/runbook/load.ts';
 import {
   prepareTranslations,
@@ -25,9 +28,22 @@ const catalog = variableCatalog();
 prepareTranslations();
 // Sidebar = chapter order, which is the order the installer runs them in: the engine's parser
 // sorts pages by `sidebar.order` (Starlight cannot autogenerate from the collection root).
-const chapterIds = loadRunbook(here('./src/content/docs')).runbook.chapters.map((c) =>
-  c.file.replace(/\.mdx?$/, ''),
+const { runbook } = loadRunbook(here('./src/content/docs'));
+const chapterIds = runbook.chapters.map((c) => c.file.replace(/\.mdx?$/, ''));
+// The 404 page's chapter list (read here: a page's own import.meta.url moves when Vite bundles it).
+const chapterLinks = runbook.chapters
+  .filter((c) => c.slug && c.slug !== 'index')
+  .map((c) => ({ slug: c.slug, title: c.title }));
+// The "set these variables in your shell" block holds every site variable the pages use.
+const siteVariables = siteVariablesUsed(
+  runbook.chapters.map((c) => readFileSync(here(`./src/content/docs/${c.file}`), 'utf8')),
+  Object.keys(catalog.defaults),
 );
+/** A site label in English plus its translations, for Starlight config entries (sidebar links). */
+const translatedLabel = (key) => ({
+  label: siteLabels('en')(key),
+  translations: Object.fromEntries(LANGUAGES.map((l) => [l.lang, siteLabels(l.lang)(key)])),
+});
 
 export default defineConfig({
   site: siteConfig.siteUrl,
@@ -37,6 +53,19 @@ export default defineConfig({
     define: {
       __RUNBOOK_VERSION__: JSON.stringify(runbookVersion),
       __CLOUDSTACK_VERSION__: JSON.stringify(siteConfig.cloudstackVersion),
+      __RUNBOOK_CHAPTERS__: JSON.stringify(chapterLinks),
+      __RUNBOOK_SITE_VARIABLES__: JSON.stringify(siteVariables),
+      __RUNBOOK_SITE_LABELS__: JSON.stringify(siteLabelTables()),
+    },
+    build: {
+      rollupOptions: {
+        // Astro marks every MDX module "use astro:head-inject" for its own head handling; the
+        // bundler warns once per page that it does not know the directive (42 lines per build).
+        onwarn(warning, warn) {
+          if (warning.code === 'MODULE_LEVEL_DIRECTIVE' && warning.message.includes('astro:head-inject')) return;
+          warn(warning);
+        },
+      },
     },
   },
   markdown: {
@@ -47,6 +76,10 @@ export default defineConfig({
           stepMeta: here('./src/components/StepMeta.astro'),
         }),
         inlineVariablesPlugin(catalog),
+        siteDirectivesPlugin({
+          'network-diagram': here('./src/components/NetworkDiagram.astro'),
+          'shell-variables': here('./src/components/ShellVariables.astro'),
+        }),
       ],
     }),
   },
@@ -69,13 +102,12 @@ export default defineConfig({
         SiteTitle: './src/components/SiteTitle.astro',
         PageTitle: './src/components/PageTitle.astro',
         EditLink: './src/components/EditLink.astro',
+        MobileMenuFooter: './src/components/MobileMenuFooter.astro',
       },
-      sidebar: [...chapterIds, { label: 'Downloads (PDF, EPUB)', link: '/downloads/' }],
-      expressiveCode: {
-        plugins: [runbookCodePlugin(catalog)],
-        shiki: { langAlias: { cmk: 'sh' } },
-        frames: { removeCommentsWhenCopyingTerminalFrames: false },
-      },
+      // The home page's title is the site's title: no "CloudStack Runbook | CloudStack Runbook".
+      routeMiddleware: './src/route-middleware.ts',
+      sidebar: [...chapterIds, { ...translatedLabel('runbook.downloads.sidebar'), link: '/downloads/' }],
+      // Expressive Code options: ec.config.mjs (the <Code> component needs them there).
     }),
     mdx(),
     runbookTranslations(),

@@ -70,6 +70,7 @@ program
   .option('--from <id>', 'start at this step (earlier steps count as done)')
   .option('--only <id>', 'run only this step')
   .option('--dry-run', 'say what would run or be skipped; change nothing')
+  .option('--recheck', 'run the checks of finished steps again and re-run the drifted ones (with --dry-run: only report)')
   .option('--parallel <n>', 'machines worked on at once (default: all)')
   .action((opts) => runCommand(() => import('./commands/install.ts'), opts));
 
@@ -104,6 +105,8 @@ program
   .addOption(runbook())
   .requiredOption('--format <format>', 'bash or ansible')
   .requiredOption('--out <dir>', 'folder to write into (new, empty, or an earlier export)')
+  .option('--vault-password-file <file>', 'ansible: encrypt the secrets with ansible-vault and this password file')
+  .option('--plain-secrets', 'ansible: write the secrets in plain text (mode 0600)')
   .action((opts) => runCommand(() => import('./commands/export.ts'), opts));
 
 program
@@ -117,9 +120,9 @@ program
 program
   .command('lab')
   .description('local Debian 12 test machines under qemu on this computer')
-  .argument('<action>', 'up, down or status')
+  .argument('<action>', 'up, down, status, or add-host (one more KVM host in a running lab)')
   .option('--hosts <n>', 'KVM hosts besides the management server (up; 0 = all-in-one)')
-  .option('--memory <mb>', 'memory per machine in MiB (up)')
+  .option('--memory <mb>', 'memory per machine in MiB (up, add-host)')
   .option('--dir <dir>', 'lab folder (default ./.runbook-lab)')
   .addOption(json('print the status as JSON'))
   .action((action: string, opts) =>

@@ -1,6 +1,6 @@
 // Site + runbook → plan, with every problem of both reported together (exit code 2).
 import { InputError, type Problem } from '../src/diagnostics.ts';
-import { loadSite, type LoadedSite } from '../src/site-file/load.ts';
+import { loadSite, parseSiteText, type LoadedSite } from '../src/site-file/load.ts';
 import { loadRunbook } from '../src/runbook/load.ts';
 import { validateRunbook } from '../src/runbook/validate.ts';
 import { knownVariableNames } from '../src/site-file/variables.ts';
@@ -14,11 +14,12 @@ export interface Inputs {
   plan: Plan;
 }
 
-export function loadInputs(options: { site: string; runbook?: string }): Inputs {
+/** `siteText`, when given, stands for the site file's content (the wizard's preview writes nothing). */
+export function loadInputs(options: { site: string; runbook?: string; siteText?: string }): Inputs {
   const problems: Problem[] = [];
   let site: LoadedSite | undefined;
   try {
-    site = loadSite(options.site);
+    site = options.siteText === undefined ? loadSite(options.site) : parseSiteText(options.siteText, options.site);
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
     problems.push(...error.problems);

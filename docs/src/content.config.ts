@@ -6,13 +6,12 @@ import { RUNBOOK_UI_KEYS } from './lib/ui-strings.ts';
 
 export const collections = {
   docs: defineCollection({ loader: docsLoader(), schema: docsSchema() }),
-  // UI strings of the step cards (content/i18n/<lang>.json): English here, translations beside it.
+  // The site's labels (content/i18n/<lang>.json): English in en.json, the others written from
+  // locales/<lang>/ui.po at build time.
   i18n: defineCollection({
     loader: i18nLoader(),
     schema: i18nSchema({
-      extend: z.object(
-        Object.fromEntries(RUNBOOK_UI_KEYS.map((key) => [key, z.string().optional()])),
-      ),
+      extend: z.object(Object.fromEntries(RUNBOOK_UI_KEYS.map((key) => [key, z.string().optional()]))),
     }),
   }),
 };

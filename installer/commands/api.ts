@@ -6,13 +6,22 @@ import { apiNameFor } from '../../src/cloudstack/api-reference.ts';
 import { validateCall, StepInputError } from '../../src/cloudstack/api-step.ts';
 import { parseCmkLine, CmkSyntaxError } from '../../src/cloudstack/cmk-syntax.ts';
 import { interactiveClient, resolveConnection, type ConnectionOptions } from '../../src/cloudstack/connection.ts';
-import { CloudStackError, TransportError, redact } from '../../src/cloudstack/errors.ts';
+import {
+  CloudStackError,
+  OutcomeUnknownError,
+  TransportError,
+  redact,
+} from '../../src/cloudstack/errors.ts';
+import type { ClientOptions } from '../../src/cloudstack/client.ts';
+import { progressText, progressThrottle } from './install-output.ts';
 
 export interface ApiOptions extends ConnectionOptions {
   /** The command words: `listZones name=Zone1` or `list zones name=Zone1`. */
   args: string[];
   out?: (text: string) => void;
   err?: (text: string) => void;
+  /** Seam for tests: upstream's timing scaled, progress more often. */
+  timing?: Pick<ClientOptions, 'timeScale' | 'progressEveryMs'>;
 }
 
 /** Words → API name and parameters, checked against the API reference. */
@@ -56,7 +65,15 @@ export async function run(options: ApiOptions): Promise<number> {
   const err = options.err ?? ((t: string) => void process.stderr.write(t));
   const { api, params } = parseApiArgs(options.args);
   const conn = resolveConnection(options);
-  const client = interactiveClient(conn);
+  // While CloudStack works on a long call: a line when the wait begins, then every 30 s.
+  const show = progressThrottle();
+  const client = interactiveClient(conn, {
+    ...options.timing,
+    progress: (text, elapsedMs) => {
+      if (show(api, text, elapsedMs))
+        err(`runbook api: ${redact(progressText(text, elapsedMs), conn.secrets)}\n`);
+    },
+  });
   try {
     const result = await client.call(api, params);
     if (client.simulated)
@@ -67,7 +84,11 @@ export async function run(options: ApiOptions): Promise<number> {
     if (client.simulated)
       err(`[simulated] ${conn.endpoint} is the CloudStack API simulator, not a real CloudStack\n`);
     if (e instanceof CloudStackError || e instanceof TransportError) {
-      err(`runbook api: ${redact(e.message, conn.secrets)}\n`);
+      const look =
+        e instanceof OutcomeUnknownError
+          ? ` (look at what is there, e.g. with \`runbook api list ...\`, before sending it again)`
+          : '';
+      err(`runbook api: ${redact(e.message, conn.secrets)}${look}\n`);
       return 1;
     }
     throw e;

@@ -1,5 +1,6 @@
-// `runbook install [--site F] [--runbook DIR] [--yes] [--json] [--from ID] [--only ID] [--dry-run]`:
-// run the plan on the site's machines, resuming from the journal. Exit code 0 only when
+// `runbook install [--site F] [--runbook DIR] [--yes] [--json] [--from ID] [--only ID] [--dry-run]
+// [--recheck]`: run the plan on the site's machines, resuming from the journal; with --recheck,
+// finished steps are checked again and the drifted ones re-run. Exit code 0 only when
 // nothing failed; 1 on a failure; 130 when stopped with Ctrl-C.
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -22,6 +23,8 @@ export interface InstallOptions {
   from?: string;
   only?: string;
   dryRun?: boolean;
+  /** Run the check and verify of finished steps again; re-run those that drifted. */
+  recheck?: boolean;
   /** Hosts worked on at once (default: all). */
   parallel?: number | string;
   /** Seams for tests and the wizard. */
@@ -101,7 +104,9 @@ export async function run(options: InstallOptions): Promise<number> {
   const plan = options.plan ?? inputs!.plan;
   const ca = inputs?.site.site.cloudstack.ca;
   const caFile = ca ? expandHome(ca, dirname(plan.siteFile)) : undefined;
-  const render = options.json ? jsonRenderer(out) : lineRenderer(out, resumeCommand(options));
+  const render = options.json
+    ? jsonRenderer(out)
+    : lineRenderer(out, resumeCommand(options), options.dryRun);
   const parallel = options.parallel === undefined ? undefined : Number(options.parallel);
   if (parallel !== undefined && !(Number.isInteger(parallel) && parallel > 0)) {
     err(`runbook install: --parallel must be a whole number above 0 (got ${options.parallel})\n`);
@@ -112,6 +117,7 @@ export async function run(options: InstallOptions): Promise<number> {
     from: options.from,
     only: options.only,
     dryRun: options.dryRun,
+    recheck: options.recheck,
     parallel,
     policy: options.policy,
     apiRunner:

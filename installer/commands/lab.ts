@@ -1,4 +1,5 @@
-// `runbook lab up [--hosts N] [--memory MB] | down | status [--json]`: the CLI face of src/lab.
+// `runbook lab up [--hosts N] [--memory MB] | down | status [--json] | add-host [--memory MB]`:
+// the CLI face of src/lab.
 import path from 'node:path';
 import { labDown, labStatus, labUp } from '../../src/lab/lab.ts';
 import type { LabStatus } from '../../src/lab/lab.ts';
@@ -64,6 +65,17 @@ export async function labCommand(action: string, options: LabCommandOptions = {}
         else describe(status).forEach(out);
         return status.up ? 0 : 1;
       }
+      case 'add-host': {
+        const { labAddHost } = await import('../../src/lab/add-host.ts');
+        const status = await labAddHost({
+          memory: wholeNumber(options.memory, '--memory'),
+          dir: options.dir,
+          onProgress: options.json ? undefined : (message) => err(`lab: ${message}`),
+        });
+        if (options.json) out(JSON.stringify(status));
+        else describe(status).forEach(out);
+        return status.up ? 0 : 1;
+      }
       case 'down': {
         const result = await labDown({ dir: options.dir });
         if (options.json) out(JSON.stringify(result));
@@ -83,7 +95,7 @@ export async function labCommand(action: string, options: LabCommandOptions = {}
         return status.machines.length === 0 && !status.networkPresent ? 3 : 1;
       }
       default:
-        err(`runbook lab: unknown action "${action}"; use up, down or status`);
+        err(`runbook lab: unknown action "${action}"; use up, down, status or add-host`);
         return 2;
     }
   } catch (error) {

@@ -1,13 +1,15 @@
 // `runbook status [--site F] [--runbook DIR] [--json]`: what the journal says about each step on
-// each host: done, failed, blocked, not run yet, or done but changed since (runs again).
+// each host: done, failed, blocked, not run yet, or done but changed since (runs again), and when
+// `install --recheck` last looked at each machine.
 import { resolve } from 'node:path';
-import { readJournal, lastEnds } from '../../src/state/journal.ts';
+import { readJournal, lastEnds, lastHostChecks } from '../../src/state/journal.ts';
 import { runningInstaller } from '../../src/state/lock.ts';
 import { statePaths } from '../../src/state/paths.ts';
 import { readState } from '../../src/state/store.ts';
-import { stepEnvironment, stepHash } from '../../src/executor/variables.ts';
+import { planChanges } from '../../src/plan/changes.ts';
 import type { Plan } from '../../src/plan/model.ts';
 import { loadInputs } from '../load-inputs.ts';
+import { lastCheckedLines } from './day-two-output.ts';
 
 export interface StatusOptions {
   site: string;
@@ -25,20 +27,26 @@ export function run(options: StatusOptions): number {
   const paths = statePaths(resolve(plan.siteFile));
   const entries = readJournal(paths.journal);
   const ends = lastEnds(entries);
-  const state = readState(paths.state);
-  const secretNames = new Set(plan.secrets);
   const running = runningInstaller(paths.lock);
+  const changes = planChanges(plan, entries, readState(paths.state));
 
-  const rows = plan.steps.flatMap((step) =>
-    step.hosts.map((host) => {
-      const end = ends.get(`${step.id}@${host}`);
-      const machine = plan.machines.find((m) => m.name === host);
-      const stale =
-        !!end && end.hash !== stepHash(step, stepEnvironment(plan, state, machine), secretNames);
-      const status: Cell = end?.status ?? 'pending';
-      return { id: step.id, host, status, stale, at: end?.at, reason: end?.reason };
-    }),
-  );
+  const rows = changes.decisions.map(({ id, host, reason: why }) => {
+    const end = ends.get(`${id}@${host}`);
+    // Done, but changed since or found drifted by a recheck: runs again on the next install.
+    const stale = why.kind === 'changed' || why.kind === 'drifted';
+    const status: Cell = end?.status ?? 'pending';
+    return {
+      id,
+      host,
+      status,
+      stale,
+      drifted: why.kind === 'drifted',
+      at: end?.at,
+      reason: end?.reason,
+    };
+  });
+  const checked = lastHostChecks(entries);
+  const machines = plan.machines.map((m) => ({ name: m.name, lastChecked: checked.get(m.name) }));
   const counts: Record<Cell, number> = {
     ok: 0,
     changed: 0,
@@ -76,6 +84,8 @@ export function run(options: StatusOptions): number {
         counts,
         toRun,
         steps: rows,
+        machines,
+        leftHosts: changes.leftHosts,
       }) + '\n',
     );
     return 0;
@@ -103,11 +113,13 @@ export function run(options: StatusOptions): number {
   for (const step of plan.steps) {
     const cells = hosts.map((h) => {
       const r = rows.find((x) => x.id === step.id && x.host === h);
-      return (r ? `${r.status}${r.stale ? '*' : ''}` : '-').padEnd(col);
+      return (r ? `${r.status}${r.drifted ? '!' : r.stale ? '*' : ''}` : '-').padEnd(col);
     });
     out(step.id.padEnd(idWidth) + cells.join('').trimEnd() + '\n');
   }
-  if (rows.some((r) => r.stale)) out('* changed since it ran: runs again on the next install\n');
+  if (rows.some((r) => r.stale && !r.drifted))
+    out('* changed since it ran: runs again on the next install\n');
+  out(lastCheckedLines(machines, rows, changes.leftHosts));
   for (const r of rows.filter((x) => x.status === 'failed' || x.status === 'blocked')) {
     out(
       `${r.status === 'failed' ? 'Failed' : 'Blocked'}: ${r.id} on ${r.host}: ${r.reason ?? ''}\n`,

@@ -2,13 +2,22 @@
 // says what happened; this adds the one thing an operator would check next.
 import type { Machine } from '../../src/plan/model.ts';
 import { t } from '../../src/i18n/translate.ts';
+import { hostPattern } from '../../src/transport/known-hosts.ts';
+import { shellWord } from './hints.ts';
 
 export interface ContactProblem {
   error: string;
   hint: string;
+  /** A command that is the fix, shown whole on a line of its own. */
+  command?: string;
 }
 
-export function explainContactError(error: unknown, machine: Machine): ContactProblem {
+/** OpenSSH's way to forget a recorded key, for this machine and the site's known_hosts file. */
+export function forgetKeyCommand(machine: Machine, knownHostsFile: string): string {
+  return `ssh-keygen -R ${shellWord(hostPattern(machine.ssh.host, machine.ssh.port))} -f ${shellWord(knownHostsFile)}`;
+}
+
+export function explainContactError(error: unknown, machine: Machine, knownHostsFile = '.runbook/known_hosts'): ContactProblem {
   const message = error instanceof Error ? error.message : String(error);
   const code = (error as { code?: string } | undefined)?.code ?? '';
   const { user, host, port, identity } = machine.ssh;
@@ -16,7 +25,7 @@ export function explainContactError(error: unknown, machine: Machine): ContactPr
   const hint = (): string => {
     if ((error as Error | undefined)?.name === 'HostKeyError') {
       return /CHANGED/.test(message)
-        ? t('The host key is not the one recorded before, so the connection was refused. Find out why (reinstalled machine?) before you trust the new key.')
+        ? t('The host key is not the one recorded before, so the connection was refused. Find out why (reinstalled machine?) before you trust the new key. If you do, forget the old key with this command, then press R and check the new fingerprint:')
         : t('You did not accept the host key. Compare the fingerprint with `ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub` on the machine, then try again.');
     }
     if (/authentication methods failed|permission denied/i.test(text)) {
@@ -42,5 +51,6 @@ export function explainContactError(error: unknown, machine: Machine): ContactPr
     }
     return t('Try `ssh -p {port} {user}@{host}` by hand to see what the machine says.', { port, user, host });
   };
-  return { error: message, hint: hint() };
+  const changed = (error as Error | undefined)?.name === 'HostKeyError' && /CHANGED/.test(message);
+  return { error: message, hint: hint(), ...(changed ? { command: forgetKeyCommand(machine, knownHostsFile) } : {}) };
 }

@@ -46,13 +46,17 @@ export function siteDiagram(site: Site, width = 80): string[] {
     },
     ...site.hosts.map((m) => ({ name: m.hostname, address: m.address, role: t('KVM host') })),
   ];
-  const perRow = Math.max(1, Math.floor((Math.min(width, 120) - 1) / (BOX + 1)));
+  const room = Math.min(width, 120) - 1;
+  const perRow = Math.max(1, Math.floor(room / (BOX + 1)));
   let shown = machines;
   if (machines.length > perRow) {
     shown = machines.slice(0, perRow - 1);
     shown.push({ name: t('+{count} more', { count: machines.length - shown.length }), address: '', role: t('KVM hosts') });
   }
-  const inner = BOX - 4;
+  // Boxes grow to hold the longest name whole when the terminal has the room.
+  const longest = Math.max(...shown.flatMap((m) => [m.name, m.address, m.role].map((s) => stringWidth(s))));
+  const boxWidth = Math.max(BOX, Math.min(longest + 4, Math.floor(room / shown.length) - 1));
+  const inner = boxWidth - 4;
   const boxes = shown.map((m) => box([m.name, m.address, m.role], inner));
   const lines: string[] = [];
   lines.push(
@@ -63,10 +67,10 @@ export function siteDiagram(site: Site, width = 80): string[] {
     }),
   );
   for (let i = 0; i < boxes[0]!.length; i++) lines.push(boxes.map((b) => b[i]).join(' '));
-  const drop = Math.floor((BOX - 2) / 2) + 1;
+  const drop = Math.floor((boxWidth - 2) / 2) + 1;
   let wire = '';
   shown.forEach((_, i) => {
-    wire += `${'═'.repeat(i === 0 ? drop : BOX)}╧`;
+    wire += `${'═'.repeat(i === 0 ? drop : boxWidth)}╧`;
   });
   lines.push(`${wire}═══ cloudbr0`);
   lines.push(

@@ -32,7 +32,21 @@ export async function runWizard(options: WizardOptions): Promise<number> {
   if (startLanguage !== 'en') await services.setLanguage(startLanguage);
 
   if (process.env.RUNBOOK_TIMING) reportFirstFrame(stdout);
-  const [React, { render }, { App }] = await Promise.all([import('react'), import('ink'), import('./app.ts')]);
+  const [React, { render }, { App }, { processCrashReport }] = await Promise.all([
+    import('react'),
+    import('ink'),
+    import('./app.ts'),
+    import('./crash.ts'),
+  ]);
+  // An error no code path caught (a key handler that threw, a promise nobody awaited) goes to
+  // the crash screen too, instead of ending the process with a stack trace under the frame.
+  const onProcessError = (error: unknown) => {
+    if (processCrashReport.current) return processCrashReport.current(error);
+    process.stderr.write(`runbook: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  };
+  process.on('uncaughtException', onProcessError);
+  process.on('unhandledRejection', onProcessError);
   let code = 0;
   const instance = render(
     React.createElement(App, {
@@ -40,13 +54,19 @@ export async function runWizard(options: WizardOptions): Promise<number> {
       ...(options.runbook ? { runbookDir: options.runbook } : {}),
       services,
       language: startLanguage,
+      ...(offered.length > 0 ? { languages: offered } : {}),
       onExit: (c: number) => {
         code = c;
       },
     }),
     { stdin, stdout, exitOnCtrlC: false },
   );
-  await instance.waitUntilExit();
+  try {
+    await instance.waitUntilExit();
+  } finally {
+    process.off('uncaughtException', onProcessError);
+    process.off('unhandledRejection', onProcessError);
+  }
   return code;
 }
 

@@ -11,6 +11,8 @@ export interface RunProgress {
   status: Record<string, StepStatus | 'running'>;
   /** host → the step running there now. */
   current: Record<string, { id: string; title: string; since: number }>;
+  /** host → what its running step waits for (a `step-progress` event), and since when. */
+  waits: Record<string, { id: string; text: string; elapsedMs: number; at: number }>;
   /** The last output lines, newest last, each with its host. */
   tail: { host: string; id: string; line: string }[];
   total: number;
@@ -19,7 +21,7 @@ export interface RunProgress {
 }
 
 export function emptyProgress(startedAt = 0): RunProgress {
-  return { startedAt, status: {}, current: {}, tail: [], total: 0, finished: 0 };
+  return { startedAt, status: {}, current: {}, waits: {}, tail: [], total: 0, finished: 0 };
 }
 
 export function applyEvent(progress: RunProgress, event: ExecutorEvent, plan?: Plan): RunProgress {
@@ -33,7 +35,10 @@ export function applyEvent(progress: RunProgress, event: ExecutorEvent, plan?: P
         ...progress,
         status: { ...progress.status, [`${event.id}@${event.host}`]: 'running' },
         current: { ...progress.current, [event.host]: { id: event.id, title: event.title, since: Date.now() } },
+        waits: without(progress.waits, event.host),
       };
+    case 'step-progress':
+      return { ...progress, waits: { ...progress.waits, [event.host]: { id: event.id, text: event.text, elapsedMs: event.elapsedMs, at: Date.now() } } };
     case 'step-output': {
       const tail = [...progress.tail, { host: event.host, id: event.id, line: event.line }];
       return { ...progress, tail: tail.length > TAIL_KEEP ? tail.slice(-TAIL_KEEP) : tail };
@@ -45,14 +50,27 @@ export function applyEvent(progress: RunProgress, event: ExecutorEvent, plan?: P
         ...progress,
         status: { ...progress.status, [`${event.id}@${event.host}`]: event.status },
         current,
+        waits: progress.waits[event.host]?.id === event.id ? without(progress.waits, event.host) : progress.waits,
         finished: progress.finished + 1,
       };
     }
     case 'summary':
-      return { ...progress, current: {}, result: event.result };
+      return { ...progress, current: {}, waits: {}, result: event.result };
     default:
       return progress;
   }
+}
+
+function without<T>(record: Record<string, T>, key: string): Record<string, T> {
+  if (!(key in record)) return record;
+  const copy = { ...record };
+  delete copy[key];
+  return copy;
+}
+
+/** How long a wait has lasted now: what the event said, plus the time since it came. */
+export function waitedMs(wait: { elapsedMs: number; at: number }, now = Date.now()): number {
+  return wait.elapsedMs + Math.max(0, now - wait.at);
 }
 
 export function taskCount(plan: Plan): number {

@@ -1,9 +1,11 @@
 // The wizard's services backed by the engine. Every engine module is imported when first
 // needed, so the welcome screen draws before the runbook parser, zod or ssh2 are loaded.
 import { existsSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { freemem } from 'node:os';
 import type { Problem } from '../../src/diagnostics.ts';
 import type { Machine, Plan } from '../../src/plan/model.ts';
 import { t } from '../../src/i18n/translate.ts';
+import { runbookCommand } from './hints.ts';
 import type { ConfirmHostKey, DoneInfo, HostContact, RunHandle, WizardServices } from './services.ts';
 
 function problemsOf(error: unknown): Problem[] | undefined {
@@ -16,6 +18,16 @@ export function uiUrlOf(plan: Plan): string {
   const endpoint = plan.apiEndpoint;
   if (/\/api\/?$/.test(endpoint)) return endpoint.replace(/\/api\/?$/, '');
   return `http://${plan.variables.MGMT_IP}:8080/client`;
+}
+
+/** The lab the wizard starts: all-in-one, with the memory the runbook's preflight asks for. */
+const LAB = { hosts: 0, memoryMb: 4096 };
+
+/** `site.yaml.broken`, or `.broken.2`, ...: the first name not taken. */
+export function asideName(file: string, taken: (name: string) => boolean = existsSync): string {
+  let name = `${file}.broken`;
+  for (let n = 2; taken(name); n++) name = `${file}.broken.${n}`;
+  return name;
 }
 
 export function realServices(): WizardServices {
@@ -44,6 +56,12 @@ export function realServices(): WizardServices {
       const temp = `${file}.${process.pid}.tmp`;
       writeFileSync(temp, text, { mode: 0o644 });
       renameSync(temp, file);
+    },
+
+    setAsideSiteFile(file) {
+      const aside = asideName(file);
+      renameSync(file, aside);
+      return aside;
     },
 
     async buildPlan(options) {
@@ -82,7 +100,7 @@ export function realServices(): WizardServices {
         await transport.connect();
         return { name: machine.name, target, state: 'connected', ...(accepted ? { fingerprint: accepted } : {}) };
       } catch (error) {
-        return { name: machine.name, target, state: 'failed', ...explainContactError(error, machine) };
+        return { name: machine.name, target, state: 'failed', ...explainContactError(error, machine, paths.knownHosts) };
       } finally {
         await transport.close();
       }
@@ -114,7 +132,7 @@ export function realServices(): WizardServices {
       return { earlier, lastDurations };
     },
 
-    install(plan, onEvent, confirm): RunHandle {
+    install(plan, onEvent, confirm, options = {}): RunHandle {
       let executor: { stop(force?: boolean): void } | undefined;
       let stopRequest: boolean | undefined;
       const done = (async () => {
@@ -124,7 +142,13 @@ export function realServices(): WizardServices {
           import('../../src/site-file/load.ts'),
         ]);
         const ca = loadSite(plan.siteFile).site.cloudstack.ca;
-        const run = new Executor({ plan, onEvent, confirmHostKey: confirm, apiRunner: createApiRunner(ca ? { caFile: ca } : {}) });
+        const run = new Executor({
+          plan,
+          onEvent,
+          confirmHostKey: confirm,
+          apiRunner: createApiRunner(ca ? { caFile: ca } : {}),
+          ...(options.recheck ? { recheck: true } : {}),
+        });
         executor = run;
         if (stopRequest !== undefined) run.stop(stopRequest);
         return run.run();
@@ -160,10 +184,20 @@ export function realServices(): WizardServices {
       return info;
     },
 
+    async labPlan() {
+      const { labLayout, labMachines } = await import('../../src/lab/layout.ts');
+      return {
+        machines: labMachines(LAB.hosts).map((m) => m.name),
+        memoryMb: LAB.memoryMb,
+        availableMb: Math.floor(freemem() / 2 ** 20),
+        dir: labLayout().dir,
+      };
+    },
+
     async labUp(onProgress) {
       const { labUp } = await import('../../src/lab/lab.ts');
-      const status = await labUp({ onProgress });
-      if (!status.up) throw new Error(t('the lab did not come up; see `runbook lab status`'));
+      const status = await labUp({ onProgress, hosts: LAB.hosts, memory: LAB.memoryMb });
+      if (!status.up) throw new Error(t('the lab did not come up; see `{command}`', { command: runbookCommand('lab status') }));
       return { siteFile: status.siteFile };
     },
   };

@@ -20,6 +20,8 @@ export interface HostContact {
   error?: string;
   /** What to try, in one sentence. */
   hint?: string;
+  /** A command that is the fix (a changed host key: forget the old one). */
+  command?: string;
 }
 
 export interface PreflightRow {
@@ -49,6 +51,18 @@ export interface RunHandle {
   done: Promise<RunSummary>;
 }
 
+/** What starting the lab takes, said before it starts. */
+export interface LabPlan {
+  /** Machines it boots (1: all-in-one). */
+  machines: string[];
+  /** Memory each VM gets. */
+  memoryMb: number;
+  /** Memory this machine has available now. */
+  availableMb: number;
+  /** Where the lab keeps its disks, keys and logs. */
+  dir: string;
+}
+
 export interface Languages {
   code: string;
   name: string;
@@ -62,13 +76,17 @@ export interface WizardServices {
   /** The site as checked by `runbook check` (problems instead of a site when it is bad). */
   checkSiteText(text: string, file: string): Promise<{ site?: Site; errors: Problem[]; warnings: Problem[] }>;
   writeSiteText(file: string, text: string): void;
-  /** Site file + runbook → plan, or every problem found. */
-  buildPlan(options: { site: string; runbook?: string }): Promise<{ plan?: Plan; problems: Problem[] }>;
+  /** Moves a site file the form could not read out of the way; returns where it went. */
+  setAsideSiteFile(file: string): string;
+  /** Site file (or, for a preview, the text it would hold) + runbook → plan, or every problem found. */
+  buildPlan(options: { site: string; runbook?: string; siteText?: string }): Promise<{ plan?: Plan; problems: Problem[] }>;
   contactHost(plan: Plan, machine: Machine, confirm: ConfirmHostKey): Promise<HostContact>;
   preflight(plan: Plan, onRow: (row: PreflightRow) => void, confirm: ConfirmHostKey): Promise<PreflightRow[]>;
   /** What an earlier run did already, read from the journal without touching anything. */
   earlierRun(plan: Plan): Promise<{ earlier: Record<string, 'skip' | 'run'>; lastDurations: Record<string, number> }>;
-  install(plan: Plan, onEvent: (event: ExecutorEvent) => void, confirm: ConfirmHostKey): RunHandle;
+  /** `recheck`: finished steps are checked again and the drifted ones re-run (`install --recheck`). */
+  install(plan: Plan, onEvent: (event: ExecutorEvent) => void, confirm: ConfirmHostKey, options?: { recheck?: boolean }): RunHandle;
   doneInfo(plan: Plan): Promise<DoneInfo>;
+  labPlan(): Promise<LabPlan>;
   labUp(onProgress: (message: string) => void): Promise<{ siteFile: string }>;
 }

@@ -46,6 +46,29 @@ export function startingText(existing: string | undefined): string {
   return existing ?? siteTemplate({ allInOne: false });
 }
 
+/**
+ * Can the form edit this text? Not when the YAML has errors (a tab indent, a duplicate key),
+ * when its aliases expand too far, or when its shape leaves no place for a field's value
+ * (`network: 5`): then the site screen shows the problems instead of the form.
+ */
+export function siteEditable(text: string): boolean {
+  try {
+    const doc = parseDocument(text);
+    if (doc.errors.length > 0) return false;
+    const contents = doc.contents;
+    if (contents !== null && !isMap(contents)) return false;
+    doc.toJS();
+    const values = valuesFromText(text);
+    applyValues(text, values);
+    // Every field must have a place to go once the operator changes it.
+    const changed = Object.fromEntries(FIELDS.map((f) => [f.key, f.key === 'hosts' ? '192.0.2.9 probe' : `${values[f.key]}9`])) as FormValues;
+    applyValues(text, changed);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function valuesFromText(text: string): FormValues {
   const doc = parseDocument(text);
   const values = {} as FormValues;
@@ -68,6 +91,10 @@ export function valuesFromText(text: string): FormValues {
 }
 
 function setScalar(doc: Document, path: (string | number)[], value: string): void {
+  // `network:` with nothing after it is a null the value can go under: make it a map first.
+  const parent = path.slice(0, -1);
+  const above = parent.length > 0 ? doc.getIn(parent, true) : undefined;
+  if (isScalar(above) && above.value === null) doc.setIn(parent, doc.createNode({}));
   const node = doc.getIn(path, true);
   if (isScalar(node)) node.value = value;
   else doc.setIn(path, value);

@@ -3,15 +3,19 @@
 // nothing), captures taken from the last call's result.
 import type { PlannedStep } from '../plan/model.ts';
 import { apiReference, paramBase } from './api-reference.ts';
+import { isReadOnly } from './api-timing.ts';
 import { CloudStackClient, type Backoff } from './client.ts';
+import { callOnce, type CallOutcome, type OnceOptions } from './create-once.ts';
 import { CloudStackError, TransportError, redact } from './errors.ts';
 import { DEFAULT_ADMIN, ensureApiKeys, type CredentialStore } from './first-contact.ts';
 import { evaluatePath } from './json-path.ts';
-import { LOOKUPS, differences } from './lookups.ts';
+import { LOOKUPS } from './lookups.ts';
+import type { Progress } from './progress.ts';
 import { isObject, type Json } from './response.ts';
 import { SECRET_VARIABLES, knownVariableNames } from '../site-file/variables.ts';
 
-export type ApiStepStatus = 'ok' | 'changed' | 'failed' | 'blocked';
+/** `interrupted`: stopped on request (second Ctrl-C) while waiting; the step runs again on resume. */
+export type ApiStepStatus = 'ok' | 'changed' | 'failed' | 'blocked' | 'interrupted';
 
 export interface ApiStepResult {
   status: ApiStepStatus;
@@ -36,14 +40,26 @@ export interface ApiStepContext {
   docsBaseUrl?: string;
   /** Names whose values are hidden in logs (defaults to the generated secrets). */
   secretNames?: string[];
+  /** Long waits (a call upstream works on for minutes, a job): when they begin, then every few seconds. */
+  progress?: Progress;
+  /** A machine's name by its address, for progress texts. */
+  hostName?: (address: string) => string;
   /** Tuning for tests and slow clouds. */
-  timing?: {
-    jobPoll?: Backoff;
-    retry?: Backoff & { attempts: number };
-    apiWaitMs?: number;
-    apiWaitInitialMs?: number;
-    jobTimeoutMs?: number;
-  };
+  timing?: ApiTimingOptions;
+}
+
+export interface ApiTimingOptions {
+  jobPoll?: Backoff;
+  retry?: Backoff & { attempts: number };
+  apiWaitMs?: number;
+  apiWaitInitialMs?: number;
+  jobTimeoutMs?: number;
+  /** Factor on upstream's per-API request timeouts (tests run upstream's timing scaled). */
+  timeScale?: number;
+  /** Time between progress reports (default 5 s). */
+  progressEveryMs?: number;
+  /** Time between lookups while waiting for an object whose answer was lost (default 10 s). */
+  lookupEveryMs?: number;
 }
 
 /** One API call ready to send. */
@@ -125,46 +141,25 @@ export function isFirstContactStep(step: PlannedStep): boolean {
   return first?.kind === 'api' && first.command === 'login';
 }
 
-interface CallOutcome {
-  result: Json;
-  changed: boolean;
-}
-
+/** One call: a read-only one as is, anything else so that CloudStack does it once. */
 async function runCall(
   client: CloudStackClient,
   call: PreparedCall,
-  log: (l: string) => void,
+  opts: OnceOptions,
 ): Promise<CallOutcome> {
-  const lookup = LOOKUPS[call.api];
-  if (lookup?.kind === 'exists') {
-    const found = await lookup.find(client, call.params);
-    if (found) {
-      log(
-        `  ${call.api}: already there (${String(found.name ?? found.traffictype ?? found.url ?? found.ipaddress ?? found.startip ?? found.id ?? '')}), nothing to do`,
-      );
-      return { result: found, changed: false };
-    }
-  } else if (lookup?.kind === 'state') {
-    const current = await lookup.current(client, call.params);
-    if (current) {
-      const diff = differences(current, lookup.fields(call.params));
-      if (diff.length === 0) {
-        log(`  ${call.api}: already as wanted, nothing to do`);
-        return { result: current, changed: false };
-      }
-      log(`  ${call.api}: changing ${diff.join(', ')}`);
-    }
-  } else if (!/^(list|get|query)/.test(call.api)) {
-    log(`  ${call.api}: no lookup known for this API, calling it as written`);
-  }
-  const result = await client.call(call.api, call.params);
-  return { result, changed: !/^(list|get|query)/.test(call.api) };
+  if (isReadOnly(call.api))
+    return { result: await client.call(call.api, call.params), changed: false };
+  return callOnce(client, call, LOOKUPS[call.api], opts);
 }
 
-function captureFrom(step: PlannedStep, result: Json): Record<string, string> {
+function captureFrom(step: PlannedStep, result: Json, lastCall?: string): Record<string, string> {
   const captured: Record<string, string> = {};
   for (const [name, path] of Object.entries(step.capture)) {
     const value = evaluatePath(result, path);
+    if (Array.isArray(result) && result.length === 0 && lastCall) {
+      // A list step that finds nothing: the step's prose says what that means and what to do.
+      throw new StepInputError(`\`${lastCall}\` found nothing, so ${name} has no value`);
+    }
     if (value === undefined || value === null || typeof value === 'object') {
       throw new StepInputError(
         `capture ${name}=${path}: the last call's result has no such value (${JSON.stringify(result).slice(0, 200)})`,
@@ -197,8 +192,19 @@ export async function runApiStep(step: PlannedStep, ctx: ApiStepContext): Promis
     jobPoll: ctx.timing?.jobPoll,
     retry: ctx.timing?.retry,
     jobTimeoutMs: ctx.timing?.jobTimeoutMs ?? step.timeout * 1000,
+    timeScale: ctx.timing?.timeScale,
+    progress: ctx.progress,
+    progressEveryMs: ctx.timing?.progressEveryMs,
+    hostName: ctx.hostName,
     log: (line) => log(line),
   });
+  const once: OnceOptions = {
+    log,
+    signal: ctx.signal,
+    lookupEveryMs: ctx.timing?.lookupEveryMs ?? 10_000,
+    maxSends: ctx.timing?.retry?.attempts ?? 3,
+    retryAfterMs: ctx.timing?.retry?.initialMs ?? 2000,
+  };
   function log(line: string): void {
     if (client.simulated && !simulatedSaid) {
       simulatedSaid = true;
@@ -212,6 +218,7 @@ export async function runApiStep(step: PlannedStep, ctx: ApiStepContext): Promis
     caFile: ctx.caFile,
     timeoutMs: ctx.timing?.apiWaitMs,
     initialMs: ctx.timing?.apiWaitInitialMs,
+    progress: ctx.progress,
   };
   const fail = (status: ApiStepStatus, text: string): ApiStepResult => ({
     status,
@@ -243,11 +250,11 @@ export async function runApiStep(step: PlannedStep, ctx: ApiStepContext): Promis
     let changed = first.changed;
     let last: Json = null;
     for (const call of calls) {
-      const outcome = await runCall(client, call, log);
+      const outcome = await runCall(client, call, once);
       changed ||= outcome.changed;
       last = outcome.result;
     }
-    const captured = captureFrom(step, last);
+    const captured = captureFrom(step, last, calls.at(-1)?.text);
     for (const [k, v] of Object.entries(captured)) log(`  captured ${k}=${v}`);
     return {
       status: changed ? 'changed' : 'ok',
@@ -256,7 +263,10 @@ export async function runApiStep(step: PlannedStep, ctx: ApiStepContext): Promis
     };
   } catch (err) {
     if (ctx.signal?.aborted)
-      return fail('failed', `step ${step.id} stopped: ${String(ctx.signal.reason ?? 'aborted')}`);
+      return fail(
+        'interrupted',
+        `step ${step.id} stopped: ${String(ctx.signal.reason ?? 'aborted')}; it runs again on resume (its objects are looked up first)`,
+      );
     if (err instanceof StepInputError)
       return fail(err.missingCapture ? 'blocked' : 'failed', `step ${step.id}: ${err.message}`);
     if (err instanceof CloudStackError || err instanceof TransportError)

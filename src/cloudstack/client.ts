@@ -3,7 +3,16 @@
 // retried with backoff and everything else reported once, clearly.
 import { send, type HttpAnswer } from './http.ts';
 import { signedQuery, canonicalQuery } from './signing.ts';
-import { CloudStackError, TransportError, isTransient, isSensitiveName, redact } from './errors.ts';
+import {
+  CloudStackError,
+  OutcomeUnknownError,
+  TransportError,
+  isTransient,
+  isSensitiveName,
+  redact,
+} from './errors.ts';
+import { API_TIMING, hostOfUrl, isReadOnly, requestTimeoutMs } from './api-timing.ts';
+import { startWait, type Progress } from './progress.ts';
 import {
   envelope,
   throwIfError,
@@ -37,9 +46,21 @@ export interface ClientOptions {
   /** Async job polling. */
   jobPoll?: Backoff;
   jobTimeoutMs?: number;
-  /** Retries of transient failures (connection refused, 530 "try again"...). */
+  /**
+   * Retries of transient failures: any for read-only APIs (list/get/query); for the others
+   * only failures that prove the request never reached the server (connection refused).
+   */
   retry?: Backoff & { attempts: number };
+  /** One timeout for every request, instead of the per-API ones of api-timing.ts. */
   requestTimeoutMs?: number;
+  /** Factor on the per-API timeouts (tests run upstream's timing faster; 1 otherwise). */
+  timeScale?: number;
+  /** Long waits (a synchronous call upstream works on for minutes, an async job). */
+  progress?: Progress;
+  /** How often progress is reported while a wait lasts (default 5 s). */
+  progressEveryMs?: number;
+  /** Names of machines by address, for progress texts ("kvm1" rather than 172.16.10.3). */
+  hostName?: (address: string) => string;
 }
 
 /** The header the test simulator puts on every answer; output is labelled when it is seen. */
@@ -71,8 +92,6 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
-
-const READ_ONLY = /^(list|get|query)/;
 
 export class CloudStackClient {
   readonly url: URL;
@@ -113,7 +132,9 @@ export class CloudStackClient {
       const transient = answer.status === 502 || answer.status === 503 || answer.status === 504;
       throw new TransportError(
         `${api}: HTTP ${answer.status} with a body that is not JSON (${answer.body.slice(0, 120).replace(/\s+/g, ' ')}); is the endpoint ${this.url.href} the CloudStack API?`,
-        { transient },
+        // 503: a proxy with no server behind it (nothing done); 502/504: the proxy lost the
+        // server or stopped waiting for it, which may still be working on the request.
+        { transient, delivered: answer.status === 502 || answer.status === 504 ? 'maybe' : 'no' },
       );
     }
     const inner = envelope(api, body);
@@ -137,7 +158,7 @@ export class CloudStackClient {
       body,
       caFile: this.opts.caFile,
       signal: this.opts.signal,
-      timeoutMs: this.opts.requestTimeoutMs,
+      timeoutMs: this.timeoutFor('login'),
     });
     const inner = this.parse('login', answer);
     const setCookie = answer.headers['set-cookie'] ?? [];
@@ -169,9 +190,14 @@ export class CloudStackClient {
     }
   }
 
+  /** How long a request for this API may stay open. */
+  timeoutFor(api: string): number {
+    return this.opts.requestTimeoutMs ?? requestTimeoutMs(api, this.opts.timeScale ?? 1);
+  }
+
   /** One HTTP request for an API; returns the envelope's inner object (errors thrown). */
   private async requestOnce(api: string, params: Record<string, string>): Promise<JsonObject> {
-    const method = READ_ONLY.test(api) ? 'GET' : 'POST';
+    const method = isReadOnly(api) ? 'GET' : 'POST';
     let query: string;
     const headers: Record<string, string> = {};
     if (this.keys) {
@@ -193,19 +219,31 @@ export class CloudStackClient {
     let body: string | undefined;
     if (method === 'GET') url.search = query;
     else body = query;
-    const answer = await send({
-      method,
-      url,
-      body,
-      headers,
-      caFile: this.opts.caFile,
-      signal: this.opts.signal,
-      timeoutMs: this.opts.requestTimeoutMs,
-    });
-    return this.parse(api, answer);
+    const sentAt = Date.now();
+    try {
+      const answer = await send({
+        method,
+        url,
+        body,
+        headers,
+        caFile: this.opts.caFile,
+        signal: this.opts.signal,
+        timeoutMs: this.timeoutFor(api),
+      });
+      return this.parse(api, answer);
+    } catch (err) {
+      // A create that left but got no answer must not be sent again blindly: say so.
+      if (err instanceof TransportError && err.delivered === 'maybe' && !isReadOnly(api))
+        throw new OutcomeUnknownError(api, err, sentAt);
+      throw err;
+    }
   }
 
-  /** One API request with transient failures retried with backoff. */
+  /**
+   * One API request with transient failures retried with backoff: any of them for read-only
+   * APIs; for the others only when nothing reached the server (the caller decides the rest,
+   * after looking at what is there: see create-once.ts).
+   */
   async request(api: string, params: Record<string, string>): Promise<JsonObject> {
     const retry = this.opts.retry ?? { attempts: 4, initialMs: 1000, maxMs: 15_000 };
     let wait = retry.initialMs;
@@ -213,7 +251,8 @@ export class CloudStackClient {
       try {
         return await this.requestOnce(api, params);
       } catch (err) {
-        if (!isTransient(err) || attempt >= retry.attempts) throw err;
+        const safe = isReadOnly(api) || (err instanceof TransportError && err.delivered === 'no');
+        if (!safe || !isTransient(err) || attempt >= retry.attempts) throw err;
         this.log(
           `${api}: ${(err as Error).message}; trying again in ${Math.round(wait / 100) / 10}s (attempt ${attempt + 1} of ${retry.attempts})`,
         );
@@ -228,26 +267,56 @@ export class CloudStackClient {
     const poll = this.opts.jobPoll ?? { initialMs: 500, maxMs: 5000 };
     const deadline = Date.now() + (this.opts.jobTimeoutMs ?? 30 * 60_000);
     let wait = poll.initialMs;
-    for (;;) {
-      const job = await this.request('queryAsyncJobResult', { jobid: jobId });
-      if (job.jobstatus !== 0) return job;
-      if (Date.now() + wait > deadline) {
-        throw new CloudStackError({
-          api,
-          errorCode: 530,
-          errorText: `job ${jobId} still pending after ${Math.round((this.opts.jobTimeoutMs ?? 1_800_000) / 1000)}s; look at the management server log (/var/log/cloudstack/management/management-server.log)`,
-          transient: false,
-        });
+    // Most jobs end within seconds: only one that lasts is reported.
+    const waiting = this.waitStarted(`${api}: job ${jobId} running`, false);
+    try {
+      for (;;) {
+        const job = await this.request('queryAsyncJobResult', { jobid: jobId });
+        if (job.jobstatus !== 0) return job;
+        if (Date.now() + wait > deadline) {
+          throw new CloudStackError({
+            api,
+            errorCode: 530,
+            errorText: `job ${jobId} still pending after ${Math.round((this.opts.jobTimeoutMs ?? 1_800_000) / 1000)}s; look at the management server log (/var/log/cloudstack/management/management-server.log)`,
+            transient: false,
+          });
+        }
+        await sleep(wait, this.opts.signal);
+        wait = Math.min(wait * 2, poll.maxMs);
       }
-      await sleep(wait, this.opts.signal);
-      wait = Math.min(wait * 2, poll.maxMs);
+    } finally {
+      waiting.stop();
     }
+  }
+
+  /** Report a wait as progress: now when `immediate`, else only once it lasts. */
+  waitStarted(text: string, immediate: boolean): { stop: () => void } {
+    return startWait(this.opts.progress, text, {
+      everyMs: this.opts.progressEveryMs ?? 5000,
+      immediate,
+    });
+  }
+
+  /** What a synchronous call is waiting for, for progress lines. */
+  private waitText(api: string, params: Record<string, string>): string {
+    const timing = API_TIMING[api];
+    const name = this.opts.hostName ?? ((a: string) => a);
+    return timing
+      ? `${api}: ${timing.waitingFor(params, name)}`
+      : `${api}: waiting for CloudStack to answer${params.url ? ` (${hostOfUrl(params.url)})` : ''}`;
   }
 
   /** Call an API and return its unwrapped result (async jobs waited for). */
   async call(api: string, params: Record<string, string> = {}): Promise<Json> {
     this.log(`→ ${api}${describeParams(params)}`);
-    const inner = await this.request(api, params);
+    // A call upstream works on for minutes reports progress at once; any other only if slow.
+    const waiting = this.waitStarted(this.waitText(api, params), api in API_TIMING);
+    let inner: JsonObject;
+    try {
+      inner = await this.request(api, params);
+    } finally {
+      waiting.stop();
+    }
     const isAsync = apiReference().apis[api]?.async ?? false;
     const jobId = pendingJobId(inner);
     if (jobId && (isAsync || !('id' in inner) || Object.keys(inner).length <= 2)) {

@@ -7,7 +7,7 @@ import { loadSite } from '../site-file/load.ts';
 import { apiEndpoint } from '../site-file/variables.ts';
 import { statePaths } from '../state/paths.ts';
 import { readState } from '../state/store.ts';
-import { CloudStackClient, type ApiKeys } from './client.ts';
+import { CloudStackClient, type ApiKeys, type ClientOptions } from './client.ts';
 import { keysFromSecrets } from './state-credentials.ts';
 
 export interface ConnectionOptions {
@@ -82,12 +82,19 @@ export function resolveConnection(given: ConnectionOptions): Connection {
   };
 }
 
-/** A client for one command someone waits for at a terminal: one quick second try, no more. */
-export function interactiveClient(conn: Connection): CloudStackClient {
+/**
+ * A client for one command someone waits for at a terminal: one quick second try of a read,
+ * no more; `extra` adds progress reporting (and, in tests, scaled timing).
+ */
+export function interactiveClient(
+  conn: Connection,
+  extra: Pick<ClientOptions, 'progress' | 'progressEveryMs' | 'timeScale'> = {},
+): CloudStackClient {
   return new CloudStackClient({
     endpoint: conn.endpoint,
     keys: conn.keys,
     caFile: conn.caFile,
     retry: { attempts: 2, initialMs: 1000, maxMs: 1000 },
+    ...extra,
   });
 }

@@ -101,15 +101,43 @@ function paramAtFault(text: string): string | undefined {
   return m?.[1];
 }
 
+/**
+ * Whether a failed request reached the server: `no` (refused, unroutable, TLS refused: nothing
+ * was sent, sending again is safe) or `maybe` (reset, hang-up, timeout after it left: the
+ * server may be working on it, so a create must be looked up before it is sent again).
+ */
+export type Delivery = 'no' | 'maybe';
+
 /** A request that never got a CloudStack answer (refused, reset, TLS, bad gateway). */
 export class TransportError extends Error {
   readonly transient: boolean;
   readonly code?: string;
-  constructor(message: string, opts: { transient: boolean; code?: string }) {
+  readonly delivered: Delivery;
+  constructor(message: string, opts: { transient: boolean; code?: string; delivered?: Delivery }) {
     super(redact(message));
     this.name = 'TransportError';
     this.transient = opts.transient;
     this.code = opts.code;
+    this.delivered = opts.delivered ?? 'no';
+  }
+}
+
+/**
+ * A create/add/update whose request left but whose answer never came (timeout, lost
+ * connection): CloudStack may have done it, may still be doing it, or may not have got it.
+ */
+export class OutcomeUnknownError extends TransportError {
+  readonly api: string;
+  /** When the request was sent (the server may work on it for its whole timeout from then). */
+  readonly sentAt: number;
+  constructor(api: string, cause: TransportError, sentAt: number) {
+    super(
+      `${api}: ${cause.message}; CloudStack may still be working on it, so it is not sent again blindly`,
+      { transient: false, code: cause.code, delivered: 'maybe' },
+    );
+    this.name = 'OutcomeUnknownError';
+    this.api = api;
+    this.sentAt = sentAt;
   }
 }
 

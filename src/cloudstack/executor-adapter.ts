@@ -32,6 +32,9 @@ export function createApiRunner(opts: ApiRunnerOptions = {}): ApiRunner {
         variables: ctx.variables,
         log: ctx.log,
         signal: ctx.signal,
+        progress: ctx.progress,
+        hostName: (address) =>
+          ctx.plan.machines.find((m) => m.address === address)?.name ?? address,
         // the published docs site (RUNBOOK_DOCS_URL for forks), as the executor links failures
         docsBaseUrl: opts.docsBaseUrl ?? docsUrl('/').replace(/\/$/, ''),
         secretNames: ctx.plan.secrets,

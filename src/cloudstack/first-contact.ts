@@ -4,6 +4,7 @@
 import { CloudStackClient, sleep, type ApiKeys } from './client.ts';
 import { CloudStackError, TransportError } from './errors.ts';
 import { send } from './http.ts';
+import { startWait, type Progress } from './progress.ts';
 import { isObject } from './response.ts';
 
 /** What the installer's state gives the API phase; see src/state/ (or the JSON in the report). */
@@ -26,6 +27,8 @@ export interface WaitOptions {
   /** First pause between tries; doubled up to maxMs. */
   initialMs?: number;
   maxMs?: number;
+  /** Reported once the wait for a starting API lasts (every 5 s). */
+  progress?: Progress;
 }
 
 /**
@@ -34,6 +37,19 @@ export interface WaitOptions {
  * Tomcat/Jetty starts mean: not yet.
  */
 export async function waitForApi(client: CloudStackClient, opts: WaitOptions = {}): Promise<void> {
+  const waiting = startWait(
+    opts.progress,
+    `waiting for the CloudStack API at ${client.url.host} to come up`,
+    { everyMs: 5000, immediate: false },
+  );
+  try {
+    await pollUntilUp(client, opts);
+  } finally {
+    waiting.stop();
+  }
+}
+
+async function pollUntilUp(client: CloudStackClient, opts: WaitOptions): Promise<void> {
   const started = Date.now();
   const timeoutMs = opts.timeoutMs ?? 15 * 60_000;
   let wait = opts.initialMs ?? 2000;

@@ -4,6 +4,7 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { readFileSync } from 'node:fs';
+import { DEFAULT_REQUEST_TIMEOUT_MS } from './api-timing.ts';
 import { TransportError } from './errors.ts';
 
 export interface HttpAnswer {
@@ -21,6 +22,15 @@ export interface HttpOptions {
   timeoutMs?: number;
   signal?: AbortSignal;
 }
+
+/** Failures before a connection existed: the request never reached the server. */
+const NOT_DELIVERED = new Set([
+  'ECONNREFUSED',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+]);
 
 const TRANSIENT_CODES = new Set([
   'ECONNREFUSED',
@@ -71,8 +81,9 @@ export function send(opts: HttpOptions): Promise<HttpAnswer> {
       method: opts.method,
       headers,
       signal: opts.signal,
-      timeout: opts.timeoutMs ?? 60_000,
+      timeout: opts.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
     };
+    const limit = Math.round((opts.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS) / 1000);
     const req = isHttps
       ? httpsRequest(opts.url, {
           ...common,
@@ -94,27 +105,32 @@ export function send(opts: HttpOptions): Promise<HttpAnswer> {
         reject(
           new TransportError(`reading the answer from ${opts.url.host}: ${err.message}`, {
             transient: true,
+            delivered: 'maybe',
           }),
         ),
       );
     });
     req.on('timeout', () =>
-      req.destroy(Object.assign(new Error('no answer in time'), { code: 'ETIMEDOUT' })),
+      req.destroy(Object.assign(new Error(`no answer within ${limit}s`), { code: 'ETIMEDOUT' })),
     );
     req.on('error', (err: NodeJS.ErrnoException) => {
       if (err.name === 'AbortError') return reject(err);
       const code = err.code;
       const transient = code !== undefined && TRANSIENT_CODES.has(code);
+      const tlsProblem = !!(code?.startsWith('ERR_TLS') || code?.includes('CERT'));
       const hint =
         code === 'ECONNREFUSED'
           ? ' (is cloudstack-management running and listening?)'
-          : code?.startsWith('ERR_TLS') || code?.includes('CERT')
+          : tlsProblem
             ? ' (the certificate is not trusted: name the CA file that signed it)'
             : '';
       reject(
         new TransportError(`cannot reach ${opts.url.host}: ${err.message}${hint}`, {
           transient,
           code,
+          // A refused or unroutable connection carried nothing; a reset, a hang-up or a
+          // timeout came after the request left, so the server may be working on it.
+          delivered: code !== undefined && (NOT_DELIVERED.has(code) || tlsProblem) ? 'no' : 'maybe',
         }),
       );
     });

@@ -1,8 +1,10 @@
 // Idempotency: before a create/add/update, look at what is there. A create whose object
 // already exists, or an update that would change nothing, is skipped, so a re-run of the
-// runbook changes nothing. One entry per API the runbook uses; an API with no entry is
-// called as is (and the step runner says so in the log).
+// runbook changes nothing. The same lookups decide, after a lost answer, whether CloudStack
+// made the object (see create-once.ts). One entry per API the runbook uses; an API with no
+// entry is called as is (and the step runner says so in the log).
 import type { CloudStackClient } from './client.ts';
+import { hostOfUrl } from './api-timing.ts';
 import { isObject, type Json, type JsonObject } from './response.ts';
 
 export type Lookup =
@@ -13,6 +15,25 @@ export type Lookup =
         client: CloudStackClient,
         p: Record<string, string>,
       ) => Promise<JsonObject | undefined>;
+      /** The object as people name it, for progress lines ("host 172.16.10.3"). */
+      what: (p: Record<string, string>) => string;
+      /**
+       * Whether a found object is finished: upstream lists some while it still works on them
+       * (a host is listed Connecting once its agent calls in; a pool Initialized before every
+       * host mounted it). The original call answers only once they are.
+       */
+      ready?: (o: JsonObject) => boolean;
+      /** Its state for messages, when not ready. */
+      state?: (o: JsonObject) => string;
+      /**
+       * After a lost answer only: whether the lost call has finished work that upstream does
+       * after the object is already listed and that the object itself does not show (the
+       * system VM template an image store gets). Until then, or the call's timeout, the
+       * installer waits rather than move on while upstream is still inside the request.
+       */
+      finished?: (client: CloudStackClient, p: Record<string, string>) => Promise<boolean>;
+      /** What `finished` waits for, for progress lines. */
+      finishing?: string;
     }
   /** Read the current object; the update is skipped when every given field already matches. */
   | {
@@ -38,15 +59,6 @@ async function list(
 const same = (a: Json | undefined, b: string | undefined) =>
   a !== undefined && b !== undefined && String(a).toLowerCase() === b.toLowerCase();
 
-/** `http://172.16.10.3` → `172.16.10.3` (addHost names the host by URL). */
-function hostOf(url: string): string {
-  try {
-    return new URL(url).hostname;
-  } catch {
-    return url.replace(/^[a-z]+:\/\//i, '').split(/[/:]/)[0]!;
-  }
-}
-
 function firstMatch(items: JsonObject[], test: (o: JsonObject) => boolean): JsonObject | undefined {
   return items.find(test);
 }
@@ -60,11 +72,13 @@ const allBut =
 export const LOOKUPS: Record<string, Lookup> = {
   createZone: {
     kind: 'exists',
+    what: (p) => `zone ${p.name}`,
     find: async (c, p) =>
       firstMatch(await list(c, 'listZones', { name: p.name }), (z) => same(z.name, p.name)),
   },
   createPhysicalNetwork: {
     kind: 'exists',
+    what: (p) => `physical network ${p.name}`,
     find: async (c, p) =>
       firstMatch(await list(c, 'listPhysicalNetworks', { zoneid: p.zoneid, name: p.name }), (n) =>
         same(n.name, p.name),
@@ -72,6 +86,7 @@ export const LOOKUPS: Record<string, Lookup> = {
   },
   addTrafficType: {
     kind: 'exists',
+    what: (p) => `traffic type ${p.traffictype}`,
     find: async (c, p) =>
       firstMatch(
         await list(c, 'listTrafficTypes', { physicalnetworkid: p.physicalnetworkid }),
@@ -80,6 +95,7 @@ export const LOOKUPS: Record<string, Lookup> = {
   },
   createPod: {
     kind: 'exists',
+    what: (p) => `pod ${p.name}`,
     find: async (c, p) =>
       firstMatch(await list(c, 'listPods', { zoneid: p.zoneid, name: p.name }), (o) =>
         same(o.name, p.name),
@@ -87,6 +103,7 @@ export const LOOKUPS: Record<string, Lookup> = {
   },
   createVlanIpRange: {
     kind: 'exists',
+    what: (p) => `address range ${p.startip}-${p.endip}`,
     find: async (c, p) =>
       firstMatch(
         await list(c, 'listVlanIpRanges', {
@@ -100,6 +117,7 @@ export const LOOKUPS: Record<string, Lookup> = {
   },
   addCluster: {
     kind: 'exists',
+    what: (p) => `cluster ${p.clustername}`,
     find: async (c, p) =>
       firstMatch(
         await list(c, 'listClusters', { zoneid: p.zoneid, podid: p.podid, name: p.clustername }),
@@ -108,8 +126,12 @@ export const LOOKUPS: Record<string, Lookup> = {
   },
   addHost: {
     kind: 'exists',
+    what: (p) => `host ${hostOfUrl(p.url ?? '')}`,
+    // ResourceManagerImpl.discoverHostsFull answers once waitForHostConnect sees it Up.
+    ready: (h) => h.state === 'Up',
+    state: (h) => String(h.state ?? 'unknown'),
     find: async (c, p) => {
-      const host = hostOf(p.url ?? '');
+      const host = hostOfUrl(p.url ?? '');
       return firstMatch(
         await list(c, 'listHosts', { zoneid: p.zoneid, type: 'Routing' }),
         (h) => same(h.ipaddress, host) || same(h.name, host),
@@ -118,6 +140,10 @@ export const LOOKUPS: Record<string, Lookup> = {
   },
   createStoragePool: {
     kind: 'exists',
+    what: (p) => `storage pool ${p.name}`,
+    // StorageManagerImpl.createPool answers after attachCluster has set the pool Up.
+    ready: (s) => s.state === 'Up',
+    state: (s) => String(s.state ?? 'unknown'),
     find: async (c, p) =>
       firstMatch(await list(c, 'listStoragePools', { zoneid: p.zoneid, name: p.name }), (s) =>
         same(s.name, p.name),
@@ -125,6 +151,12 @@ export const LOOKUPS: Record<string, Lookup> = {
   },
   addImageStore: {
     kind: 'exists',
+    what: (p) => `image store ${p.name ?? p.url}`,
+    // StorageManagerImpl.discoverImageStore lists the store, then (first NFS store of the zone)
+    // registerSystemVmTemplateOnFirstNfsStore copies the template before the call answers.
+    finished: async (c, p) =>
+      (await list(c, 'listTemplates', { templatefilter: 'system', zoneid: p.zoneid })).length > 0,
+    finishing: 'the system VM template being copied to it',
     find: async (c, p) =>
       firstMatch(
         await list(c, 'listImageStores', { zoneid: p.zoneid }),
@@ -135,6 +167,7 @@ export const LOOKUPS: Record<string, Lookup> = {
   },
   addSecondaryStorage: {
     kind: 'exists',
+    what: (p) => `secondary storage ${p.url}`,
     find: async (c, p) =>
       firstMatch(await list(c, 'listImageStores', { zoneid: p.zoneid }), (s) => same(s.url, p.url)),
   },

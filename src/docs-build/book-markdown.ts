@@ -2,12 +2,23 @@
 // Steps (ids, where they run, checks, commands, files, API calls) come only from the engine's
 // parser (loadRunbook → Runbook): each `:::step` in a page is replaced by the parser's Step.
 // The prose around steps is copied from the page source as written.
+import { readFileSync } from 'node:fs';
 import { unified } from 'unified';
 import remarkParse from 'remark-parse';
 import remarkMdx from 'remark-mdx';
 import remarkDirective from 'remark-directive';
 import remarkFrontmatter from 'remark-frontmatter';
 import type { Action, Chapter, Runbook, Step } from '../runbook/model.ts';
+import { displayOnly, parseCodeMeta } from '../runbook/code-meta.ts';
+import { fillPlaceholders } from '../i18n/ui-strings.ts';
+import { bookDirective, type FigureContext } from './book-figures.ts';
+import { siteVariablesUsed } from '../../docs/src/lib/shell-variables.ts';
+
+/**
+ * The site's labels in the book's language (src/i18n/ui-strings.ts uiTranslator). Called `ui`, not
+ * `t`: the installer-string extractor takes every `t('…')` in src/ for an installer message.
+ */
+export type BookTranslate = (key: string, values?: Record<string, string | number>) => string;
 
 export interface BookOptions {
   /** Page source by chapter file (relative to runbook.dir). */
@@ -20,6 +31,18 @@ export interface BookOptions {
   variableHelp: Record<string, string>;
   /** Chapter slugs that are site furniture, not runbook (the home page). */
   skipSlugs?: string[];
+  /** Language of the pages (`en`, `ja`, `zh-CN`); English by default. */
+  lang?: string;
+  /** Site locale prefix of the pages' links (`ja` for `/ja/zone/`); none for English. */
+  locale?: string;
+  /** Labels in the book's language; English (content/i18n/en.json) by default. */
+  ui?: BookTranslate;
+}
+
+/** What the rendering of one page needs besides the page. */
+interface BookContext extends FigureContext {
+  ui: BookTranslate;
+  locale?: string;
 }
 
 interface MdNode {
@@ -40,60 +63,86 @@ const pageParser = unified()
   .use(remarkMdx)
   .use(remarkDirective);
 
-const ROLE_TEXT: Record<string, string> = {
-  management: 'the management server',
-  kvm: 'every KVM host (the management server in an all-in-one cloud)',
-  all: 'every machine',
-  api: 'the CloudStack API (CloudMonkey syntax)',
-};
+const ROLES_WITH_NOTES = new Set(['kvm', 'all', 'api']);
 const ASIDES = new Set(['note', 'tip', 'caution', 'danger']);
+
+/** The English labels, for callers that give no translator (tests, a bare runbook). */
+export const englishLabels: BookTranslate = (key, values) =>
+  fillPlaceholders(ENGLISH[key] ?? key, values);
+const ENGLISH: Record<string, string> = JSON.parse(
+  readFileSync(new URL('../../docs/src/content/i18n/en.json', import.meta.url), 'utf8'),
+) as Record<string, string>;
 
 export function bookMarkdown(runbook: Runbook, options: BookOptions): string {
   const skip = new Set(options.skipSlugs ?? ['', 'index']);
+  const ui = options.ui ?? englishLabels;
+  const sources = new Map(runbook.chapters.map((c) => [c.file, options.readPage(c.file)]));
+  const context: BookContext = {
+    ui,
+    locale: options.locale,
+    variables: options.variables,
+    shellVariables: siteVariablesUsed([...sources.values()], Object.keys(options.variables)),
+  };
   const parts = [
     '---',
     `title: ${JSON.stringify(options.title)}`,
     `subtitle: ${JSON.stringify(options.subtitle)}`,
-    'lang: en',
+    `lang: ${JSON.stringify(options.lang ?? 'en')}`,
+    `toc-title: ${JSON.stringify(ui('runbook.book.contents'))}`,
     '---',
     '',
   ];
   for (const chapter of runbook.chapters) {
     if (skip.has(chapter.slug)) continue;
-    parts.push(chapterMarkdown(chapter, options.readPage(chapter.file)));
+    parts.push(chapterMarkdown(chapter, sources.get(chapter.file)!, context));
   }
-  parts.push(variablesAppendix(options.variables, options.variableHelp));
+  parts.push(variablesAppendix(options.variables, options.variableHelp, ui));
   return parts.join('\n');
 }
 
-function chapterMarkdown(chapter: Chapter, source: string): string {
+function chapterMarkdown(chapter: Chapter, source: string, context: BookContext): string {
   const steps = new Map(chapter.steps.map((s) => [s.id, s]));
   const tree = pageParser.parse(source) as unknown as MdNode;
-  const body = blocks(tree.children ?? [], source, steps);
+  const body = blocks(tree.children ?? [], source, steps, context);
   const lead = chapter.description ? `*${escapeInline(chapter.description)}*\n\n` : '';
   const anchor = chapter.slug.replace(/[^a-z0-9-]+/g, '-') || 'chapter';
   return `# ${escapeInline(chapter.title)} {#chapter-${anchor}}\n\n${lead}${body}\n`;
 }
 
-function blocks(nodes: MdNode[], source: string, steps: Map<string, Step>): string {
+function blocks(
+  nodes: MdNode[],
+  source: string,
+  steps: Map<string, Step>,
+  context: BookContext,
+): string {
   return nodes
-    .map((node) => block(node, source, steps))
+    .map((node) => block(node, source, steps, context))
     .filter((text) => text.trim() !== '')
     .join('\n\n');
 }
 
-function block(node: MdNode, source: string, steps: Map<string, Step>): string {
+function block(
+  node: MdNode,
+  source: string,
+  steps: Map<string, Step>,
+  context: BookContext,
+): string {
   switch (node.type) {
     case 'yaml':
     case 'mdxjsEsm':
       return '';
     case 'mdxJsxFlowElement':
       // Site components (cards, tabs): keep what they contain.
-      return blocks(node.children ?? [], source, steps);
+      return blocks(node.children ?? [], source, steps, context);
+    case 'leafDirective':
+      // The site's own figures (::network-diagram, ::shell-variables), drawn for the book.
+      return bookDirective(node.name ?? '', context) ?? '';
+    case 'code':
+      return displayBlock(node, context) ?? bookProse(slice(node, source), context);
     case 'containerDirective': {
       if (node.name === 'step') {
         const step = steps.get(node.attributes?.id ?? '');
-        return step ? stepMarkdown(step, { node, source }) : '';
+        return step ? stepMarkdown(step, { node, source }, context) : '';
       }
       const children = node.children ?? [];
       const label = children.find((c) => c.data?.directiveLabel);
@@ -101,14 +150,26 @@ function block(node: MdNode, source: string, steps: Map<string, Step>): string {
         children.filter((c) => c !== label),
         source,
         steps,
+        context,
       );
       if (!ASIDES.has(node.name ?? '')) return inner;
-      const title = label ? slice(label, source).replace(/^\[|\]$/g, '') : capitalise(node.name!);
+      const title = label
+        ? slice(label, source).replace(/^\[|\]$/g, '')
+        : context.ui(`runbook.book.aside.${node.name}`);
       return `::: {.${node.name}}\n**${title}:** ${inner}\n:::`;
     }
     default:
-      return bookLinks(slice(node, source));
+      return bookProse(slice(node, source), context);
   }
+}
+
+/** A block the installer never runs, captioned as on the site; undefined for any other block. */
+function displayBlock(node: MdNode, context: BookContext): string | undefined {
+  const kind = displayOnly(parseCodeMeta(node.meta));
+  if (!kind) return undefined;
+  const caption = context.ui(kind === 'output' ? 'runbook.code.output' : 'runbook.code.byHand');
+  const lang = kind === 'norun' && (node.lang === 'sh' || node.lang === 'bash') ? 'bash' : '';
+  return `${caption}:\n\n${fenced(node.value ?? '', lang, kind)}`;
 }
 
 /**
@@ -116,40 +177,58 @@ function block(node: MdNode, source: string, steps: Map<string, Step>): string {
  * their page order: each code block is replaced by the parser's actions from its lines (sample
  * output, `norun`, is shown as such); without it, prose comes first, then the actions.
  */
-export function stepMarkdown(step: Step, page?: { node: MdNode; source: string }): string {
+export function stepMarkdown(
+  step: Step,
+  page?: { node: MdNode; source: string },
+  context: BookContext = { ui: englishLabels, variables: {} },
+): string {
+  const { ui } = context;
   const lines = [`### ${escapeInline(step.title)} {#${step.id}}`, ''];
-  const facts = [`**Runs on:** ${ROLE_TEXT[step.on] ?? step.on}.`];
-  if (step.check) facts.push(`**Already done if this succeeds:** ${inlineCode(step.check)}`);
-  if (step.verify) facts.push(`**Verified by:** ${inlineCode(step.verify)}`);
+  const role = ['management', 'kvm', 'all', 'api'].includes(step.on)
+    ? `${ui(`runbook.role.${step.on}`)}${ROLES_WITH_NOTES.has(step.on) ? ` (${ui(`runbook.role.${step.on}.note`)})` : ''}`
+    : step.on;
+  const facts = [`**${ui('runbook.step.runsOn')}:** ${escapeInline(role)}.`];
+  if (step.check) facts.push(`**${ui('runbook.step.check')}:** ${inlineCode(step.check)}`);
+  if (step.verify) facts.push(`**${ui('runbook.step.verify')}:** ${inlineCode(step.verify)}`);
   if (step.requires.length > 0)
-    facts.push(`**After:** ${step.requires.map(inlineCode).join(', ')}`);
+    facts.push(`**${ui('runbook.step.after')}:** ${step.requires.map(inlineCode).join(', ')}`);
+  const captured = Object.entries(step.capture ?? {});
+  if (captured.length > 0)
+    facts.push(
+      `**${ui('runbook.step.keeps')}:** ${captured.map(([name, path]) => inlineCode(`${name}=${path}`)).join(' ')}`,
+    );
   lines.push(facts.join('\\\n'), '');
-  const body = page ? interleaved(step, page.node, page.source) : undefined;
+  const body = page ? interleaved(step, page.node, page.source, context) : undefined;
   if (body) lines.push(body);
   else {
-    if (step.prose.trim()) lines.push(bookLinks(step.prose.trim()), '');
-    for (const group of groupApiActions(step.actions)) lines.push(actionMarkdown(group), '');
+    if (step.prose.trim()) lines.push(bookProse(step.prose.trim(), context), '');
+    for (const group of groupApiActions(step.actions)) lines.push(actionMarkdown(group, ui), '');
   }
   return lines.join('\n').trimEnd();
 }
 
 /** The step's children in page order; undefined when the page and the parser disagree. */
-function interleaved(step: Step, node: MdNode, source: string): string | undefined {
+function interleaved(
+  step: Step,
+  node: MdNode,
+  source: string,
+  context: BookContext,
+): string | undefined {
   const parts: string[] = [];
   const used = new Set<Action>();
   for (const child of node.children ?? []) {
     if (child.data?.directiveLabel) continue;
     if (child.type !== 'code') {
-      parts.push(bookLinks(slice(child, source)));
+      parts.push(bookProse(slice(child, source), context));
       continue;
     }
     const from = child.position?.start.line ?? -1;
     const to = child.position?.end.line ?? -1;
     const actions = step.actions.filter((a) => a.source.line >= from && a.source.line <= to);
     actions.forEach((a) => used.add(a));
-    if (actions.length > 0) parts.push(...groupApiActions(actions).map(actionMarkdown));
-    else if (/\bnorun\b/.test(child.meta ?? ''))
-      parts.push(`Sample output:\n\n${fenced(child.value ?? '', '')}`);
+    if (actions.length > 0)
+      parts.push(...groupApiActions(actions).map((g) => actionMarkdown(g, context.ui)));
+    else parts.push(displayBlock(child, context) ?? '');
   }
   // Every action must have found its place, or the book would silently lose a command.
   if (used.size !== step.actions.length) return undefined;
@@ -167,22 +246,28 @@ function groupApiActions(actions: Action[]): Action[][] {
   return groups;
 }
 
-function actionMarkdown(group: Action[]): string {
+function actionMarkdown(group: Action[], ui: BookTranslate): string {
   const first = group[0]!;
   if (first.kind === 'sh') return fenced(first.script, 'bash');
   if (first.kind === 'file') {
-    const details = [first.mode && `mode ${first.mode}`, first.owner && `owner ${first.owner}`]
+    const details = [
+      first.mode && ui('runbook.code.mode', { mode: first.mode }),
+      first.owner && ui('runbook.code.owner', { owner: first.owner }),
+    ]
       .filter(Boolean)
       .join(', ');
-    return `File ${inlineCode(first.path)}${details ? ` (${details})` : ''}:\n\n${fenced(first.content, '')}`;
+    const label = ui('runbook.book.file', { path: inlineCode(first.path) });
+    return `${label}${details ? ` (${details})` : ''}:\n\n${fenced(first.content, '')}`;
   }
-  return fenced(group.map((a) => (a.kind === 'api' ? a.text : '')).join('\n'), '');
+  return `${ui('runbook.code.cmk')}:\n\n${fenced(group.map((a) => (a.kind === 'api' ? a.text : '')).join('\n'), '')}`;
 }
 
-function fenced(text: string, lang: string): string {
+/** A fenced block; `kind` becomes a class the book's style and code filter read (`output`). */
+export function fenced(text: string, lang: string, kind?: string): string {
   const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = '`'.repeat(longest + 1);
-  return `${fence}${lang}\n${text.replace(/\n$/, '')}\n${fence}`;
+  const info = kind ? `{${[lang && `.${lang}`, `.${kind}`].filter(Boolean).join(' ')}}` : lang;
+  return `${fence}${info}\n${text.replace(/\n$/, '')}\n${fence}`;
 }
 
 function inlineCode(text: string): string {
@@ -195,32 +280,45 @@ function inlineCode(text: string): string {
 function variablesAppendix(
   variables: Record<string, string>,
   help: Record<string, string>,
+  ui: BookTranslate,
 ): string {
   const rows = Object.entries(variables)
     .filter(([, value]) => !value.includes('\n'))
     .map(
       ([name, value]) =>
-        `| ${inlineCode(`\${${name}}`)} | ${value ? inlineCode(value) : '(empty)'} | ${escapeInline(help[name] ?? '')} |`,
+        `| ${inlineCode(`\${${name}}`)} | ${value ? inlineCode(value) : ui('runbook.book.empty')} | ${escapeInline(help[name] ?? '')} |`,
     );
   return [
-    '# Variables {#chapter-variables}',
+    `# ${ui('runbook.book.variables')} {#chapter-variables}`,
     '',
-    'Commands in this book use environment variables, exactly as the installer runs them. The defaults below',
-    'describe the runbook’s example network; `runbook init` writes a site file where you set your own.',
-    'Per-machine values (`${HOST_IP}`, `${HOST_NAME}`, `${HOST_FQDN}`, `${HOST_ROLE}`) differ on each host, and',
-    'secrets (`${ADMIN_PASSWORD}` …) are generated by the installer: export them in your shell when working by hand.',
+    ui('runbook.book.variablesIntro'),
     '',
-    '| Variable | Default | Site file |',
+    `| ${ui('runbook.book.variable')} | ${ui('runbook.book.default')} | ${ui('runbook.book.siteField')} |`,
     '|---|---|---|',
     ...rows,
     '',
   ].join('\n');
 }
 
-/** Site links between pages become links inside the book: `/slug/#id` → `#id`, `/slug/` → its chapter. */
-function bookLinks(markdown: string): string {
+/**
+ * Prose as the book shows it: links inside the book, `\${NAME}` as the name itself, and a
+ * translated heading's kept anchor (`## <span id="x"></span>Title`) as the heading's own id:
+ * pandoc copies a heading's HTML into the table of contents, where the span would catch the links.
+ */
+function bookProse(markdown: string, context: BookContext): string {
+  return bookLinks(markdown, context.locale)
+    .replace(/\\(\$\{[A-Z][A-Z0-9_]*\})/g, '$1')
+    .replace(/^(#{1,6}) +<span id="([A-Za-z0-9_-]+)"><\/span>(.*)$/gm, '$1 $3 {#$2}');
+}
+
+/**
+ * Site links between pages become links inside the book: `/slug/#id` → `#id`, `/slug/` → its
+ * chapter; a translated page's links carry its locale (`/ja/slug/`).
+ */
+function bookLinks(markdown: string, locale?: string): string {
+  const prefix = locale ? `(?:${locale.replace(/[^a-z0-9-]/gi, '')}\\/)?` : '';
   return markdown.replace(
-    /\]\(\/([a-z0-9-]*)\/?(#[^)\s]+)?\)/g,
+    new RegExp(`\\]\\(\\/${prefix}([a-z0-9-]*)\\/?(#[^)\\s]+)?\\)`, 'g'),
     (_whole, slug: string, fragment?: string) =>
       fragment ? `](${fragment})` : `](#chapter-${slug || 'index'})`,
   );
@@ -234,8 +332,4 @@ function slice(node: MdNode, source: string): string {
 
 function escapeInline(text: string): string {
   return text.replace(/([\\`*_[\]#<>])/g, '\\$1');
-}
-
-function capitalise(word: string): string {
-  return word.charAt(0).toUpperCase() + word.slice(1);
 }

@@ -1,8 +1,10 @@
 // Builds the PDF and EPUB downloads from the runbook model:
 //   Runbook ─bookMarkdown─▶ book.md ─pandoc─▶ book.epub
-//                                    └pandoc─▶ book.html ─chromium --print-to-pdf─▶ book.pdf
+//                                    └pandoc─▶ book.html ─Chromium print (book-pdf.ts)─▶ book.pdf
 // PDF goes through Chromium's print engine rather than LaTeX: Chromium is already needed for
 // the site's browser tests, while texlive-xetex would add about a gigabyte for one file.
+// Code blocks pass through book-code.lua (wrapping lines, indent kept); book-pdf.ts adds the
+// outline and the page numbers.
 import {
   existsSync,
   mkdirSync,
@@ -14,13 +16,14 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { execa } from 'execa';
+import { fileURLToPath } from 'node:url';
 import type { Runbook } from '../runbook/model.ts';
 import { bookMarkdown, type BookOptions } from './book-markdown.ts';
 import { BOOK_CSS } from './book-style.ts';
 import { pandoc } from './pandoc.ts';
+import { printBookPdf } from './book-pdf.ts';
 
+const CODE_FILTER = fileURLToPath(new URL('./book-code.lua', import.meta.url));
 
 export interface BuildBookOptions extends Omit<BookOptions, 'readPage'> {
   runbook: Runbook;
@@ -59,6 +62,7 @@ export async function buildBook(options: BuildBookOptions): Promise<BuiltBook> {
     '--toc',
     '--toc-depth=2',
     `--css=${file('css')}`,
+    `--lua-filter=${CODE_FILTER}`,
   ];
   await runPandoc(
     file('md'),
@@ -70,7 +74,14 @@ export async function buildBook(options: BuildBookOptions): Promise<BuiltBook> {
     [...common, '--to=html5', '--standalone', '--self-contained', `--output=${file('html')}`],
     file('html'),
   );
-  await printToPdf(options.chromium ?? '/usr/bin/chromium', file('html'), file('pdf'));
+  const chromiumPath = options.chromium ?? '/usr/bin/chromium';
+  if (!existsSync(chromiumPath))
+    throw new Error(
+      `${chromiumPath} not found: install Debian's "chromium" package to build the PDF`,
+    );
+  await printBookPdf({ html: file('html'), pdf: file('pdf'), chromium: chromiumPath });
+  if (!existsSync(file('pdf')) || statSync(file('pdf')).size === 0)
+    throw new Error(`chromium did not write ${file('pdf')}`);
   if (!options.keepWork) rmSync(work, { recursive: true, force: true });
   return { markdown: file('md'), html: file('html'), pdf: file('pdf'), epub: file('epub') };
 }
@@ -87,27 +98,4 @@ async function runPandoc(input: string, args: string[], output: string): Promise
   throw new Error(
     `pandoc did not write ${output}: ${messages || 'no message'} (is the Debian package "pandoc" installed?)`,
   );
-}
-
-async function printToPdf(chromium: string, html: string, pdf: string): Promise<void> {
-  if (!existsSync(chromium))
-    throw new Error(`${chromium} not found: install Debian's "chromium" package to build the PDF`);
-  await execa(
-    chromium,
-    [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--no-pdf-header-footer',
-      `--print-to-pdf=${pdf}`,
-      pathToFileURL(html).href,
-    ],
-    { timeout: 120_000, env: { HOME: process.env.HOME ?? '/tmp' } },
-  );
-  if (!existsSync(pdf) || statSync(pdf).size === 0)
-    throw new Error(`chromium did not write ${pdf}`);
 }

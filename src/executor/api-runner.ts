@@ -20,7 +20,11 @@ export interface ApiStepContext {
 }
 
 export interface ApiStepResult {
-  status: 'ok' | 'changed' | 'failed' | 'blocked';
+  /**
+   * `interrupted`: the run was stopped on request while the step waited (its signal aborted);
+   * the step counts as not run and runs again on resume.
+   */
+  status: 'ok' | 'changed' | 'failed' | 'blocked' | 'interrupted';
   changed: boolean;
   /** Values named by the step's `capture`; kept in the state file for later steps and runs. */
   captured: Record<string, string>;

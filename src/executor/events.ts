@@ -1,9 +1,16 @@
 // What the executor tells the outside world while it runs. The CLI prints these as lines or
 // JSON (DESIGN.md section 5); the wizard renders them. Secrets never appear in them.
-import type { StepStatus } from '../state/journal.ts';
+import type { RecheckResult, StepStatus } from '../state/journal.ts';
 import type { OutputStream } from '../transport/types.ts';
 
-export type { StepStatus };
+export type { RecheckResult, StepStatus };
+
+/** `install --recheck`: finished steps looked at again, by what was found. */
+export interface RecheckCounts {
+  stillDone: number;
+  drifted: number;
+  notCheckable: number;
+}
 
 export interface FailureReport {
   host: string;
@@ -32,6 +39,11 @@ export type ExecutorEvent =
       site: string;
       hosts: string[];
       steps: { id: string; title: string; on: string; hosts: string[] }[];
+      /**
+       * Machines the journal knows that the site file no longer names. Nothing is removed from
+       * them or from CloudStack; the operator takes them out (docs: /day-two/).
+       */
+      leftHosts?: string[];
     }
   | { type: 'host'; host: string; state: 'connecting' | 'connected'; fingerprint?: string }
   | { type: 'step-start'; id: string; host: string; title: string }
@@ -69,8 +81,21 @@ export type ExecutorEvent =
       failure?: FailureReport;
       /** The step talked to the CloudStack API simulator, not a real CloudStack. */
       simulated?: boolean;
+      /** Under --recheck, a finished step looked at again: what was found (drifted: re-run). */
+      recheck?: RecheckResult;
+      /** What showed the drift: the check or verify that failed, and how. */
+      drift?: string;
     }
-  | { type: 'dry-run'; id: string; host: string; action: 'run' | 'skip'; reason: string }
+  | {
+      type: 'dry-run';
+      id: string;
+      host: string;
+      action: 'run' | 'skip';
+      reason: string;
+      /** Under --recheck, for a finished step: what its check and verify found just now. */
+      recheck?: RecheckResult;
+      ms?: number;
+    }
   | ({
       type: 'summary';
       ms: number;
@@ -82,4 +107,6 @@ export type ExecutorEvent =
       blockedSteps: { id: string; host: string; reason: string }[];
       /** api steps answered by the CloudStack API simulator in this run. */
       simulatedSteps: number;
+      /** Under --recheck. */
+      recheck?: RecheckCounts;
     } & Counts);

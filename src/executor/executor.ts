@@ -2,7 +2,8 @@
 // plus `requires`), resumes from the journal, and reports everything as typed events.
 import { randomUUID } from 'node:crypto';
 import { API_HOST, type Machine, type Plan, type PlannedStep } from '../plan/model.ts';
-import { Journal, lastEnds, readJournal, type StepStatus } from '../state/journal.ts';
+import { Journal, readJournal, type StepStatus } from '../state/journal.ts';
+import { describeReason, JournalDecisions, type TaskDecision } from '../plan/changes.ts';
 import { acquireLock } from '../state/lock.ts';
 import { StepLog } from '../state/logs.ts';
 import { ensureStateDir, safeName, statePaths, type StatePaths } from '../state/paths.ts';
@@ -12,16 +13,18 @@ import type { Transport } from '../transport/types.ts';
 import { NO_API_CLIENT, type ApiRunner } from './api-runner.ts';
 import { docsUrl } from './docs-url.ts';
 import type { Counts, ExecutorEvent, FailureReport } from './events.ts';
+import { Rechecker, type Rechecked } from './recheck.ts';
 import { checkPlanOrder, forcedStep, selectSteps, type Selection } from './select.ts';
 import {
   DEFAULT_RETRY_POLICY,
   runStep,
   type RetryPolicy,
   type StepOutcome,
+  type StepRunInput,
 } from './step-runner.ts';
 import { Deferred, Semaphore } from './sync.ts';
 import { RepositoryProbe } from './repo-probe.ts';
-import { Redactor, stepEnvironment, stepHash } from './variables.ts';
+import { Redactor, stepEnvironment } from './variables.ts';
 
 export interface ExecutorOptions extends Selection {
   plan: Plan;
@@ -35,6 +38,11 @@ export interface ExecutorOptions extends Selection {
   /** Hosts working at once; default all. */
   parallel?: number;
   dryRun?: boolean;
+  /**
+   * Look at finished steps again: run their check and verify, and re-run the ones that drifted
+   * (with dryRun: only report). Steps not finished yet run as in any install.
+   */
+  recheck?: boolean;
   policy?: Partial<RetryPolicy>;
 }
 
@@ -51,7 +59,7 @@ interface Task {
 
 interface RunContext {
   tasks: Task[];
-  ends: ReturnType<typeof lastEnds>;
+  journal: JournalDecisions;
   selected: (step: PlannedStep) => boolean;
   forced: string | undefined;
   probe: RepositoryProbe;
@@ -60,7 +68,11 @@ interface RunContext {
 
 export type RunSummary = Extract<ExecutorEvent, { type: 'summary' }>;
 
-const DONE: StepStatus[] = ['ok', 'changed', 'skipped'];
+/** An api step stopped on request while it waited: not an end, it runs again on resume. */
+interface Interrupted {
+  status: 'interrupted';
+  reason: string;
+}
 
 export { LOCAL_HOST } from './transports.ts';
 
@@ -81,12 +93,19 @@ export class Executor {
   private redactor = new Redactor(this.state);
   private journal: Journal | undefined;
   private runId = randomUUID().slice(0, 8);
+  private readonly rechecker: Rechecker;
 
   constructor(options: ExecutorOptions) {
     this.options = options;
     this.plan = options.plan;
     this.paths = statePaths(options.plan.siteFile);
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.policy };
+    this.rechecker = new Rechecker({
+      logsDir: this.paths.logs,
+      runId: this.runId,
+      journal: () => this.journal,
+      redactor: () => this.redactor,
+    });
   }
 
   /** Ask the run to stop: running actions finish (or time out); `force` also cuts connections. */
@@ -108,14 +127,18 @@ export class Executor {
     const selected = selectSteps(this.plan, this.options);
     const forced = forcedStep(this.options);
     ensureStateDir(this.paths);
-    const release = this.options.dryRun ? () => {} : acquireLock(this.paths.lock);
+    // A recheck, even a dry one, runs programs on the machines and records when it looked:
+    // it must not race an install.
+    const readOnly = this.options.dryRun && !this.options.recheck;
+    const release = readOnly ? () => {} : acquireLock(this.paths.lock);
     try {
       this.state = this.options.dryRun
         ? readState(this.paths.state)
         : ensureSecrets(this.paths.state, this.plan.secrets);
       this.redactor = new Redactor(this.state);
-      if (!this.options.dryRun) this.journal = new Journal(this.paths.journal);
-      const ends = lastEnds(readJournal(this.paths.journal));
+      if (!readOnly) this.journal = new Journal(this.paths.journal);
+      const journal = new JournalDecisions(readJournal(this.paths.journal), this.plan.secrets);
+      const leftHosts = journal.leftHosts(this.plan);
       const tasks = this.plan.steps.flatMap((step, index) =>
         step.hosts.map((host) => ({ step, index, host, end: new Deferred<TaskEnd>() })),
       );
@@ -124,6 +147,7 @@ export class Executor {
         site: this.plan.siteName,
         hosts: [...new Set(tasks.map((t) => t.host))],
         steps: this.plan.steps.map((s) => ({ id: s.id, title: s.title, on: s.on, hosts: s.hosts })),
+        ...(leftHosts.length > 0 ? { leftHosts } : {}),
       });
       this.journal?.append({
         t: 'run-start',
@@ -138,7 +162,7 @@ export class Executor {
       const byHost = new Map<string, Task[]>();
       for (const t of tasks) byHost.set(t.host, [...(byHost.get(t.host) ?? []), t]);
 
-      const context: RunContext = { tasks, ends, selected, forced, probe, slots };
+      const context: RunContext = { tasks, journal, selected, forced, probe, slots };
       // The state directory failing under us (a full disk, say) ends the whole run: every
       // other host stops too, so no connection outlives the error and keeps the process up.
       let fatal: { error: unknown } | undefined;
@@ -174,6 +198,7 @@ export class Executor {
         failures: this.failures,
         blockedSteps: this.blocked,
         simulatedSteps: this.simulatedSteps,
+        ...(this.options.recheck ? { recheck: { ...this.rechecker.counts } } : {}),
       };
       this.emit(summary);
       return summary;
@@ -197,23 +222,19 @@ export class Executor {
     if (task.host !== API_HOST) bads.push(...deps.filter((d) => d.simulated));
     const bad = bads.find((d) => d.host === task.host) ?? bads[0];
     const env = this.environment(task.host);
-    const hash = stepHash(task.step, env, new Set(this.plan.secrets));
-    const last = ctx.ends.get(`${task.step.id}@${task.host}`);
-    const done =
-      task.step.id !== ctx.forced && !!last && DONE.includes(last.status) && last.hash === hash;
+    const last = ctx.journal.last(task.step, task.host);
+    const decision = ctx.journal.decide(task.step, task.host, env, task.step.id === ctx.forced);
+    // A finished step is looked at again; so is one an earlier dry recheck found drifted (it
+    // may have been mended by hand since).
+    const recheck = !!this.options.recheck && (!decision.run || decision.reason.kind === 'drifted');
 
-    if (this.options.dryRun) {
-      const reason = done
-        ? 'done in an earlier run'
-        : last
-          ? 'changed since it last ran'
-          : 'not run yet';
+    if (this.options.dryRun && !recheck) {
       this.emit({
         type: 'dry-run',
         id: task.step.id,
         host: task.host,
-        action: done ? 'skip' : 'run',
-        reason,
+        action: decision.run ? 'run' : 'skip',
+        reason: describeReason(decision.reason, task.step),
       });
       return task.end.resolve('not-selected');
     }
@@ -222,8 +243,27 @@ export class Executor {
       // A failure elsewhere may have come while this step waited for a slot.
       if (this.stopReason) return task.end.resolve('not-run');
       const begin = Date.now();
+      if (this.options.dryRun) {
+        const found = await this.recheck(task, env, decision.hash);
+        if (found.failed?.failure) {
+          this.counts.failed++;
+          this.failures.push(found.failed.failure);
+          this.stopReason = 'failed';
+        }
+        this.emit({
+          type: 'dry-run',
+          id: task.step.id,
+          host: task.host,
+          action: found.result === 'drifted' ? 'run' : 'skip',
+          reason: found.reason,
+          recheck: found.result,
+          ms: Date.now() - begin,
+        });
+        return task.end.resolve('not-selected');
+      }
       this.emit({ type: 'step-start', id: task.step.id, host: task.host, title: task.step.title });
       let outcome: StepOutcome;
+      let found: Rechecked | undefined;
       if (bad) {
         const how = bad.simulated
           ? 'only the CloudStack API simulator answered'
@@ -234,25 +274,56 @@ export class Executor {
           status: 'blocked',
           reason: `requires ${bad.step.id} on ${bad.host}, which ${how}`,
         };
-      } else if (done) {
-        outcome = { status: 'skipped', reason: 'done in an earlier run' };
-        if (last.simulated) task.simulated = true;
       } else {
-        const at = new Date().toISOString();
-        this.journal!.append({
-          t: 'step-start',
-          run: this.runId,
-          at,
-          id: task.step.id,
-          host: task.host,
-          hash,
-        });
-        outcome = await this.execute(task, env, ctx.probe);
+        if (recheck) found = await this.recheck(task, env, decision.hash);
+        if (found?.failed) {
+          outcome = found.failed;
+        } else if (found?.result === 'drifted') {
+          // Heal: the actions and verify again, without asking the check that just failed.
+          const ran = await this.runJournaled(task, env, ctx.probe, decision, false);
+          if (ran.status === 'interrupted') return this.interrupted(task, ran.reason);
+          outcome = ran;
+        } else if (!decision.run || found?.result === 'still-done') {
+          // Done, or found drifted by a dry recheck and mended by hand since.
+          outcome = { status: 'skipped', reason: found?.reason ?? 'done in an earlier run' };
+          if (last?.simulated) task.simulated = true;
+        } else {
+          const ran = await this.runJournaled(task, env, ctx.probe, decision, decision.askCheck);
+          if (ran.status === 'interrupted') return this.interrupted(task, ran.reason);
+          outcome = ran;
+        }
       }
-      this.finish(task, outcome, hash, Date.now() - begin, !done);
+      const healed = found?.result === 'drifted';
+      const rechecked = found && !found.failed ? found : undefined;
+      this.finish(task, outcome, decision, Date.now() - begin, decision.run || healed, rechecked);
     } finally {
       releaseSlot();
     }
+  }
+
+  private async runJournaled(
+    task: Task,
+    env: Record<string, string>,
+    probe: RepositoryProbe,
+    decision: TaskDecision,
+    askCheck: boolean,
+  ): Promise<StepOutcome | Interrupted> {
+    this.journal!.append({
+      t: 'step-start',
+      run: this.runId,
+      at: new Date().toISOString(),
+      id: task.step.id,
+      host: task.host,
+      hash: decision.hash,
+    });
+    return this.execute(task, env, probe, askCheck);
+  }
+
+  /** `--recheck` of a finished step: its check and verify on its host, recorded in the journal. */
+  private recheck(task: Task, env: Record<string, string>, hash: string): Promise<Rechecked> {
+    return this.rechecker.check(task.step, task.host, hash, (log) =>
+      this.stepRunInput(task, env, log),
+    );
   }
 
   /** The tasks a task waits for: earlier steps on its host, `requires`, and for api steps every earlier host step. */
@@ -290,7 +361,8 @@ export class Executor {
     task: Task,
     env: Record<string, string>,
     probe: RepositoryProbe,
-  ): Promise<StepOutcome> {
+    askCheck: boolean,
+  ): Promise<StepOutcome | Interrupted> {
     const { step, host } = task;
     const log = new StepLog(this.paths.logs, host, step.id);
     const url = docsUrl(step.url);
@@ -308,28 +380,7 @@ export class Executor {
         const reachable = await probe.check(host, step.needs, log);
         if (reachable !== true) return { status: 'blocked', reason: reachable };
       }
-      const transport = this.transport(host);
-      if (!this.connected.has(host)) {
-        this.emit({ type: 'host', host, state: 'connecting' });
-        await transport.connect();
-        this.connected.add(host);
-        this.emit({ type: 'host', host, state: 'connected' });
-      }
-      return await runStep({
-        step,
-        host,
-        transport,
-        env,
-        log,
-        redactor: this.redactor,
-        url,
-        policy: this.policy,
-        lockName: `${safeName(this.plan.siteName)}.${safeName(host)}`,
-        onOutput: (stream, line) =>
-          this.emit({ type: 'step-output', id: step.id, host, stream, line }),
-        onRetry: (attempt, delayMs, reason) =>
-          this.emit({ type: 'step-retry', id: step.id, host, attempt, delayMs, reason }),
-      });
+      return await runStep({ ...(await this.stepRunInput(task, env, log)), askCheck });
     } catch (error) {
       const message = this.redactor.redact((error as Error).message);
       log.write(`(error: ${message})`);
@@ -342,11 +393,42 @@ export class Executor {
     }
   }
 
+  /** What a step's programs need on a host, connecting to it first if this run has not yet. */
+  private async stepRunInput(
+    task: Task,
+    env: Record<string, string>,
+    log: StepLog,
+  ): Promise<StepRunInput> {
+    const { step, host } = task;
+    const transport = this.transport(host);
+    if (!this.connected.has(host)) {
+      this.emit({ type: 'host', host, state: 'connecting' });
+      await transport.connect();
+      this.connected.add(host);
+      this.emit({ type: 'host', host, state: 'connected' });
+    }
+    return {
+      step,
+      host,
+      transport,
+      env,
+      log,
+      redactor: this.redactor,
+      url: docsUrl(step.url),
+      policy: this.policy,
+      lockName: `${safeName(this.plan.siteName)}.${safeName(host)}`,
+      onOutput: (stream, line) =>
+        this.emit({ type: 'step-output', id: step.id, host, stream, line }),
+      onRetry: (attempt, delayMs, reason) =>
+        this.emit({ type: 'step-retry', id: step.id, host, attempt, delayMs, reason }),
+    };
+  }
+
   private async executeApi(
     task: Task,
     log: StepLog,
     failed: (m: string, c: string) => StepOutcome,
-  ): Promise<StepOutcome> {
+  ): Promise<StepOutcome | Interrupted> {
     const runner = this.options.apiRunner;
     if (!runner) return { status: 'blocked', reason: NO_API_CLIENT };
     const command = task.step.actions.map((a) => (a.kind === 'api' ? a.text : a.kind)).join('\n');
@@ -367,6 +449,15 @@ export class Executor {
     });
     this.state = mergeCaptured(this.paths.state, this.state, result.captured);
     this.redactor.update(this.state);
+    // Ctrl-C (twice) during a long wait: the run is interrupted, not failed.
+    if (
+      result.status === 'interrupted' ||
+      (this.abort.signal.aborted && result.status === 'failed')
+    )
+      return {
+        status: 'interrupted',
+        reason: this.redactor.redact(result.message ?? 'stopped on request'),
+      };
     const simulated = result.simulated ? { simulated: true } : {};
     if (result.status === 'failed')
       return {
@@ -382,12 +473,22 @@ export class Executor {
     return { status: result.changed ? 'changed' : result.status, ...simulated };
   }
 
+  /** No step-end in the journal (a resume runs the step again) and none counted. */
+  private interrupted(task: Task, reason: string): void {
+    const log = new StepLog(this.paths.logs, task.host, task.step.id);
+    log.write(`(stopped on request: ${reason})`);
+    log.close();
+    this.stopReason ??= 'interrupted';
+    task.end.resolve('not-run');
+  }
+
   private finish(
     task: Task,
     outcome: StepOutcome,
-    hash: string,
+    decision: TaskDecision,
     ms: number,
     journal: boolean,
+    found?: Rechecked,
   ): void {
     const { step, host } = task;
     if (journal) {
@@ -397,12 +498,13 @@ export class Executor {
         at: new Date().toISOString(),
         id: step.id,
         host,
-        hash,
+        hash: decision.hash,
         status: outcome.status,
         ms,
         reason: outcome.reason,
         exitCode: outcome.failure?.exitCode,
         ...(outcome.simulated ? { simulated: true } : {}),
+        inputs: decision.inputs,
       });
     }
     this.counts[outcome.status]++;
@@ -421,6 +523,9 @@ export class Executor {
       reason: outcome.reason,
       failure: outcome.failure,
       ...(outcome.simulated ? { simulated: true } : {}),
+      ...(found
+        ? { recheck: found.result, ...(found.result === 'drifted' ? { drift: found.reason } : {}) }
+        : {}),
     });
     task.end.resolve(outcome.status);
   }

@@ -1,7 +1,7 @@
 // Runs one step on one host: its check, its actions in order, its verify, with retries and
 // backoff, and the automatic retry of well-known transient failures (the apt/dpkg lock).
 import type { PlannedStep } from '../plan/model.ts';
-import type { StepStatus } from '../state/journal.ts';
+import type { RecheckResult, StepStatus } from '../state/journal.ts';
 import type { StepLog } from '../state/logs.ts';
 import type { OutputStream, Transport } from '../transport/types.ts';
 import type { FailureReport } from './events.ts';
@@ -37,6 +37,8 @@ export interface StepRunInput {
   policy: RetryPolicy;
   /** The host-side lock the step's programs hold (see ExecRequest.lockName). */
   lockName?: string;
+  /** false: run the actions without asking the check (it failed on a recheck, or cannot see the change). */
+  askCheck?: boolean;
   onOutput: (stream: OutputStream, line: string) => void;
   onRetry: (attempt: number, delayMs: number, reason: string) => void;
 }
@@ -70,15 +72,17 @@ class AttemptFailed extends Error {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function runStep(input: StepRunInput): Promise<StepOutcome> {
-  const { step, log } = input;
+type Program = (
+  label: string,
+  script: string,
+  env: Record<string, string>,
+  stdin?: string,
+) => Promise<ProgramResult>;
 
-  const program = async (
-    label: string,
-    script: string,
-    env: Record<string, string>,
-    stdin?: string,
-  ) => {
+/** Runs one program of a step (check, script, file write, verify), logging it and retrying the apt lock. */
+function programRunner(input: StepRunInput): Program {
+  const { step, log } = input;
+  return async (label, script, env, stdin) => {
     for (let attempt = 1; ; attempt++) {
       log.write(`$ ${label}`);
       const tail: string[] = [];
@@ -112,16 +116,52 @@ export async function runStep(input: StepRunInput): Promise<StepOutcome> {
       await sleep(input.policy.transientDelayMs);
     }
   };
+}
+
+const failedHow = (what: string, step: PlannedStep, r: ProgramResult) =>
+  r.timedOut
+    ? `${what} timed out after ${step.timeout} s`
+    : `${what} exited with status ${r.exitCode}`;
+
+export interface RecheckOutcome {
+  result: RecheckResult;
+  /** Which program failed and how (drifted), or why nothing could run (not-checkable). */
+  reason: string;
+}
+
+/**
+ * A finished step looked at again: its check, then its verify, both read-only by the runbook's
+ * contract. Still done when every one of them passes; a step with neither cannot be rechecked.
+ */
+export async function recheckStep(input: StepRunInput): Promise<RecheckOutcome> {
+  const { step } = input;
+  if (step.check === undefined && step.verify === undefined)
+    return { result: 'not-checkable', reason: 'no check and no verify: nothing to recheck' };
+  const program = programRunner(input);
+  for (const [what, script] of [
+    ['check', step.check],
+    ['verify', step.verify],
+  ] as const) {
+    if (script === undefined) continue;
+    const r = await program(`recheck ${what}: ${script}`, script, input.env);
+    if (r.exitCode !== 0) return { result: 'drifted', reason: failedHow(`its ${what}`, step, r) };
+  }
+  return {
+    result: 'still-done',
+    reason: step.check !== undefined ? 'its check passes' : 'no check; its verify passes',
+  };
+}
+
+export async function runStep(input: StepRunInput): Promise<StepOutcome> {
+  const { step, log } = input;
+  const program = programRunner(input);
 
   const mustPass = (what: string, command: string, r: ProgramResult) => {
     if (r.exitCode === 0) return;
-    const message = r.timedOut
-      ? `${what} timed out after ${step.timeout} s`
-      : `${what} exited with status ${r.exitCode}`;
-    throw new AttemptFailed(message, command, r.exitCode, r.tail);
+    throw new AttemptFailed(failedHow(what, step, r), command, r.exitCode, r.tail);
   };
 
-  if (step.check) {
+  if (step.check && input.askCheck !== false) {
     const r = await program(`check: ${step.check}`, step.check, input.env);
     if (r.exitCode === 0) return { status: 'skipped', reason: 'check passed: already done' };
   }

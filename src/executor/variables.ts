@@ -1,8 +1,8 @@
 // What a step sees: the environment of a host, `${VAR}` substitution for file actions, the
 // content hash that decides whether a journaled step is still done, and the redactor that
 // keeps secret values out of every log line, event and message.
-import { createHash } from 'node:crypto';
 import type { Machine, Plan, PlannedStep } from '../plan/model.ts';
+import { stepFingerprint } from '../plan/fingerprint.ts';
 
 import { substitute } from '../runbook/variable-refs.ts';
 
@@ -38,34 +38,13 @@ export function stepEnvironment(
   };
 }
 
-
-/** Names (known to `env`) that a step's text mentions as $NAME or ${NAME}. */
-function mentionedNames(text: string, env: Record<string, string>): string[] {
-  const names = new Set<string>();
-  for (const m of text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g))
-    if (m[1] && m[1] in env) names.add(m[1]);
-  return [...names].sort();
-}
-
-/**
- * The step as it would run on one host: its actions, check and verify, plus the values of the
- * non-secret variables it mentions. Secrets are generated once and never change, so leaving
- * them out keeps the journal free of anything derived from them.
- */
+/** The content hash that decides whether a journaled step is still done (see plan/fingerprint.ts). */
 export function stepHash(
   step: PlannedStep,
   env: Record<string, string>,
   secretNames: Set<string>,
 ): string {
-  const body = {
-    check: step.check ?? null,
-    verify: step.verify ?? null,
-    actions: step.actions.map(({ source: _source, ...rest }) => rest),
-  };
-  const text = JSON.stringify(body);
-  const vars: Record<string, string> = {};
-  for (const name of mentionedNames(text, env)) if (!secretNames.has(name)) vars[name] = env[name]!;
-  return createHash('sha256').update(JSON.stringify({ body, vars })).digest('hex').slice(0, 32);
+  return stepFingerprint(step, env, secretNames).hash;
 }
 
 const SENSITIVE_NAME = /(PASSWORD|SECRET|KEY|TOKEN)/;

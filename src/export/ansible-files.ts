@@ -1,35 +1,59 @@
-// The Ansible export's files around the playbook: inventory, ansible.cfg, variables, the
-// secrets file and the README that says how to run it and why it is built this way.
-import { resolve } from 'node:path';
+// The Ansible export's files around the roles: inventory, ansible.cfg, the site's values, the
+// connection settings, the host keys and the secrets. No path of the exporting machine: the
+// host keys travel in the export (known_hosts), and every path is a variable whose default is
+// relative to the export's folder or to the home of whoever runs the playbook.
+import { homedir } from 'node:os';
+import { relative, resolve, sep } from 'node:path';
 import type { Plan } from '../plan/model.ts';
-import { statePaths } from '../state/paths.ts';
-import { capturedNames, hostFqdn, machinesWith, shellQuote } from './shared.ts';
+import { hostPattern } from '../transport/known-hosts.ts';
+import { apiUrl, hostFqdn, machinesWith } from './shared.ts';
 import { toYaml, unsafe } from './yaml-out.ts';
 
-/** The host keys `runbook install` recorded for this site (it checks them on every connection). */
-export function installerKnownHosts(plan: Plan): string {
-  return statePaths(resolve(plan.siteFile)).knownHosts;
+/** The recorded host keys of this site's machines (`runbook install` checks them on every connection). */
+export function knownHostsFile(plan: Plan, recorded: string): string {
+  const patterns = new Set(plan.machines.map((m) => hostPattern(m.ssh.host, m.ssh.port)));
+  const lines = recorded.split('\n').filter((l) => {
+    const hosts = l.trim().split(/\s+/)[0] ?? '';
+    return !hosts.startsWith('#') && hosts.split(',').some((h) => patterns.has(h));
+  });
+  return [
+    `# Host keys of the machines of site "${plan.siteName}", as \`runbook install\` recorded them.`,
+    '# ssh checks every connection against them (group_vars/all/connection.yml); a machine not',
+    '# listed here is refused until you add its key (connect once with ssh, or ssh-keyscan).',
+    ...lines,
+    '',
+  ].join('\n');
 }
 
 /**
- * SSH options for every host: check host keys against the operator's own known_hosts and the
- * ones the installer recorded, so a playbook run trusts exactly the machines `runbook install`
- * trusted (a site reached through relayed ports, like the lab's, has keys nowhere else). The
- * operator's file comes first: keys ssh learns itself are added there, never to the installer's.
+ * A key path another machine can use: under the export's folder → relative to it; under the
+ * exporting user's home → `~/...` (ssh reads `~` as the home of whoever runs the playbook);
+ * else as the site file names it.
  */
-export function sshCommonArgs(plan: Plan): string {
-  const file = installerKnownHosts(plan).replace(/[\\"]/g, (c) => `\\${c}`);
-  return `-o ${shellQuote(`UserKnownHostsFile=~/.ssh/known_hosts "${file}"`)}`;
+export function portableKeyPath(path: string, outDir: string): string {
+  const inOut = relative(resolve(outDir), path);
+  if (!inOut.startsWith('..') && !inOut.startsWith(sep)) return `{{ inventory_dir }}/${inOut}`;
+  const inHome = relative(homedir(), path);
+  if (!inHome.startsWith('..') && !inHome.startsWith(sep)) return `~/${inHome}`;
+  return path;
 }
 
-export function inventory(plan: Plan): string {
+/** `outDir`: the folder the export is written to (key paths inside it stay relative). */
+export function inventory(plan: Plan, outDir: string): string {
+  const common = plan.machines[0]?.ssh.identity;
   const hostVars = (name: string) => {
     const m = plan.machines.find((x) => x.name === name)!;
+    const key =
+      m.ssh.identity === undefined
+        ? undefined
+        : m.ssh.identity === common
+          ? '{{ runbook_ssh_private_key_file }}'
+          : portableKeyPath(m.ssh.identity, outDir);
     return {
       ansible_host: m.ssh.host,
       ansible_port: m.ssh.port,
       ansible_user: m.ssh.user,
-      ...(m.ssh.identity ? { ansible_ssh_private_key_file: m.ssh.identity } : {}),
+      ...(key ? { ansible_ssh_private_key_file: key } : {}),
       ...(m.ssh.user !== 'root' ? { ansible_become: true } : {}),
       runbook_host_ip: m.address,
       runbook_host_fqdn: hostFqdn(plan, m),
@@ -45,8 +69,34 @@ export function inventory(plan: Plan): string {
     kvm: { hosts: hosts(kvm) },
   };
   if (aio.length) children.all_in_one = { hosts: hosts(aio) };
-  const doc = { all: { vars: { ansible_ssh_common_args: unsafe(sshCommonArgs(plan)) }, hosts: Object.fromEntries(plan.machines.map((m) => [m.name, hostVars(m.name)])), children } };
-  return toYaml(doc, ` Machines of site "${plan.siteName}". The all-in-one machine is in both management and kvm.`);
+  const doc = {
+    all: {
+      hosts: Object.fromEntries(plan.machines.map((m) => [m.name, hostVars(m.name)])),
+      children,
+    },
+  };
+  return toYaml(
+    doc,
+    ` Machines of site "${plan.siteName}". The all-in-one machine is in both management and kvm.`,
+  );
+}
+
+export function connectionVars(plan: Plan, outDir: string): string {
+  const key = plan.machines[0]?.ssh.identity;
+  const doc = {
+    runbook_known_hosts_file: '{{ inventory_dir }}/known_hosts',
+    ...(key ? { runbook_ssh_private_key_file: portableKeyPath(key, outDir) } : {}),
+    // The recorded keys, and the operator's own: keys ssh learns itself go to the operator's file.
+    ansible_ssh_common_args: `-o 'UserKnownHostsFile=~/.ssh/known_hosts "{{ runbook_known_hosts_file }}"'`,
+  };
+  return toYaml(
+    doc,
+    [
+      ' How Ansible reaches the machines. Change these when you run the playbook from another',
+      ' machine: the private key ssh uses (a path, `~` for the home of whoever runs it; remove the',
+      ' line to use ssh-agent), and the host keys it trusts (known_hosts in this folder).',
+    ].join('\n'),
+  );
 }
 
 export function ansibleCfg(plan: Plan): string {
@@ -54,7 +104,7 @@ export function ansibleCfg(plan: Plan): string {
     '# Settings for the CloudStack Runbook playbook (runbook export --format ansible).',
     '[defaults]',
     'inventory = inventory.yml',
-    'library = library',
+    'roles_path = roles',
     `forks = ${Math.max(5, plan.machines.length)}`,
     'interpreter_python = auto_silent',
     'retry_files_enabled = False',
@@ -68,112 +118,29 @@ export function ansibleCfg(plan: Plan): string {
 
 export function groupVars(plan: Plan): string {
   const doc = {
-    runbook_variables: Object.fromEntries(Object.entries({ DEBIAN_FRONTEND: 'noninteractive', ...plan.variables }).map(([k, v]) => [k, unsafe(v)])),
-    runbook_api_endpoint: unsafe(plan.apiEndpoint),
-    runbook_api_state_file: '{{ playbook_dir }}/.runbook-api/keys.json',
+    runbook_variables: Object.fromEntries(
+      Object.entries({ DEBIAN_FRONTEND: 'noninteractive', ...plan.variables }).map(([k, v]) => [
+        k,
+        unsafe(v),
+      ]),
+    ),
+    runbook_api_endpoint: unsafe(apiUrl(plan.apiEndpoint)),
     runbook_done_dir: '/var/lib/runbook-export/done',
     runbook_environment:
       "{{ runbook_variables | combine(runbook_captured | default({}), {'HOST_IP': runbook_host_ip, 'HOST_NAME': inventory_hostname, 'HOST_FQDN': runbook_host_fqdn, 'HOST_ROLE': runbook_host_role}) }}",
   };
-  return toYaml(doc, ` The site's values, as every step sees them in its environment. Secrets are in secrets.yml.`);
-}
-
-export function secretsYaml(plan: Plan, secrets: Record<string, string>): string {
-  const doc = { runbook_secrets: Object.fromEntries(plan.secrets.map((n) => [n, unsafe(secrets[n] ?? '')])) };
   return toYaml(
     doc,
-    [
-      ' Secrets of site "' + plan.siteName + '" (the same values the installer keeps in .runbook/state.json).',
-      ' Encrypt this file before anything else: ansible-vault encrypt secrets.yml',
-      ' then run the playbook with --ask-vault-pass (or --vault-password-file). Never commit it unencrypted.',
-    ].join('\n'),
+    ` The site's values, as every step sees them in its environment. Secrets are in secrets.yml.`,
   );
 }
 
-export function ansibleReadme(plan: Plan): string {
-  const captured = capturedNames(plan);
-  return `# Ansible export of the CloudStack Runbook for site "${plan.siteName}"
-
-Generated by \`runbook export --format ansible\` from the runbook pages and the site file.
-The pages are the source: change those and export again (this folder is replaced, except
-\`secrets.yml\`, which is kept as you left it).
-
-## Run it
-
-\`\`\`sh
-ansible-vault encrypt secrets.yml        # once: the file holds the generated passwords
-ansible-playbook site.yml --ask-vault-pass
-\`\`\`
-
-\`ansible.cfg\` points at \`inventory.yml\` and \`library/\`, turns on pipelining and runs
-all machines at once. Host keys are checked against your \`~/.ssh/known_hosts\` and the
-keys \`runbook install\` recorded for this site (\`${installerKnownHosts(plan)}\`, set in
-\`inventory.yml\` as \`ansible_ssh_common_args\`): a machine the installer has reached is
-trusted without more; for any other, connect once with \`ssh\` first.
-
-## What is where
-
-- \`inventory.yml\`: the machines with their SSH address, port, user and key; groups
-  \`management\`, \`kvm\` and (all-in-one sites) \`all_in_one\`. The all-in-one machine is
-  in both \`management\` and \`kvm\`, just as the runbook's \`on="kvm"\` steps run on it.
-  (Ansible group names cannot hold a dash, hence \`all_in_one\`.)
-- \`group_vars/all/runbook.yml\`: the site's values; every step sees them, and HOST_IP,
-  HOST_NAME, HOST_FQDN and HOST_ROLE, as environment variables, never pasted into a script.
-- \`secrets.yml\`: the generated secrets (mode 0600). Scripts that use one read it from
-  their standard input (so it never shows on a command line) and their tasks are \`no_log\`.
-- \`site.yml\`: one play per chapter, one block per step, in document order.
-- \`library/cloudstack_api.py\`: the module the API chapter uses.
-
-## How a step becomes tasks
-
-- A \`sh\` block becomes a \`command\` task running \`bash -euo pipefail -c SCRIPT\` from
-  \`/\`, as the installer runs it. It reports \`changed\` when it runs.
-- A file becomes a \`copy\` task with the same content (site values filled in; host
-  values and secrets from variables), mode and owner.
-- \`check\` becomes a task that never fails and never changes (\`changed_when: false\`,
-  \`failed_when: false\`); the step's tasks run only when its exit code is not 0, so a second
-  run reports \`changed=0\`.
-- Steps with no check that run scripts record a done marker on the host
-  (\`${'{{'} runbook_done_dir ${'}}'}\`, default \`/var/lib/runbook-export/done\`) named or
-  filled with a fingerprint of the step and the site values it reads: the installer keeps the
-  same record in its journal. Change the step or the site and it runs again; delete the
-  marker to force it. A step that is one script becomes one task, skipped by \`creates:\`.
-- \`verify\` is a task after the step; \`retries\` become \`retries\`/\`until\` with a
-  2 second delay on each task of the step (the installer retries the whole step).
-- Steps that need the CloudStack package repository carry the tag \`needs-cloudstack-repo\`:
-  \`--skip-tags needs-cloudstack-repo\` runs everything else when it is unreachable.
-- Each step's blocks are tagged with its id: \`--tags ID\` runs one step.
-
-## The API chapter: why a bundled module
-
-The installer talks to the CloudStack API itself: it logs in once to set the admin password
-and create API keys, then signs every request (HMAC-SHA1), waits for asynchronous jobs, and
-looks each object up before creating it so a re-run changes nothing. We weighed three ways to
-do that from Ansible:
-
-1. \`uri\` tasks: Ansible has no HMAC filter, so signing would need a custom filter plugin
-   anyway, and lookups, job polling and captures would take five or more tasks per call.
-2. \`cmk\` on the management server: CloudMonkey is not packaged in Debian and would have to
-   be downloaded from GitHub, which the runbook's machines may not reach; it also does not
-   look objects up before creating them.
-3. A small module in \`library/\` (Python standard library only, about 400 lines) that
-   does what the installer's client does.
-
-We chose 3. \`cloudstack_api\` runs on the control machine (\`delegate_to: localhost\`), like
-the installer, against \`runbook_api_endpoint\` (${plan.apiEndpoint}). It keeps the API keys
-in \`.runbook-api/keys.json\` (mode 0600) beside the playbook. The same program runs in the
-bash export.${captured.length ? ` Values the API steps capture (${captured.join(', ')}) are kept as the fact \`runbook_captured\` and reach later steps as environment variables.` : ''}
-
-## Known differences from \`runbook install\`
-
-- The installer checks that the CloudStack repository is reachable and marks the steps that
-  need it \`blocked\`; here they fail unless skipped with \`--skip-tags needs-cloudstack-repo\`.
-- The installer reverts a network change that strands a host; Ansible does not.
-- Ansible prints each task as it runs; the installer's per-step logs and journal are not kept.
-- Ansible needs Python 3 on every machine; a minimal Debian 12 has none (install it first:
-  \`apt-get install python3\`). The installer and the bash export need only bash. Each task
-  also starts Python on the machine, so a run takes longer than \`runbook install\`.
-- Equivalence with \`runbook install\` is tested on loopback SSH hosts (test/export/) and on
-  the lab's Debian 12 VMs (test/lab/export-equivalence.test.ts).
-`;
+export function secretsYaml(plan: Plan, secrets: Record<string, string>): string {
+  const doc = {
+    runbook_secrets: Object.fromEntries(plan.secrets.map((n) => [n, unsafe(secrets[n] ?? '')])),
+  };
+  return toYaml(
+    doc,
+    ` Secrets of site "${plan.siteName}" (the same values the installer keeps in .runbook/state.json).`,
+  );
 }

@@ -1,207 +1,237 @@
-// `runbook export --format ansible`: the plan as a playbook, one play per chapter and one
-// block per step, in document order. Scripts run through `bash -euo pipefail` with the site's
-// values as environment; files go through `copy` with the same content, mode and owner; a
-// step's check guards it (a second run reports no changes); api steps go through a small
-// bundled module (library/cloudstack_api.py). Secrets live only in secrets.yml.
-import { readFileSync } from 'node:fs';
-import { apiReference } from '../cloudstack/api-reference.ts';
+// `runbook export --format ansible`: the plan as an Ansible project. One role per chapter
+// (roles/<chapter>/tasks/main.yml, its files and templates beside it), a short site.yml that
+// applies them in the runbook's order to the `management` and `kvm` groups, the site's values
+// in group_vars/, the secrets in group_vars/all/secrets.yml (ansible-vault encrypted unless
+// the operator asks for plain text). Each step is a block named after the step and tagged with
+// its id and its chapter. See ansible-host.ts and ansible-api.ts for how a step becomes tasks.
 import type { Plan, PlannedStep } from '../plan/model.ts';
-import type { FileAction } from '../runbook/model.ts';
-import { ansibleCfg, ansibleReadme, groupVars, inventory, secretsYaml } from './ansible-files.ts';
-import { apiStepSpec, needsDoneMarker, runtimeNames, secretsMentioned, stepFingerprint, type ExportFile } from './shared.ts';
-import { jinjaLiteral, noqa, taskName, toYaml, unsafe } from './yaml-out.ts';
-import { VARIABLE_REFERENCE } from '../runbook/variable-refs.ts';
+import { apiStepCondition, apiStepTasks, type ApiTaskUse } from './ansible-api.ts';
+import { FORGET_KEYS_TASK, firstContactTasks } from './ansible-first-contact.ts';
+import {
+  ansibleCfg,
+  connectionVars,
+  groupVars,
+  inventory,
+  knownHostsFile,
+  secretsYaml,
+} from './ansible-files.ts';
+import { hostStepTasks, RoleFiles, type CommandUse } from './ansible-host.ts';
+import { ansibleReadme } from './ansible-readme.ts';
+import type { ExportFile } from './shared.ts';
+import { toYaml } from './yaml-out.ts';
 
 type Task = Record<string, unknown>;
 
-const SECRETS_ENV = '{% for name, value in runbook_secrets.items() %}{{ name }}={{ value | quote }}\n{% endfor %}';
-/** Reads the secrets from stdin (they travel inside the module's arguments, never on a command line). */
-const WITH_SECRETS = 'set -a; . /dev/stdin; set +a; exec bash -euo pipefail -c "$1" runbook-step </dev/null';
+export interface Chapter {
+  title: string;
+  /** The chapter's page slug: its tag. */
+  slug: string;
+  /** The role's name (Ansible role names are [a-z][a-z0-9_]*). */
+  role: string;
+  steps: PlannedStep[];
+}
 
-function group(step: PlannedStep): string | undefined {
+export function chaptersOf(plan: Plan): Chapter[] {
+  const chapters: Chapter[] = [];
+  const roles = new Set<string>(['cloudstack_api']);
+  for (const step of plan.steps) {
+    const slug = step.url.split('/').filter(Boolean)[0] ?? 'runbook';
+    const last = chapters.at(-1);
+    if (last && last.slug === slug) {
+      last.steps.push(step);
+      continue;
+    }
+    const base =
+      slug
+        .replace(/^[^a-z]+/, '')
+        .replace(/[^a-z0-9]+/g, '_')
+        .replace(/_+$/, '') || 'chapter';
+    let role = base;
+    for (let i = 2; roles.has(role); i++) role = `${base}_${i}`;
+    roles.add(role);
+    chapters.push({ title: step.chapter, slug, role, steps: [step] });
+  }
+  return chapters;
+}
+
+function groupCondition(step: PlannedStep, groups: Set<string>): string | undefined {
+  if (groups.size < 2) return undefined;
   if (step.on === 'management') return "'management' in group_names";
   if (step.on === 'kvm') return "'kvm' in group_names";
   return undefined;
 }
 
-/** After the script, touch the done marker ($2); the task's `creates` skips it next time. */
-const AND_MARK = ' && mkdir -p -- "${2%/*}" && touch -- "$2"';
-
-/**
- * A `command` task running `script` as the installer does; secrets through stdin when used.
- * With `done`, the script records that it ran in that file, and the task is skipped once it exists.
- */
-function scriptTask(name: string, script: string, secrets: boolean, done?: string): Task {
-  let argv: string[];
-  if (done) {
-    const run = secrets ? WITH_SECRETS.replace('exec ', '') : 'bash -euo pipefail -c "$1" runbook-step </dev/null';
-    argv = ['bash', '-c', `${run}${AND_MARK}`, 'runbook-step', unsafe(script), done];
-  } else {
-    argv = secrets ? ['bash', '-c', WITH_SECRETS, 'runbook-env', unsafe(script)] : ['bash', '-euo', 'pipefail', '-c', unsafe(script)];
+/** The groups a chapter's play runs on. */
+function groupsOf(chapter: Chapter): Set<string> {
+  const groups = new Set<string>();
+  for (const s of chapter.steps) {
+    if (s.on === 'all') groups.add('management').add('kvm');
+    else groups.add(s.on === 'api' ? 'management' : s.on);
   }
-  return {
-    name: taskName(name, script),
-    'ansible.builtin.command': {
-      argv,
-      chdir: '/',
-      ...(done ? { creates: done } : {}),
-      ...(secrets ? { stdin: SECRETS_ENV, stdin_add_newline: false } : {}),
-    },
-    ...(secrets ? { no_log: true } : {}),
-  };
+  return groups;
 }
 
-/** `${NAME}` references the run fills in become Jinja; everything else stays as written. */
-function templated(text: string, plan: Plan): string {
-  const names = new Set(runtimeNames(text, plan));
-  if (names.size === 0) return unsafe(text);
-  let out = '';
-  let last = 0;
-  for (const m of text.matchAll(VARIABLE_REFERENCE)) {
-    if (!names.has(m[1]!)) continue;
-    out += jinjaLiteral(text.slice(last, m.index));
-    out += plan.secrets.includes(m[1]!) ? `{{ runbook_secrets['${m[1]}'] }}` : `{{ runbook_environment['${m[1]}'] }}`;
-    last = m.index! + m[0].length;
+/** Tags of a step: its id, its chapter, and the steps whose captures it needs, so `--tags ID` works alone. */
+function tagsOf(step: PlannedStep, chapter: Chapter, plan: Plan): string[] {
+  const tags = [step.id, chapter.slug];
+  if (step.needs.includes('cloudstack-repo')) tags.push('needs-cloudstack-repo');
+  // A step that captures a value is also run for every later step that uses it.
+  const names = Object.keys(step.capture);
+  if (names.length) {
+    for (const later of plan.steps) {
+      const text = JSON.stringify(later.actions);
+      if (later !== step && names.some((n) => text.includes(`\${${n}}`))) tags.push(later.id);
+    }
   }
-  return out + jinjaLiteral(text.slice(last));
+  return [...new Set(tags)];
 }
 
-function fileTask(name: string, action: FileAction, plan: Plan): Task {
-  const [owner, groupName] = (action.owner ?? '').split(':');
-  const secret = plan.secrets.some((s) => action.content.includes(`\${${s}}`));
-  return {
-    name: taskName(name, action.content, action.path),
-    'ansible.builtin.copy': {
-      // Without a mode, a new file gets 0644 and an existing one keeps its own, as the installer does.
-      dest: action.mode ? templated(action.path, plan) : noqa(templated(action.path, plan), 'risky-file-permissions'),
-      content: templated(action.content, plan),
-      ...(action.mode ? { mode: action.mode } : {}),
-      ...(owner ? { owner } : {}),
-      ...(groupName ? { group: groupName } : {}),
-    },
-    ...(secret ? { diff: false } : {}),
-  };
+export interface RoleOut {
+  files: ExportFile[];
+  commands: CommandUse[];
+  api: ApiTaskUse[];
 }
 
-function withRetries(task: Task, step: PlannedStep): Task {
-  const out: Task = { ...task, timeout: step.timeout };
-  if (step.retries > 0) Object.assign(out, { register: 'runbook_attempt', retries: step.retries, delay: 2, until: 'runbook_attempt is succeeded' });
-  return out;
-}
-
-function hostStepTasks(step: PlannedStep, plan: Plan): Task[] {
-  const secrets = secretsMentioned(step, plan).length > 0;
-  const marker = needsDoneMarker(step);
-  const fingerprint = marker ? stepFingerprint(step, plan) : '';
-  const markerPath = `{{ runbook_done_dir }}/{{ inventory_hostname }}.${step.id}`;
-  if (marker && step.actions.length === 1 && !step.verify) {
-    // One script, no check: a single task that records itself done, skipped by `creates`.
-    const done = `{{ runbook_done_dir }}/{{ inventory_hostname }}.${step.id}.${fingerprint}`;
-    const task = scriptTask(`Action 1 of ${step.id}: sh`, (step.actions[0] as { script: string }).script, secrets, done);
-    return [withRetries(task, step)];
-  }
+function roleFiles(chapter: Chapter, plan: Plan): RoleOut {
+  const files = new RoleFiles();
+  const commands: CommandUse[] = [];
+  const api: ApiTaskUse[] = [];
+  const groups = groupsOf(chapter);
   const tasks: Task[] = [];
-  if (step.check) {
-    tasks.push({ ...scriptTask(`Check whether ${step.id} is done`, step.check, secrets), register: 'runbook_check', changed_when: false, failed_when: false });
-  } else if (marker) {
+  const apiSteps = chapter.steps.filter((s) => s.on === 'api');
+  // Every step that may run alone with --tags gets the API keys first.
+  const apiTags = [
+    ...new Set([chapter.slug, ...apiSteps.flatMap((s) => tagsOf(s, chapter, plan))]),
+  ];
+  let keysFetched = false;
+  for (const step of chapter.steps) {
+    if (step.on === 'api' && !keysFetched) {
+      keysFetched = true;
+      tasks.push({
+        name: 'Get the CloudStack API keys',
+        'ansible.builtin.import_role': { name: 'cloudstack_api' },
+        tags: apiTags,
+      });
+    }
+    const when = step.on === 'api' ? apiStepCondition(step, plan) : groupCondition(step, groups);
+    let block: Task[];
+    const extra: Task = {};
+    if (step.on === 'api') {
+      const out = apiStepTasks(step, plan);
+      block = out.tasks;
+      api.push(...out.uses);
+      Object.assign(extra, {
+        delegate_to: 'localhost',
+        run_once: true,
+        environment: {
+          CLOUDSTACK_CONFIG: "{{ runbook_cs_config | default('') }}",
+          CLOUDSTACK_OVERRIDES: 'timeout',
+          CLOUDSTACK_TIMEOUT: String(step.timeout),
+        },
+      });
+    } else {
+      block = hostStepTasks(step, plan, files, commands);
+    }
     tasks.push({
-      name: `Check whether ${step.id} is done (marker)`,
-      'ansible.builtin.command': { argv: ['bash', '-c', 'test "$(cat -- "$1" 2>/dev/null)" = "$2"', 'runbook-marker', markerPath, fingerprint] },
-      register: 'runbook_check',
-      changed_when: false,
-      failed_when: false,
+      name: step.title,
+      ...(when ? { when } : {}),
+      tags: tagsOf(step, chapter, plan),
+      ...extra,
+      block,
     });
   }
-  const guarded = step.check !== undefined || marker;
-  const actions: Task[] = [];
-  step.actions.forEach((action, i) => {
-    const label = `Action ${i + 1} of ${step.id}:`;
-    if (action.kind === 'sh') actions.push(withRetries({ ...scriptTask(`${label} sh`, action.script, secrets), changed_when: true }, step));
-    else if (action.kind === 'file') actions.push(withRetries(fileTask(`${label} file ${action.path}`, action, plan), step));
-  });
-  if (step.verify) actions.push(withRetries({ ...scriptTask(`Verify ${step.id}`, step.verify, secrets), changed_when: false }, step));
-  if (marker) {
-    actions.push(
-      { name: `Record ${step.id} as done (folder)`, 'ansible.builtin.file': { path: '{{ runbook_done_dir }}', state: 'directory', mode: '0700' } },
-      { name: `Record ${step.id} as done`, 'ansible.builtin.copy': { dest: markerPath, content: `${fingerprint}\n`, mode: '0600' } },
-    );
-  }
-  if (!guarded) return [...tasks, ...actions];
-  return [...tasks, { name: `Run ${step.id} unless done`, when: 'runbook_check.rc != 0', block: actions }];
-}
-
-function apiStepTasks(step: PlannedStep): Task[] {
-  const spec = apiStepSpec(step, (api) => apiReference().apis[api]?.async ?? false);
-  const deep = (v: unknown): unknown =>
-    typeof v === 'string' ? unsafe(v) : Array.isArray(v) ? v.map(deep) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, deep(x)])) : v;
-  return [
-    {
-      name: `API calls of ${step.id}`,
-      cloudstack_api: {
-        endpoint: '{{ runbook_api_endpoint }}',
-        state_file: '{{ runbook_api_state_file }}',
-        step: deep(spec),
-        variables: '{{ runbook_variables | combine(runbook_captured | default({})) }}',
-        secrets: '{{ runbook_secrets }}',
-        timeout: step.timeout,
-      },
-      delegate_to: 'localhost',
-      run_once: true,
-      register: 'runbook_api',
-      ...(step.retries > 0 ? { retries: step.retries, delay: 2, until: 'runbook_api is succeeded' } : {}),
-    },
-    {
-      name: `Keep the values ${step.id} captured`,
-      'ansible.builtin.set_fact': { runbook_captured: '{{ runbook_captured | default({}) | combine(runbook_api.captured) }}' },
-      run_once: true,
-    },
+  if (keysFetched)
+    tasks.push({ ...FORGET_KEYS_TASK, delegate_to: 'localhost', run_once: true, tags: apiTags });
+  const header = ` Chapter "${chapter.title}" of the CloudStack Runbook: one block per step, in the page's order.\n Exported by \`runbook export --format ansible\`; the runbook pages are the source, edit those.`;
+  const out: ExportFile[] = [
+    { path: `roles/${chapter.role}/tasks/main.yml`, content: toYaml(tasks, header), mode: 0o644 },
+    ...files.files.map((f) => ({
+      path: `roles/${chapter.role}/${f.path}`,
+      content: f.content,
+      mode: 0o644,
+    })),
   ];
+  return { files: out, commands, api };
 }
 
-function stepBlock(step: PlannedStep, plan: Plan): Task {
-  const tasks = step.on === 'api' ? apiStepTasks(step) : hostStepTasks(step, plan);
-  const when = group(step);
-  const tags = [step.id, ...(step.needs.includes('cloudstack-repo') ? ['needs-cloudstack-repo'] : [])];
-  return { name: `Step ${step.id}: ${step.title}`, ...(when ? { when } : {}), tags, block: tasks };
-}
-
-export function playbook(plan: Plan): string {
-  const chapters: { title: string; steps: PlannedStep[] }[] = [];
-  for (const step of plan.steps) {
-    const last = chapters.at(-1);
-    if (last && last.title === step.chapter) last.steps.push(step);
-    else chapters.push({ title: step.chapter, steps: [step] });
-  }
-  const plays = chapters.map((c) => ({
-    name: `Chapter: ${c.title}`,
-    hosts: 'all',
-    gather_facts: false,
-    vars_files: ['secrets.yml'],
-    environment: '{{ runbook_environment }}',
-    tasks: c.steps.map((s) => stepBlock(s, plan)),
-  }));
-  return toYaml(plays, ` CloudStack Runbook for site "${plan.siteName}": one play per chapter, one block per step.\n Exported by \`runbook export --format ansible\`; the runbook pages are the source, edit those.\n Run: ansible-playbook site.yml (add --ask-vault-pass once secrets.yml is encrypted).`);
+function playbook(plan: Plan, chapters: Chapter[]): string {
+  const plays = chapters.map((c) => {
+    const groups = [...groupsOf(c)];
+    const api = c.steps.some((s) => s.on === 'api');
+    return {
+      name: c.title,
+      hosts: groups.join(':'),
+      gather_facts: false,
+      environment: '{{ runbook_environment }}',
+      ...(api
+        ? {
+            module_defaults: {
+              'group/ngine_io.cloudstack.cloudstack': {
+                api_url: '{{ runbook_api_endpoint }}',
+                api_key: "{{ runbook_api_key | default('') }}",
+                api_secret: "{{ runbook_api_secret | default('') }}",
+              },
+            },
+          }
+        : {}),
+      roles: [c.role],
+    };
+  });
+  return toYaml(
+    plays,
+    [
+      ` CloudStack Runbook for site "${plan.siteName}": one play per chapter, in the runbook's order.`,
+      ' Exported by `runbook export --format ansible`; the runbook pages are the source, edit those.',
+      ' Run: ansible-playbook site.yml --vault-password-file FILE   (see README.md)',
+    ].join('\n'),
+  );
 }
 
 const LINT_CONFIG = `---
-# The scripts and file contents in site.yml are the runbook's, verbatim: their lines stay as
-# long as the runbook writes them.
+# ansible-lint settings for the CloudStack Runbook export.
+profile: production
+# The scripts and file contents are the runbook's, verbatim: their lines stay as long as the
+# runbook writes them.
 skip_list:
   - yaml[line-length]
 `;
 
-const MODULE = () => readFileSync(new URL('./assets/cloudstack_api.py', import.meta.url), 'utf8');
-
-/** Every file of the Ansible export. */
-export function ansibleExport(plan: Plan, secrets: Record<string, string>): ExportFile[] {
+/** The Ansible project, with the secrets file still in plain text (writeExport or vault.ts encrypts it). */
+export function ansibleExport(
+  plan: Plan,
+  secrets: Record<string, string>,
+  knownHosts: string,
+  outDir: string,
+): ExportFile[] {
+  const chapters = chaptersOf(plan);
+  const roles = chapters.map((c) => roleFiles(c, plan));
+  const hasApi = plan.steps.some((s) => s.on === 'api');
+  const firstContact = toYaml(
+    [
+      {
+        name: 'First contact with the CloudStack API',
+        delegate_to: 'localhost',
+        run_once: true,
+        block: firstContactTasks(900),
+      },
+    ],
+    ' What the installer does first on a fresh management server: log in, set ADMIN_PASSWORD, make API keys.',
+  );
   return [
     { path: 'ansible.cfg', content: ansibleCfg(plan), mode: 0o644 },
     { path: '.ansible-lint', content: LINT_CONFIG, mode: 0o644 },
-    { path: 'inventory.yml', content: inventory(plan), mode: 0o644 },
+    { path: 'inventory.yml', content: inventory(plan, outDir), mode: 0o644 },
+    { path: 'known_hosts', content: knownHostsFile(plan, knownHosts), mode: 0o644 },
     { path: 'group_vars/all/runbook.yml', content: groupVars(plan), mode: 0o644 },
-    { path: 'secrets.yml', content: secretsYaml(plan, secrets), mode: 0o600 },
-    { path: 'site.yml', content: playbook(plan), mode: 0o644 },
-    { path: 'library/cloudstack_api.py', content: MODULE(), mode: 0o755 },
-    { path: 'README.md', content: ansibleReadme(plan), mode: 0o644 },
+    { path: 'group_vars/all/connection.yml', content: connectionVars(plan, outDir), mode: 0o644 },
+    { path: 'group_vars/all/secrets.yml', content: secretsYaml(plan, secrets), mode: 0o600 },
+    { path: 'site.yml', content: playbook(plan, chapters), mode: 0o644 },
+    ...(hasApi
+      ? [{ path: 'roles/cloudstack_api/tasks/main.yml', content: firstContact, mode: 0o644 }]
+      : []),
+    ...roles.flatMap((r) => r.files),
+    { path: 'README.md', content: ansibleReadme(plan, chapters, roles), mode: 0o644 },
   ];
 }
+
+export const ANSIBLE_SECRETS_FILE = 'group_vars/all/secrets.yml';

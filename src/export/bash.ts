@@ -4,9 +4,9 @@
 // contents sit in quoted heredocs so the shell expands nothing in them.
 import { readFileSync } from 'node:fs';
 import type { MachineRole, Plan, PlannedStep } from '../plan/model.ts';
-import { apiReference } from '../cloudstack/api-reference.ts';
+import { apiStepBody } from './bash-api.ts';
 import {
-  apiStepSpec,
+  apiUrl,
   commentLines,
   heredocDelimiter,
   hostFqdn,
@@ -63,9 +63,15 @@ function stepFunctions(step: PlannedStep, plan: Plan, prose: Map<string, string>
   const out: string[] = ['', `# ${'-'.repeat(88)}`, `# ${step.id}: ${step.title}`];
   const text = prose.get(step.id)?.trim();
   if (text) out.push('#', ...commentLines(text), '#');
-  out.push(`# On: ${step.on}. Source: ${step.source.file}:${step.source.line}. Docs: ${DOCS_BASE_URL}${step.url}`);
-  if (step.requires.length) out.push(`# Requires: ${step.requires.join(', ')} (earlier in this script or on another machine).`);
-  if (step.needs.includes('cloudstack-repo')) out.push('# Needs the CloudStack package repository (cloudstack.repository in the site file).');
+  out.push(
+    `# On: ${step.on}. Source: ${step.source.file}:${step.source.line}. Docs: ${DOCS_BASE_URL}${step.url}`,
+  );
+  if (step.requires.length)
+    out.push(
+      `# Requires: ${step.requires.join(', ')} (earlier in this script or on another machine).`,
+    );
+  if (step.needs.includes('cloudstack-repo'))
+    out.push('# Needs the CloudStack package repository (cloudstack.repository in the site file).');
   if (step.check) out.push(...scriptFunction('check', step, step.check));
   const body: string[] = [];
   for (const action of step.actions) {
@@ -74,15 +80,17 @@ function stepFunctions(step: PlannedStep, plan: Plan, prose: Map<string, string>
     } else if (action.kind === 'file') {
       const names = runtimeNames(action.content, plan);
       const noNewline = !action.content.endsWith('\n') && action.content.length > 0;
-      const args = [noNewline ? '-n' : '', quotedPath(action.path, plan), shellQuote(action.mode ?? '') || "''", shellQuote(action.owner ?? '') || "''", ...names].filter(Boolean);
+      const args = [
+        noNewline ? '-n' : '',
+        quotedPath(action.path, plan),
+        shellQuote(action.mode ?? '') || "''",
+        shellQuote(action.owner ?? '') || "''",
+        ...names,
+      ].filter(Boolean);
       body.push(...heredoc(`write_file ${args.join(' ')}`, action.content, 'RUNBOOK_FILE'));
     }
   }
-  if (step.on === 'api') {
-    for (const a of step.actions) if (a.kind === 'api') body.push(`  # cmk: ${a.text}`);
-    const spec = apiStepSpec(step, (api) => apiReference().apis[api]?.async ?? false);
-    body.push(...heredoc('cloudstack_api', JSON.stringify(spec, null, 1), 'RUNBOOK_API'));
-  }
+  if (step.on === 'api') body.push(...apiStepBody(step, plan));
   out.push(`step_${fnName(step.id)}() {`, ...(body.length ? body : ['  :']), '}');
   if (step.verify) out.push(...scriptFunction('verify', step, step.verify));
   return out;
@@ -90,7 +98,14 @@ function stepFunctions(step: PlannedStep, plan: Plan, prose: Map<string, string>
 
 function header(plan: Plan, role: MachineRole, steps: PlannedStep[]): string[] {
   const machines = machinesWith(plan, role);
-  const secrets = [...new Set(steps.flatMap((s) => [...secretsMentioned(s, plan), ...(s.on === 'api' ? ['ADMIN_PASSWORD'] : [])]))];
+  const secrets = [
+    ...new Set(
+      steps.flatMap((s) => [
+        ...secretsMentioned(s, plan),
+        ...(s.on === 'api' ? ['ADMIN_PASSWORD'] : []),
+      ]),
+    ),
+  ];
   const lines = [
     '#!/usr/bin/env bash',
     `# CloudStack Runbook: the steps a ${role} machine runs, for site "${plan.siteName}".`,
@@ -115,12 +130,19 @@ function header(plan: Plan, role: MachineRole, steps: PlannedStep[]): string[] {
   ];
   const fqdns = machines.map((m) => `    ${m.name}) echo ${shellQuote(hostFqdn(plan, m))} ;;`);
   lines.push('host_fqdn() {', '  case $1 in', ...fqdns, '    *) echo "$1" ;;', '  esac', '}');
-  lines.push('step_url() {', '  case $1 in', ...steps.map((s) => `    ${s.id}) echo ${shellQuote(s.url)} ;;`), '  esac', '}', '');
-  if (steps.some((s) => s.on === 'api')) {
-    const program = asset('cloudstack_api.py');
-    const delimiter = heredocDelimiter(program, 'RUNBOOK_PY');
-    lines.push(asset('bash/api.sh'), `write_api_program() {`, `  cat <<'${delimiter}'`, program.trimEnd(), delimiter, '}');
-  }
+  lines.push(
+    'step_url() {',
+    '  case $1 in',
+    ...steps.map((s) => `    ${s.id}) echo ${shellQuote(s.url)} ;;`),
+    '  esac',
+    '}',
+    '',
+  );
+  if (steps.some((s) => s.on === 'api'))
+    lines.push(
+      `RUNBOOK_API_ENDPOINT=${shellQuote(apiUrl(plan.apiEndpoint))}`,
+      asset('bash/api.sh'),
+    );
   lines.push('', `RUNBOOK_SECRET_NAMES=(${secrets.join(' ')})`);
   return lines;
 }
@@ -142,7 +164,12 @@ function main(plan: Plan, role: MachineRole, steps: PlannedStep[]): string[] {
   ];
   let apiSeen = false;
   for (const step of steps) {
-    if (step.on === 'api' && !apiSeen && role === 'management' && plan.machines.some((m) => m.role === 'kvm')) {
+    if (
+      step.on === 'api' &&
+      !apiSeen &&
+      role === 'management' &&
+      plan.machines.some((m) => m.role === 'kvm')
+    ) {
       apiSeen = true;
       out.push(
         '# The api steps need every KVM host ready: kvm.sh must have run on each of them.',
@@ -153,15 +180,28 @@ function main(plan: Plan, role: MachineRole, steps: PlannedStep[]): string[] {
       );
     }
     const fingerprint = needsDoneMarker(step) ? stepFingerprint(step, plan) : "''";
-    out.push(`run_step ${step.id} ${shellQuote(step.title)} ${step.retries} ${step.timeout} ${fingerprint}`);
+    out.push(
+      `run_step ${step.id} ${shellQuote(step.title)} ${step.retries} ${step.timeout} ${fingerprint}`,
+    );
   }
-  out.push(`echo "All ${steps.length} steps of the $RUNBOOK_ROLE script are done on $HOST_NAME."`, '');
+  out.push(
+    `echo "All ${steps.length} steps of the $RUNBOOK_ROLE script are done on $HOST_NAME."`,
+    '',
+  );
   return out;
 }
 
-export function bashScript(plan: Plan, role: MachineRole, prose = new Map<string, string>()): string {
+export function bashScript(
+  plan: Plan,
+  role: MachineRole,
+  prose = new Map<string, string>(),
+): string {
   const steps = scriptSteps(plan, role);
-  const lines = [...header(plan, role, steps), ...steps.flatMap((s) => stepFunctions(s, plan, prose)), ...main(plan, role, steps)];
+  const lines = [
+    ...header(plan, role, steps),
+    ...steps.flatMap((s) => stepFunctions(s, plan, prose)),
+    ...main(plan, role, steps),
+  ];
   return lines.join('\n');
 }
 
@@ -184,24 +224,38 @@ function readme(plan: Plan, roles: MachineRole[]): string {
     'after fixing the cause: steps whose check passes, or that are recorded as done in',
     '`/var/lib/runbook-export/done/` (steps without a check), are skipped.',
     '',
-    ...roles.map((r) => `- \`${r}.sh\`: ${machinesWith(plan, r).map((m) => m.name).join(', ')}`),
+    ...roles.map(
+      (r) =>
+        `- \`${r}.sh\`: ${machinesWith(plan, r)
+          .map((m) => m.name)
+          .join(', ')}`,
+    ),
     '',
     kvm
       ? 'Order: run `management.sh` on the management server; it pauses before the CloudStack API steps until `kvm.sh` has run on every KVM host (set `RUNBOOK_KVM_READY=yes` to skip the question).'
       : 'Run `all-in-one.sh` on the machine.',
     '',
-    'The API steps run through a small Python program embedded in the management script',
-    '(standard library only): signed requests, each create looked up first, so re-runs change',
-    'nothing. API keys and captured values are kept in `/var/lib/runbook-export/` (mode 0700).',
+    'The API steps call CloudStack through python3-cs (`python3 -m cs`, installed on the',
+    'management server when missing), each create looked up first, so re-runs change nothing.',
+    'The API keys come from a login as admin at the first API step of each run and stay in',
+    'memory; captured values are kept in `/var/lib/runbook-export/` (mode 0700).',
     '',
   ].join('\n');
 }
 
 /** Every file of the bash export. */
-export function bashExport(plan: Plan, secrets: Record<string, string>, prose = new Map<string, string>()): ExportFile[] {
+export function bashExport(
+  plan: Plan,
+  secrets: Record<string, string>,
+  prose = new Map<string, string>(),
+): ExportFile[] {
   const roles = rolesOf(plan);
   return [
-    ...roles.map((role) => ({ path: `${role}.sh`, content: bashScript(plan, role, prose), mode: 0o755 })),
+    ...roles.map((role) => ({
+      path: `${role}.sh`,
+      content: bashScript(plan, role, prose),
+      mode: 0o755,
+    })),
     { path: 'secrets.env', content: secretsEnv(plan, secrets), mode: 0o600 },
     { path: 'README.md', content: readme(plan, roles), mode: 0o644 },
   ];

@@ -14,8 +14,9 @@ export interface ExportFile {
   path: string;
   content: string;
   mode: number;
+  /** The content before encryption (ansible-vault): what a kept file is compared with. */
+  plain?: string;
 }
-
 
 /** Does a machine of `role` run `step`? (`kvm` steps run on the all-in-one machine too.) */
 export function roleRuns(role: MachineRole, step: PlannedStep): boolean {
@@ -51,9 +52,14 @@ export function capturedNames(plan: Plan): string[] {
  * values, secrets and captures. Anything else is left as written, as the installer does.
  */
 export function runtimeNames(text: string, plan: Plan): string[] {
-  const runtime = new Set([...Object.keys(HOST_VARIABLES), ...plan.secrets, ...capturedNames(plan)]);
+  const runtime = new Set([
+    ...Object.keys(HOST_VARIABLES),
+    ...plan.secrets,
+    ...capturedNames(plan),
+  ]);
   const found = new Set<string>();
-  for (const m of text.matchAll(VARIABLE_REFERENCE)) if (runtime.has(m[1]!) || m[1]! in plan.variables) found.add(m[1]!);
+  for (const m of text.matchAll(VARIABLE_REFERENCE))
+    if (runtime.has(m[1]!) || m[1]! in plan.variables) found.add(m[1]!);
   return [...found];
 }
 
@@ -87,7 +93,8 @@ export function stepFingerprint(step: PlannedStep, plan: Plan): string {
   };
   const text = JSON.stringify(body);
   const values: Record<string, string> = {};
-  for (const m of text.matchAll(/\$\{?([A-Z][A-Z0-9_]*)/g)) if (m[1]! in plan.variables) values[m[1]!] = plan.variables[m[1]!]!;
+  for (const m of text.matchAll(/\$\{?([A-Z][A-Z0-9_]*)/g))
+    if (m[1]! in plan.variables) values[m[1]!] = plan.variables[m[1]!]!;
   return createHash('sha256').update(JSON.stringify({ body, values })).digest('hex').slice(0, 32);
 }
 
@@ -126,23 +133,7 @@ export function hostFqdn(plan: Plan, machine: Machine): string {
   return domain && !machine.name.includes('.') ? `${machine.name}.${domain}` : machine.name;
 }
 
-/** An api step as the bundled CloudStack program (assets/cloudstack_api.py) takes it. */
-export interface ApiStepSpec {
-  id: string;
-  calls: { api: string; params: Record<string, string>; text: string }[];
-  capture: Record<string, string>;
-  first_contact: boolean;
-  async_apis: string[];
-}
-
-export function apiStepSpec(step: PlannedStep, asyncApis: (api: string) => boolean): ApiStepSpec {
-  const calls = step.actions.flatMap((a) => (a.kind === 'api' ? [{ api: a.command, params: a.params, text: a.text }] : []));
-  const first = calls[0];
-  return {
-    id: step.id,
-    calls: first?.api === 'login' ? [] : calls,
-    capture: step.capture,
-    first_contact: first?.api === 'login',
-    async_apis: [...new Set(calls.map((c) => c.api).filter(asyncApis))],
-  };
+/** `http://host:8080/client/api`: the endpoint as the installer's client completes it. */
+export function apiUrl(endpoint: string): string {
+  return endpoint.includes('/client/api') ? endpoint : `${endpoint.replace(/\/+$/, '')}/client/api`;
 }

@@ -30,9 +30,21 @@ export function taskName(name: string, ...texts: string[]): string {
   return texts.some((t) => /\{[{%#]/.test(t)) ? noqa(name, 'jinja[invalid]') : name;
 }
 
+/** The key that toYaml turns into a comment before the mapping holding it. */
+export const COMMENT_KEY = '__comment';
+
 export function toYaml(value: unknown, comment?: string): string {
   const doc = new Document(value);
   visit(doc, {
+    Map(_, node) {
+      // `__comment` in a mapping becomes a comment line before it (the cmk line of an api task).
+      const at = node.items.findIndex((p) => isScalar(p.key) && p.key.value === COMMENT_KEY);
+      if (at >= 0) {
+        const value = node.items[at]!.value;
+        node.commentBefore = isScalar(value) ? String(value.value) : undefined;
+        node.items.splice(at, 1);
+      }
+    },
     Scalar(_, node) {
       if (typeof node.value === 'string' && node.value.startsWith(NOQA)) {
         const [, rule, rest] = node.value.split(NOQA);
@@ -46,9 +58,11 @@ export function toYaml(value: unknown, comment?: string): string {
     },
     Pair(_, pair) {
       // Keys never carry the sentinel; values that are plain scalars keep their style.
-      if (isScalar(pair.key) && typeof pair.key.value === 'string') pair.key.value = pair.key.value.replace(SENTINEL, '');
+      if (isScalar(pair.key) && typeof pair.key.value === 'string')
+        pair.key.value = pair.key.value.replace(SENTINEL, '');
       // Every play runs with the linear strategy, where run_once means what it says.
-      if (isScalar(pair.key) && pair.key.value === 'run_once' && isScalar(pair.value)) pair.value.comment = ' noqa: run-once[task]';
+      if (isScalar(pair.key) && pair.key.value === 'run_once' && isScalar(pair.value))
+        pair.value.comment = ' noqa: run-once[task]';
     },
   });
   if (comment) doc.commentBefore = comment;

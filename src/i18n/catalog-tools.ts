@@ -8,6 +8,7 @@ import { installerStrings, installerTemplate } from './installer-strings.ts';
 import { mergeCatalog, type MergeStats } from './merge.ts';
 import { readPo, writePo, type PoCatalog } from './po-file.ts';
 import { englishPages, pageTemplate, readPage } from './templates.ts';
+import { englishUiStrings, UI_DOMAIN, uiTemplate } from './ui-strings.ts';
 
 export interface CatalogPaths {
   /** English runbook pages. */
@@ -28,13 +29,17 @@ export function catalogPath(paths: CatalogPaths, lang: string, domain: string): 
   return join(paths.localesDir, lang, `${domain}.po`);
 }
 
-/** Writes one template per page plus installer.pot; removes templates of pages that are gone. */
+/** Writes one template per page plus installer.pot and ui.pot; removes templates of pages that are gone. */
 export function extractTemplates(paths: CatalogPaths = DEFAULT_PATHS): Map<string, PoCatalog> {
   const templates = new Map<string, PoCatalog>();
   for (const file of englishPages(paths.docsDir)) {
-    templates.set(domainOfPage(file), pageTemplate(readPage(paths.docsDir, file), file, paths.docsDir));
+    const domain = domainOfPage(file);
+    if (domain === INSTALLER_DOMAIN || domain === UI_DOMAIN) throw new Error(`a runbook page cannot be named ${file}: ${domain}.po is the catalog of the ${domain === UI_DOMAIN ? "site's labels" : "installer's messages"}`);
+    templates.set(domain, pageTemplate(readPage(paths.docsDir, file), file, paths.docsDir));
   }
   templates.set(INSTALLER_DOMAIN, installerTemplate(installerStrings(paths.repoRoot)));
+  const ui = englishUiStrings(paths);
+  if (Object.keys(ui).length > 0) templates.set(UI_DOMAIN, uiTemplate(ui));
   const dir = join(paths.localesDir, 'templates');
   for (const stale of catalogFiles(dir, '.pot')) if (!templates.has(stale)) rmSync(templatePath(paths, stale));
   for (const [domain, catalog] of templates) writePo(templatePath(paths, domain), catalog);

@@ -7,6 +7,7 @@ import { INSTALLER_DOMAIN, domainOfPage } from './languages.ts';
 import { messageKey, readPo, translationsOf } from './po-file.ts';
 import { proseUnits, type SpliceFormat } from './prose-units.ts';
 import { englishPages, readPage } from './templates.ts';
+import { englishUiStrings, placeholdersOf, UI_DOMAIN } from './ui-strings.ts';
 
 export interface StatusRow {
   lang: string;
@@ -32,6 +33,8 @@ function sourcesByDomain(paths: CatalogPaths, installerIds?: InstallerIds): Map<
   }
   const ids = installerIds ? installerIds() : (readPo(templatePath(paths, INSTALLER_DOMAIN))?.messages ?? []).map((m) => m.id);
   map.set(INSTALLER_DOMAIN, [...new Set(ids)].map((id) => ({ id, format: 'yaml' as const })));
+  const ui = Object.entries(englishUiStrings(paths)).map(([context, id]) => ({ context, id, format: 'yaml' as const }));
+  if (ui.length > 0) map.set(UI_DOMAIN, ui);
   return map;
 }
 
@@ -51,10 +54,10 @@ export function translationStatus(paths: CatalogPaths = DEFAULT_PATHS, langs = c
         const m = messages.get(key);
         if (!m || !m.str) row.untranslated++;
         else if (m.fuzzy) row.fuzzy++;
-        else if (domain !== INSTALLER_DOMAIN && translationProblems(unit.id, m.str, unit.format).length) {
+        else if (!MESSAGE_DOMAINS.has(domain) && translationProblems(unit.id, m.str, unit.format).length) {
           row.invalid++;
           row.untranslated++;
-        } else if (domain === INSTALLER_DOMAIN && !samePlaceholders(unit.id, m.str)) {
+        } else if (MESSAGE_DOMAINS.has(domain) && (placeholdersOf(unit.id) !== placeholdersOf(m.str) || (domain === UI_DOMAIN && translationProblems(unit.id, m.str, 'yaml').length > 0))) {
           row.invalid++;
           row.untranslated++;
         } else row.translated++;
@@ -65,10 +68,8 @@ export function translationStatus(paths: CatalogPaths = DEFAULT_PATHS, langs = c
   return rows;
 }
 
-function samePlaceholders(a: string, b: string): boolean {
-  const names = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort().join(',');
-  return names(a) === names(b);
-}
+/** Catalogs of messages (the installer's, the site's labels) rather than page prose. */
+const MESSAGE_DOMAINS = new Set([INSTALLER_DOMAIN, UI_DOMAIN]);
 
 export function percent(part: number, total: number): string {
   return total === 0 ? '100%' : `${Math.floor((part / total) * 1000) / 10}%`;

@@ -1,5 +1,6 @@
 // `runbook lab up | down | status`: Debian 12 VMs on the runbook's network, in a namespace of
 // their own, reachable from here by SSH and able to reach Debian's archive and nothing else.
+// (`lab add-host`, one more KVM host in a running lab, is add-host.ts.)
 import { execa } from 'execa';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -15,12 +16,12 @@ import type { LabLayout } from './layout.ts';
 import { createLabNetwork, destroyLabNetwork, netnsExists } from './netns.ts';
 import { isLabProcess, spawnDetached, stopProcess } from './processes.ts';
 import { writeLabSite } from './site-file.ts';
-import { sshBanner, waitForSsh } from './ssh.ts';
+import { sshBanner } from './ssh.ts';
 import type { SshTarget } from './ssh.ts';
 import { ensureStateDir, statePaths } from '../state/paths.ts';
 import { readLabState, writeLabState } from './state.ts';
 import type { LabMachineState, LabState } from './state.ts';
-import { startVm, waitForConsoleReady } from './vm.ts';
+import { bootTimeoutMs, launchLabVm, waitUntilUp } from './lab-vm.ts';
 
 const daemonScript = path.join(path.dirname(fileURLToPath(import.meta.url)), 'daemon.ts');
 export const MAX_HOSTS = 8; // .3-.10: the zone's public range starts at .11
@@ -88,7 +89,8 @@ async function requireTools(): Promise<void> {
   }
 }
 
-async function startDaemon(
+/** A relay daemon of the lab (in the namespace or outside it), started detached; waits until it is ready. */
+export async function startDaemon(
   layout: LabLayout,
   name: string,
   config: Omit<DaemonConfig, 'readyFile'>,
@@ -113,11 +115,18 @@ async function startDaemon(
   return { ...(JSON.parse(readFileSync(readyFile, 'utf8')) as DaemonReady), name };
 }
 
+/**
+ * Memory per machine when `--memory` is not given: what the runbook's preflight asks of the role
+ * (4 GB per machine, 6 GB for an all-in-one one), so that a lab install does not stop there.
+ */
+export function defaultLabMemoryMb(hosts: number): number {
+  return hosts === 0 ? 6144 : 4096;
+}
+
 /** Start the lab. On any failure (or Ctrl-C while starting) everything started is stopped again. */
 export async function labUp(options: LabUpOptions = {}): Promise<LabStatus> {
   const hosts = options.hosts ?? 0;
-  // The runbook's preflight asks for 4 GB per machine (3.5 GiB as the kernel reports it).
-  const memoryMb = options.memory ?? 4096;
+  const memoryMb = options.memory ?? defaultLabMemoryMb(hosts);
   if (!Number.isInteger(hosts) || hosts < 0 || hosts > MAX_HOSTS)
     throw new Error(
       `--hosts must be a whole number from 0 (all-in-one) to ${MAX_HOSTS}, not ${hosts}`,
@@ -248,39 +257,19 @@ export async function labUp(options: LabUpOptions = {}): Promise<LabStatus> {
 
     const cpusPerVm = Math.max(1, Math.floor(cpus().length / machines.length));
     for (const spec of machines) {
-      const vmDir = path.join(layout.dir, 'vms', spec.name);
-      rmSync(vmDir, { recursive: true, force: true }); // every `lab up` starts from the clean base image
-      mkdirSync(vmDir, { recursive: true });
-      const hostKeyFile = await identity.hostKey(spec.name);
-      const machine: LabMachineState = {
-        name: spec.name,
-        role: spec.role,
-        address: spec.address,
-        sshPort: identity.ports[`ssh:${spec.name}`]!,
-        disk: path.join(vmDir, 'disk.qcow2'),
-        console: path.join(vmDir, 'console.log'),
-      };
-      state.machines.push(machine);
-      machine.pid = await startVm({
+      const { machine, knownHost } = await launchLabVm({
+        layout,
         spec,
-        netns: layout.netns,
         image,
         accel: state.accel,
         memoryMb,
         cpus: cpusPerVm,
-        disk: machine.disk,
-        console: machine.console,
-        pidFile: path.join(vmDir, 'qemu.pid'),
-        hostKeyFile,
-        clientKeyBlob: identity.clientKeyBlob,
+        identity,
+        sshPort: identity.ports[`ssh:${spec.name}`]!,
         peers: machines,
+        record: (m) => state.machines.push(m),
       });
-      const publicKey = readFileSync(`${hostKeyFile}.pub`, 'utf8')
-        .trim()
-        .split(/\s+/)
-        .slice(0, 2)
-        .join(' ');
-      knownHosts.push(`[127.0.0.1]:${machine.sshPort} ${publicKey}`);
+      knownHosts.push(knownHost);
       checkpoint();
       progress(
         `${spec.name}: booting (${spec.address}, ssh 127.0.0.1:${machine.sshPort}, ${state.accel}, ${memoryMb} MB)`,
@@ -294,27 +283,12 @@ export async function labUp(options: LabUpOptions = {}): Promise<LabStatus> {
     ensureStateDir(installerState);
     writeFileSync(installerState.knownHosts, knownHosts.join('\n') + '\n', { mode: 0o600 });
 
-    const bootTimeout = options.bootTimeoutMs ?? (state.accel === 'kvm' ? 120_000 : 420_000);
+    const bootTimeout = bootTimeoutMs(state.accel, options.bootTimeoutMs);
     await Promise.all(
       state.machines.map(async (machine) => {
-        const bootStart = Date.now();
-        const ready = Promise.race([
-          waitForConsoleReady(
-            machine.name,
-            machine.console,
-            machine.pid!,
-            state.marker,
-            bootTimeout,
-          ),
-          (async () => {
-            while (!interrupted) await sleep(200);
-            throw new Error('interrupted; the lab was stopped again');
-          })(),
-        ]);
-        await ready;
-        await waitForSsh(sshTarget(layout, machine.sshPort), 60_000);
-        machine.bootSeconds = (Date.now() - bootStart) / 1000;
-        progress(`${machine.name}: up in ${Math.round(machine.bootSeconds)} s`);
+        const ssh = sshTarget(layout, machine.sshPort);
+        await waitUntilUp(machine, ssh, state.marker, bootTimeout, () => interrupted);
+        progress(`${machine.name}: up in ${Math.round(machine.bootSeconds!)} s`);
       }),
     );
     state.upSeconds = (Date.now() - started) / 1000;

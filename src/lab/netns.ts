@@ -53,10 +53,13 @@ export async function createLabNetwork(netns: string, vmCount: number): Promise<
     BRIDGE,
   );
   await ip('-n', netns, 'link', 'set', BRIDGE, 'up');
-  for (let i = 0; i < vmCount; i++) {
-    await ip('-n', netns, 'tuntap', 'add', 'dev', tapName(i), 'mode', 'tap');
-    await ip('-n', netns, 'link', 'set', tapName(i), 'master', BRIDGE, 'up');
-  }
+  for (let i = 0; i < vmCount; i++) await addLabTap(netns, i);
+}
+
+/** The tap of VM `index` on the lab bridge (also for a VM added to a running lab). */
+export async function addLabTap(netns: string, index: number): Promise<void> {
+  await ip('-n', netns, 'tuntap', 'add', 'dev', tapName(index), 'mode', 'tap');
+  await ip('-n', netns, 'link', 'set', tapName(index), 'master', BRIDGE, 'up');
 }
 
 /** Routes inside the namespace (the tests assert there is no way out). */

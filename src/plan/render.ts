@@ -1,4 +1,5 @@
 // The plan for people (by chapter and host) and for programs (DESIGN.md section 5 JSON).
+import { API_TIMING, describeDuration, requestTimeoutMs } from '../cloudstack/api-timing.ts';
 import type { Action } from '../runbook/model.ts';
 import { VARIABLE_REFERENCE } from '../runbook/variable-refs.ts';
 import type { Plan, PlannedStep } from './model.ts';
@@ -17,7 +18,13 @@ export function forDisplay(text: string, plan: Pick<Plan, 'variables' | 'secrets
 type JsonAction =
   | { kind: 'sh'; script: string }
   | { kind: 'file'; path: string; content: string; mode?: string; owner?: string }
-  | { kind: 'api'; command: string; params: Record<string, string> };
+  | {
+      kind: 'api';
+      command: string;
+      params: Record<string, string>;
+      /** Extension: how long the installer waits for CloudStack's answer to this call. */
+      timeoutSeconds: number;
+    };
 
 function jsonAction(action: Action, plan: Plan): JsonAction {
   switch (action.kind) {
@@ -36,6 +43,7 @@ function jsonAction(action: Action, plan: Plan): JsonAction {
         kind: 'api',
         command: action.command,
         params: Object.fromEntries(Object.entries(action.params).map(([k, v]) => [k, forDisplay(v, plan)])),
+        timeoutSeconds: requestTimeoutMs(action.command) / 1000,
       };
   }
 }
@@ -71,9 +79,23 @@ function describeAction(action: Action): string {
     }
     case 'file':
       return `file: ${action.path}${action.mode ? ` mode ${action.mode}` : ''}`;
-    case 'api':
-      return `api: ${action.command}`;
+    case 'api': {
+      const long = API_TIMING[action.command];
+      return `api: ${action.command}${long ? ` (waits up to ${describeDuration(long.requestTimeoutMs)}: ${long.why})` : ''}`;
+    }
   }
+}
+
+/** `  [addHost waits up to 15 min]`: the calls of a step CloudStack works on for minutes. */
+function longWaitNote(step: PlannedStep): string {
+  const apis = [
+    ...new Set(
+      step.actions.flatMap((a) => (a.kind === 'api' && API_TIMING[a.command] ? [a.command] : [])),
+    ),
+  ];
+  return apis.length
+    ? `  [${apis.map((api) => `${api} waits up to ${describeDuration(API_TIMING[api]!.requestTimeoutMs)}`).join(', ')}]`
+    : '';
 }
 
 /** `title` lets the CLI show step titles in the reader's language. */
@@ -90,7 +112,9 @@ export function planText(plan: Plan, verbose = false, title: (step: PlannedStep)
       chapterNo++;
       out.push('', `${chapterNo}. ${chapter} (${step.source.file})`);
     }
-    out.push(`   ${step.id.padEnd(32)} ${title(step)}  → ${step.hosts.join(', ')}`);
+    out.push(
+      `   ${step.id.padEnd(32)} ${title(step)}  → ${step.hosts.join(', ')}${longWaitNote(step)}`,
+    );
     if (verbose) for (const a of step.actions) out.push(`       ${describeAction(a)}`);
   }
   out.push('', 'Steps per machine:');

@@ -17,3 +17,14 @@ export function parseCodeMeta(meta: string | null | undefined): CodeMeta {
   }
   return { flags, values };
 }
+
+/**
+ * What a block shown to the reader but never run is (DESIGN.md section 3): `norun` a command the
+ * reader types by hand, `output` what the reader should see. Neither is executed, exported or
+ * planned; undefined for a block the installer runs.
+ */
+export function displayOnly(meta: CodeMeta): 'norun' | 'output' | undefined {
+  if (meta.flags.has('output')) return 'output';
+  if (meta.flags.has('norun')) return 'norun';
+  return undefined;
+}

@@ -10,7 +10,7 @@ import { parse as parseYaml } from 'yaml';
 import type { Problem } from '../diagnostics.ts';
 import { parseCmkLine, CmkSyntaxError } from '../cloudstack/cmk-syntax.ts';
 import { apiNameFor } from '../cloudstack/api-reference.ts';
-import { parseCodeMeta } from './code-meta.ts';
+import { displayOnly, parseCodeMeta } from './code-meta.ts';
 import { ROLES, type Action, type Chapter, type Role, type Step } from './model.ts';
 
 /** Step attributes the format knows (DESIGN.md section 3, plus `needs`). */
@@ -77,8 +77,9 @@ export function parsePage(text: string, file: string): ParsedPage {
     if (node.type === 'code' && !inStep) {
       const meta = parseCodeMeta(node.meta);
       const runnable = SCRIPT_LANGS.has(node.lang ?? '') || node.lang === 'cmk' || meta.values.title?.startsWith('/');
-      if (runnable && !meta.flags.has('norun')) {
-        problem(line(node), `a ${node.lang ?? 'file'} block outside any step would be shown but never run`, 'move it into a :::step, or add `norun` after the language if it is sample output');
+      if (meta.flags.has('norun') && meta.flags.has('output')) bothDisplayFlags(line(node), problem);
+      else if (runnable && !displayOnly(meta)) {
+        problem(line(node), `a ${node.lang ?? 'file'} block outside any step would be shown but never run`, 'move it into a :::step, add `norun` after the language if the reader types it by hand, or `output` if it is what the reader should see');
       }
     }
     for (const child of node.children ?? []) visit(child, inStep);
@@ -177,7 +178,8 @@ function actionsOf(
   const at = line(node);
   const meta = parseCodeMeta(node.meta);
   const value = node.value ?? '';
-  if (meta.flags.has('norun')) return [];
+  if (meta.flags.has('norun') && meta.flags.has('output')) bothDisplayFlags(at, problem, id);
+  if (displayOnly(meta)) return [];
   const title = meta.values.title;
   if (title !== undefined) {
     if (!title.startsWith('/')) {
@@ -219,8 +221,13 @@ function actionsOf(
     if (on === 'api') problem(at, 'an api step cannot run shell scripts', 'move the script into a step on management, kvm or all', id);
     return [{ kind: 'sh', script: value.endsWith('\n') ? value : `${value}\n`, source: { file, line: at } }];
   }
-  problem(at, `a \`${node.lang ?? 'plain'}\` block in a step is neither a script, a file nor cmk`, 'use ```sh, ```cmk, add title="/path" for a file, or norun for sample output', id);
+  problem(at, `a \`${node.lang ?? 'plain'}\` block in a step is neither a script, a file nor cmk`, 'use ```sh, ```cmk, add title="/path" for a file, norun for a command the reader types by hand, or output for what the reader should see', id);
   return [];
+}
+
+/** `norun` (a command to type) and `output` (what one sees) exclude each other. */
+function bothDisplayFlags(at: number, problem: (line: number, message: string, fix?: string, field?: string) => void, id?: string): void {
+  problem(at, 'a code block cannot be both norun (a command the reader types) and output (what the reader sees)', 'keep norun on commands and output on sample output, in two blocks', id);
 }
 
 function frontmatterOf(tree: MdNode, problem: (line: number, message: string, fix?: string) => void): Record<string, unknown> {

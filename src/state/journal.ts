@@ -18,8 +18,12 @@ import {
   readFileSync,
   writeSync,
 } from 'node:fs';
+import type { StepInputs } from '../plan/fingerprint.ts';
 
 export type StepStatus = 'ok' | 'changed' | 'skipped' | 'failed' | 'blocked';
+
+/** What a recheck found: the check (and verify) still pass, one failed, or there is nothing to run. */
+export type RecheckResult = 'still-done' | 'drifted' | 'not-checkable';
 
 export type JournalEntry =
   | { t: 'run-start'; run: string; at: string; pid: number; steps: number }
@@ -37,6 +41,20 @@ export type JournalEntry =
       exitCode?: number;
       /** Answered by the CloudStack API simulator, not a real CloudStack. */
       simulated?: boolean;
+      /** Digests of the step's parts, so a later plan can say what changed (absent in old journals). */
+      inputs?: StepInputs;
+    }
+  | {
+      /** `install --recheck` looked at a finished step again (its check and verify). */
+      t: 'step-check';
+      run: string;
+      at: string;
+      id: string;
+      host: string;
+      hash: string;
+      result: RecheckResult;
+      reason?: string;
+      ms: number;
     }
   | { t: 'run-end'; run: string; at: string; result: 'completed' | 'failed' | 'interrupted' };
 
@@ -113,4 +131,36 @@ export function lastEnds(
   const ends = new Map<string, Extract<JournalEntry, { t: 'step-end' }>>();
   for (const e of entries) if (e.t === 'step-end') ends.set(`${e.id}@${e.host}`, e);
   return ends;
+}
+
+export type StepCheck = Extract<JournalEntry, { t: 'step-check' }>;
+
+/** The last recheck of each (step, host), if any. */
+export function lastChecks(entries: JournalEntry[]): Map<string, StepCheck> {
+  const checks = new Map<string, StepCheck>();
+  for (const e of entries) if (e.t === 'step-check') checks.set(`${e.id}@${e.host}`, e);
+  return checks;
+}
+
+export interface HostCheck {
+  /** When the host's last recheck looked at its last step. */
+  at: string;
+  run: string;
+  counts: Record<RecheckResult, number>;
+}
+
+/** Per host: its most recent recheck run, with what that run found there. */
+export function lastHostChecks(entries: JournalEntry[]): Map<string, HostCheck> {
+  const hosts = new Map<string, HostCheck>();
+  for (const e of entries) {
+    if (e.t !== 'step-check') continue;
+    let host = hosts.get(e.host);
+    if (!host || host.run !== e.run) {
+      host = { at: e.at, run: e.run, counts: { 'still-done': 0, drifted: 0, 'not-checkable': 0 } };
+      hosts.set(e.host, host);
+    }
+    host.at = e.at;
+    host.counts[e.result]++;
+  }
+  return hosts;
 }

@@ -152,7 +152,7 @@ describe('api step failures', () => {
     expect(sentSince(before).filter((a) => a === 'createPod')).toHaveLength(1);
   });
 
-  it('retries a transient 530 with backoff and then succeeds', async () => {
+  it('sends a create again after a transient 530 only once a lookup found nothing', async () => {
     sim.faults.errors.push({
       api: 'createPod',
       code: 530,
@@ -164,9 +164,18 @@ describe('api step failures', () => {
     const result = await run(sim, stepById(plan, 'zone-pod'), creds, captured, log);
     expect(result.status).toBe('changed');
     expect(result.captured.POD_ID).toBe(sim.cloud.objects.pod[0]!.id);
-    expect(sentSince(before).filter((a) => a === 'createPod')).toHaveLength(3);
+    const sent = sentSince(before).filter((a) => a === 'createPod' || a === 'listPods');
+    // the lookup first, then each send after a lookup that found no pod
+    expect(sent).toEqual([
+      'listPods',
+      'createPod',
+      'listPods',
+      'createPod',
+      'listPods',
+      'createPod',
+    ]);
     expect(log.join('\n')).toMatch(
-      /createPod: .*Lock wait timeout.*; trying again in [\d.]+s \(attempt 2 of 3\)/,
+      /createPod failed: .*Lock wait timeout.*; looking for pod Pod1 first\n.*\n {2}createPod: not done in CloudStack; sending it again \(send 2 of 3\)/,
     );
   });
 
@@ -180,7 +189,7 @@ describe('api step failures', () => {
     );
   });
 
-  it('stops waiting for a job when the run is aborted', async () => {
+  it('stops waiting for a job when the run is aborted, as interrupted (not failed)', async () => {
     sim.cloud.delays.jobMs = 10_000;
     const controller = new AbortController();
     setTimeout(() => controller.abort(new Error('Ctrl-C')), 200);
@@ -192,8 +201,9 @@ describe('api step failures', () => {
       signal: controller.signal,
       timing: FAST,
     });
-    expect(result.status).toBe('failed');
+    expect(result.status).toBe('interrupted');
     expect(result.message).toContain('step zone-traffic-types stopped: Error: Ctrl-C');
+    expect(result.message).toContain('it runs again on resume');
   });
 
   it('answers a slow API late but correctly', async () => {

@@ -21,7 +21,31 @@ export const FAST: ApiStepContext['timing'] = {
   retry: { attempts: 3, initialMs: 20, maxMs: 60 },
   apiWaitInitialMs: 50,
   apiWaitMs: 20_000,
+  lookupEveryMs: 20,
 };
+
+/**
+ * The client in upstream's timing times `scale`, like a simulator started with the same
+ * factor: request timeouts, lookups and progress all shrink together.
+ */
+export function scaledClient(scale: number): NonNullable<ApiStepContext['timing']> {
+  return {
+    ...FAST,
+    timeScale: scale,
+    lookupEveryMs: Math.max(5, Math.round(10_000 * scale)),
+    progressEveryMs: Math.max(5, Math.round(5000 * scale)),
+  };
+}
+
+const TWO_HOSTS = [
+  { address: '172.16.10.3', hostname: 'kvm1' },
+  { address: '172.16.10.4', hostname: 'kvm2' },
+];
+
+/** The runbook that ships (docs/src/content/docs), planned for a site with these KVM hosts. */
+export function bundledPlan(hosts: { address: string; hostname: string }[] = TWO_HOSTS): Plan {
+  return buildPlan(siteSchema.parse({ hosts }), loadRunbook().runbook, '/nonexistent/site.yaml');
+}
 
 export function fixturePlan(
   hosts: { address: string; hostname: string }[] = [
@@ -64,6 +88,7 @@ export async function runApiSteps(
   credentials: CredentialStore,
   captured: Record<string, string> = {},
   only?: (s: PlannedStep) => boolean,
+  extra: Pick<ApiStepContext, 'timing' | 'progress' | 'hostName'> = {},
 ): Promise<RunOutcome> {
   const log: string[] = [];
   const results: RunOutcome['results'] = [];
@@ -76,6 +101,7 @@ export async function runApiSteps(
       log: (line) => log.push(line),
       timing: FAST,
       docsBaseUrl: 'https://runbook.example',
+      ...extra,
     });
     results.push({ id: step.id, result });
     Object.assign(all, result.captured);

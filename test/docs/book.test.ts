@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadRunbook } from '../../src/runbook/load.ts';
 import { bookMarkdown } from '../../src/docs-build/book-markdown.ts';
+import { numberToc } from '../../src/docs-build/book-pdf.ts';
 
 const dir = new URL('../fixtures/docs-book/', import.meta.url).pathname;
 const { runbook, problems } = loadRunbook(dir);
@@ -41,14 +42,15 @@ describe('bookMarkdown', () => {
   it('writes each step with its id, where it runs, its check, and prose and commands in page order', () => {
     inOrder(
       '### Export the folders {#nfs-exports}',
-      '**Runs on:** the management server.',
-      '**Already done if this succeeds:** `test -d ${PRIMARY_EXPORT}`',
+      '**Runs on:** Management server.',
+      '**Already done if:** `test -d ${PRIMARY_EXPORT}`',
       'First the package.',
       '```bash\napt-get install -y nfs-kernel-server\n```',
       'Then the exports file.',
       'File `/etc/exports` (mode 0644):',
       '${PRIMARY_EXPORT} ${NETWORK_CIDR}(rw,async,no_root_squash)',
-      'Sample output:',
+      'What you should see:',
+      '```{.output}',
       'exporting 172.16.10.0/24:/export/primary',
     );
   });
@@ -56,7 +58,7 @@ describe('bookMarkdown', () => {
   it('keeps consecutive API calls together as the reader pastes them into cmk', () => {
     inOrder(
       '### Create the zone {#zone-create}',
-      '```\ncreate zone name=${ZONE_NAME} networktype=Advanced dns1=${DNS1} internaldns1=${GATEWAY}\nlist zones name=${ZONE_NAME}\n```',
+      'API calls in CloudMonkey (cmk) syntax:\n\n```\ncreate zone name=${ZONE_NAME} networktype=Advanced dns1=${DNS1} internaldns1=${GATEWAY}\nlist zones name=${ZONE_NAME}\n```',
     );
   });
 
@@ -70,5 +72,66 @@ describe('bookMarkdown', () => {
 
   it('ends with the variables and their defaults', () => {
     expect(book).toContain('| `${MGMT_IP}` | `172.16.10.2` | management.address |');
+  });
+});
+
+describe('the book in a translation', () => {
+  const page = [
+    '---',
+    'title: ゾーン',
+    '---',
+    '',
+    '## <span id="the-addresses"></span>アドレス',
+    '',
+    '[概要](/ja/overview/#two-ways-to-follow-it) と [ゾーン](/ja/zone/)。',
+  ].join('\n');
+  const labels: Record<string, string> = {
+    'runbook.book.contents': '目次',
+    'runbook.book.variables': '変数',
+  };
+  const translated = bookMarkdown(
+    { ...runbook, chapters: [{ ...runbook.chapters[0]!, file: 'zone.mdx', steps: [] }] },
+    {
+      readPage: () => page,
+      title: 'T',
+      subtitle: 's',
+      variables: {},
+      variableHelp: {},
+      lang: 'ja',
+      locale: 'ja',
+      ui: (key) => labels[key] ?? key,
+    },
+  );
+
+  it('gives the language, the contents title and the labels in that language', () => {
+    expect(translated).toContain('lang: "ja"');
+    expect(translated).toContain('toc-title: "目次"');
+    expect(translated).toContain('# 変数 {#chapter-variables}');
+  });
+
+  it('keeps a translated heading’s English anchor as the heading id, not as a span the contents would copy', () => {
+    expect(translated).toContain('## アドレス {#the-addresses}');
+    expect(translated).not.toContain('<span id="the-addresses">');
+  });
+
+  it('turns the translated site’s links into links inside the book', () => {
+    expect(translated).toContain('[概要](#two-ways-to-follow-it) と [ゾーン](#chapter-zone)');
+  });
+});
+
+describe('numbered table of contents', () => {
+  it('gives every contents entry its page, non-ASCII ids included', () => {
+    const html =
+      '<nav id="TOC"><ul><li><a href="#chapter-zone" id="toc-chapter-zone">ゾーン</a></li><li><a href="#アドレス">アドレス</a></li></ul></nav><h1 id="chapter-zone">ゾーン</h1>';
+    const pages = new Map([
+      ['chapter-zone', 26],
+      ['アドレス', 3],
+    ]);
+    const numbered = numberToc(html, (id) => String(pages.get(id) ?? ''));
+    expect(numbered).toContain(
+      '<span class="rb-toc-title">ゾーン</span><span class="rb-toc-leader"></span><span class="rb-toc-page">26</span>',
+    );
+    expect(numbered).toContain('<span class="rb-toc-page">3</span>');
+    expect(numbered).toContain('<h1 id="chapter-zone">ゾーン</h1>');
   });
 });

@@ -8,6 +8,7 @@ import type { Browser } from 'playwright-core';
 import { buildSite, DOCS_DIST, type SiteBuild } from '../../src/docs-build/build-site.ts';
 import { checkLinks } from '../../src/docs-build/check-links.ts';
 import { allSteps, type Step } from '../../src/runbook/model.ts';
+import { BUNDLED_RUNBOOK, loadRunbook } from '../../src/runbook/load.ts';
 import { siteConfig } from '../../docs/site.config.ts';
 import { splitVariables, variableCatalog } from '../../docs/src/lib/variables.ts';
 import { LANGUAGES } from '../../src/i18n/languages.ts';
@@ -125,6 +126,18 @@ describe('built pages', () => {
     }
   });
 
+  it('says in the card how long the installer waits for the API calls CloudStack works on for minutes', () => {
+    const card = (id: string) => {
+      const page = html('/zone/');
+      const at = page.indexOf(`data-step="${id}"`);
+      return page.slice(at, page.indexOf('</dl>', at));
+    };
+    expect(card('hosts-add')).toMatch(/Limits<\/dt><dd>.*addHost waits up to 15 min/);
+    expect(card('secondary-storage')).toContain('addImageStore waits up to 35 min');
+    expect(card('primary-storage')).toContain('createStoragePool waits up to 35 min');
+    expect(card('zone-create')).not.toContain('waits up to');
+  });
+
   it('points "Edit page" of every translated page at its PO catalog, and of every English page at its source', () => {
     expect(LANGUAGES.length).toBeGreaterThan(0);
     const editHref = (page: string) => /<a href="([^"]+)"[^>]*data-rb-edit/.exec(html(page))?.[1];
@@ -149,6 +162,27 @@ describe('built pages', () => {
     const sitemap = readFileSync(`${DOCS_DIST}/sitemap-0.xml`, 'utf8');
     for (const chapter of runbook.chapters)
       expect(sitemap).toContain(`${siteConfig.siteUrl}/${chapter.slug ? `${chapter.slug}/` : ''}<`);
+  });
+});
+
+describe('404 and downloads pages', () => {
+  it('the 404 page lists every chapter with a link to it', () => {
+    const page = html('/404.html');
+    for (const chapter of runbook.chapters.filter((c) => c.slug !== 'index' && c.slug !== ''))
+      expect(page, chapter.slug).toContain(`href="/${chapter.slug}/"`);
+  });
+
+  it('each language’s downloads page links its own PDF and EPUB, and every link is a built file', () => {
+    for (const language of [{ lang: 'en', locale: '' }, ...LANGUAGES]) {
+      const path = language.locale ? `/${language.locale}/downloads/` : '/downloads/';
+      const page = html(path);
+      const own =
+        language.lang === 'en' ? 'cloudstack-runbook' : `cloudstack-runbook.${language.lang}`;
+      expect(page, path).toContain(`href="/downloads/${own}.pdf"`);
+      expect(page, path).toContain(`href="/downloads/${own}.epub"`);
+      for (const [, file] of page.matchAll(/href="\/(downloads\/[^"]+\.(?:pdf|epub))"/g))
+        expect(existsSync(`${DOCS_DIST}/${file}`), `${path} → ${file}`).toBe(true);
+    }
   });
 });
 
@@ -189,6 +223,55 @@ describe('PDF and EPUB downloads', () => {
         expect(text.includes(squash(line)), `${step.id}: ${line}`).toBe(true);
     }
   });
+});
+
+describe('translated PDFs', () => {
+  const squash = (text: string) => text.replace(/\s+/g, '');
+  for (const language of LANGUAGES) {
+    const pdf = `${DOCS_DIST}/downloads/cloudstack-runbook.${language.lang}.pdf`;
+    const translated = loadRunbook(`${BUNDLED_RUNBOOK}/${language.locale}`).runbook;
+
+    it(`the ${language.lang} PDF shows the translated chapter and step titles, and every command intact`, async () => {
+      const { stdout } = await execa('pdftotext', ['-raw', '-enc', 'UTF-8', pdf, '-']);
+      const text = squash(stdout);
+      for (const chapter of translated.chapters.filter((c) => c.slug !== 'index'))
+        expect(text.includes(squash(chapter.title)), `chapter "${chapter.title}"`).toBe(true);
+      for (const step of allSteps(translated)) {
+        expect(text.includes(squash(step.title)), `title of ${step.id}`).toBe(true);
+        for (const line of commandLines(step))
+          expect(text.includes(squash(line)), `${step.id}: ${line}`).toBe(true);
+      }
+      // The step cards' labels in the book's language, not English.
+      expect(stdout).not.toContain('Runs on:');
+      expect(stdout).not.toContain('API calls in CloudMonkey');
+    });
+
+    it(`the ${language.lang} PDF has an outline of its chapters and a table of contents with page numbers`, async () => {
+      const { stdout } = await execa('pdftohtml', ['-xml', '-i', '-stdout', '-l', '1', pdf]);
+      const outline = [...stdout.matchAll(/<item page="(\d+)">([^<]*)<\/item>/g)].map((m) => ({
+        page: Number(m[1]),
+        title: m[2]!,
+      }));
+      const chapters = translated.chapters.filter((c) => c.slug !== 'index' && c.slug !== '');
+      for (const chapter of chapters) {
+        const entry = outline.find((o) => o.title === chapter.title.replace(/&/g, '&amp;'));
+        expect(entry, `outline entry for "${chapter.title}"`).toBeDefined();
+        expect(entry!.page).toBeGreaterThan(1);
+      }
+      // The contents page lists the first chapter with the page the outline sends it to.
+      const { stdout: contents } = await execa('pdftotext', [
+        '-f',
+        '1',
+        '-l',
+        '1',
+        '-layout',
+        pdf,
+        '-',
+      ]);
+      const first = outline.find((o) => o.title === chapters[0]!.title)!;
+      expect(contents).toMatch(new RegExp(`${chapters[0]!.title}[\\s.]*${first.page}\\s*\\n`));
+    });
+  }
 });
 
 describe('in the browser', () => {
@@ -335,6 +418,108 @@ describe('in the browser', () => {
         .textContent(),
     ).resolves.toBe('172.16.10.2');
     await noScript.context.close();
+  });
+
+  /** English labels the site translates (content/i18n/en.json ≠ <lang>.json), of two words or more. */
+  function englishLabels(lang: string): string[] {
+    const read = (name: string) =>
+      JSON.parse(readFileSync(`${repository}docs/src/content/i18n/${name}.json`, 'utf8')) as Record<
+        string,
+        string
+      >;
+    const english = read('en');
+    const translated = read(lang);
+    return Object.entries(english)
+      .filter(([key, text]) => translated[key] && translated[key] !== text)
+      .flatMap(([key, text]) =>
+        // The words between placeholders; names the translation keeps (Apache CloudStack) are not English labels.
+        text
+          .split(/\{\{\w+\}\}/)
+          .map((part) => part.trim())
+          .filter((part) => /\w+ \w+/.test(part) && !translated[key]!.includes(part)),
+      );
+  }
+
+  for (const language of LANGUAGES)
+    it(`shows no English UI label on ${language.lang} pages, in text or CSS captions`, async () => {
+      // Not covered yet: the tooltips of variable markers ([data-var] title, docs/src/lib/variables.ts
+      // variableTitle), which still describe the variable in English on every page.
+      const labels = englishLabels(language.lang);
+      expect(labels.length).toBeGreaterThan(20);
+      for (const path of ['/', '/zone/', '/management-server/', '/downloads/']) {
+        const { page, context } = await open(`/${language.locale}${path}`, 'desktop');
+        // The dialog too, where the page has the address bar.
+        const opener = page.locator('[data-rb-open]');
+        if (await opener.isVisible()) await opener.click();
+        const shown = String(
+          await page.evaluate(`(() => {
+            const captions = [...document.querySelectorAll('*')].flatMap((el) =>
+              ['::before', '::after'].map((p) => getComputedStyle(el, p).content).filter((c) => c && c !== 'none' && c !== 'normal'));
+            const attributes = [...document.querySelectorAll('[aria-label],[title]:not([data-var]),[placeholder]')].map((el) =>
+              [el.getAttribute('aria-label'), el.getAttribute('title'), el.getAttribute('placeholder')].join(' '));
+            // The page's words outside commands (commands are the same in every language).
+            const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+            const words = [];
+            for (let node = walker.nextNode(); node; node = walker.nextNode())
+              if (!node.parentElement.closest('pre, code, script, style, .expressive-code')) words.push(node.textContent);
+            return [words.join(' ').replace(/\\s+/g, ' '), ...captions, ...attributes].join('\\n');
+          })()`),
+        );
+        if (path === '/zone/')
+          await page.screenshot({ path: `${screenshots}/zone-${language.lang}-desktop.png` });
+        for (const label of labels)
+          expect(shown.includes(label), `"${label}" on /${language.locale}${path}`).toBe(false);
+        await context.close();
+      }
+    });
+
+  for (const viewport of ['desktop', 'phone'] as const)
+    it(`wraps every code line inside its block, clear of the copy button (${viewport})`, async () => {
+      for (const path of ['/zone/', '/management-server/', `/${LANGUAGES[0]!.locale}/zone/`]) {
+        const { page, context } = await open(path, viewport);
+        const problems = (await page.evaluate(`(() => {
+          const out = [];
+          for (const pre of document.querySelectorAll('.expressive-code pre')) {
+            if (pre.scrollWidth > pre.clientWidth + 1) out.push('overflows: ' + pre.textContent.slice(0, 60));
+            const button = pre.closest('figure')?.querySelector('.copy button');
+            if (!button) continue;
+            const b = button.getBoundingClientRect();
+            // The glyphs' boxes, one range per text node (a range over the block would also
+            // report the full-width line boxes).
+            const walker = document.createTreeWalker(pre, NodeFilter.SHOW_TEXT);
+            let covered = false;
+            for (let node = walker.nextNode(); node && !covered; node = walker.nextNode()) {
+              if (!node.textContent.trim()) continue;
+              const range = document.createRange();
+              range.selectNodeContents(node);
+              for (const r of range.getClientRects())
+                if (r.width > 0 && r.right > b.left && r.left < b.right && r.bottom > b.top && r.top < b.bottom) covered = true;
+            }
+            if (covered) out.push('under the copy button: ' + pre.textContent.slice(0, 60));
+          }
+          return out;
+        })()`)) as string[];
+        await page.screenshot({
+          path: `${screenshots}/code-wrap${path.replace(/\//g, '-')}${viewport}.png`,
+          fullPage: false,
+        });
+        expect(problems, `${path} at ${viewport}`).toEqual([]);
+        await context.close();
+      }
+    });
+
+  it('the network diagram follows the address form', async () => {
+    const { page, context, errors } = await open('/overview/', 'desktop');
+    const diagram = page.locator('[data-rb-diagram] [data-rb-layout="wide"]');
+    await expect(diagram.textContent()).resolves.toContain('172.16.10.2');
+    await page.locator('[data-rb-open]').click();
+    await page.locator('input[name="management.address"]').fill('10.99.0.7');
+    await page.locator('[data-rb-form] button[type="submit"]').click();
+    await expect(diagram.textContent()).resolves.toContain('10.99.0.7');
+    await diagram.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${screenshots}/diagram-personalised-desktop.png` });
+    expect(errors).toEqual([]);
+    await context.close();
   });
 
   it('the edit link of a runbook page points at its source file', async () => {

@@ -45,26 +45,42 @@ export interface Site {
   cleanup(): void;
 }
 
-/** A site over the cluster's first `count` hosts (the management server and count-1 KVM hosts). */
-export function makeSite(cluster: Cluster, prefix = 's', count = cluster.hosts.length): Site {
-  const dir = mkdtempSync(join(tmpdir(), 'rb-install-'));
-  const name = `${prefix}${Math.random().toString(36).slice(2, 10)}`;
+/**
+ * The site file over the cluster's first `count` hosts (the management server and count-1 KVM
+ * hosts); `endpoint` points the API steps at a CloudStack API simulator.
+ */
+export function siteFileText(
+  cluster: Cluster,
+  name: string,
+  count = cluster.hosts.length,
+  endpoint?: string,
+): string {
   const machine = (h: FakeHost, i: number) =>
     `{ address: 172.16.10.${i + 2}, hostname: ${h.name}, ssh: { host: ${h.address}, port: ${h.port} } }`;
   const [mgmt, ...kvms] = cluster.hosts.slice(0, count);
+  const repository = `repository: "http://127.0.0.1:${cluster.deadPort}/debian"`;
+  return [
+    `name: ${name}`,
+    `management: ${machine(mgmt!, 0)}`,
+    'hosts:',
+    ...kvms.map((h, i) => `  - ${machine(h, i + 1)}`),
+    `ssh: { user: root, identity: ${cluster.key.privateKey} }`,
+    `cloudstack: { ${repository}${endpoint ? `, endpoint: "${endpoint}"` : ''} }`,
+    '',
+  ].join('\n');
+}
+
+/** A site over the cluster's first `count` hosts (the management server and count-1 KVM hosts). */
+export function makeSite(
+  cluster: Cluster,
+  prefix = 's',
+  count = cluster.hosts.length,
+  endpoint?: string,
+): Site {
+  const dir = mkdtempSync(join(tmpdir(), 'rb-install-'));
+  const name = `${prefix}${Math.random().toString(36).slice(2, 10)}`;
   const file = join(dir, 'site.yaml');
-  writeFileSync(
-    file,
-    [
-      `name: ${name}`,
-      `management: ${machine(mgmt!, 0)}`,
-      'hosts:',
-      ...kvms.map((h, i) => `  - ${machine(h, i + 1)}`),
-      `ssh: { user: root, identity: ${cluster.key.privateKey} }`,
-      `cloudstack: { repository: "http://127.0.0.1:${cluster.deadPort}/debian" }`,
-      '',
-    ].join('\n'),
-  );
+  writeFileSync(file, siteFileText(cluster, name, count, endpoint));
   const root = join('/tmp/rb-multi', name);
   return {
     name,

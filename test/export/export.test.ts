@@ -11,13 +11,13 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/diagnostics.ts';
-import { run as exportRun } from '../../installer/commands/export.ts';
+import { run as exportRun, type ExportOptions } from '../../installer/commands/export.ts';
 import { RUNBOOK } from './harness.ts';
-import { runbookCli } from '../helpers/cli.ts';
+import { REPO, runbookCli } from '../helpers/cli.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'rb-export-unit-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -33,16 +33,18 @@ function siteFile(name: string, hosts: number): string {
   return file;
 }
 
-async function quietExport(options: {
-  site: string;
-  runbook?: string;
-  format: string;
-  out: string;
-}): Promise<number> {
+const VAULT_FILE = join(work, 'vault-password');
+writeFileSync(VAULT_FILE, 'a test vault password\n', { mode: 0o600 });
+
+async function quietExport(options: ExportOptions): Promise<number> {
   const write = process.stdout.write;
   process.stdout.write = (() => true) as typeof process.stdout.write;
   try {
-    return await exportRun(options);
+    const vault =
+      options.format === 'ansible' && !options.plainSecrets && !options.vaultPasswordFile
+        ? { vaultPasswordFile: VAULT_FILE }
+        : {};
+    return await exportRun({ ...options, ...vault });
   } finally {
     process.stdout.write = write;
   }
@@ -84,16 +86,74 @@ describe('the out folder', () => {
   it('replaces an earlier export, keeping the secrets file the operator may have encrypted', async () => {
     const out = join(work, 'again');
     expect(await quietExport({ site, runbook: RUNBOOK, format: 'ansible', out })).toBe(0);
-    expect(statSync(join(out, 'secrets.yml')).mode & 0o777).toBe(0o600);
-    writeFileSync(join(out, 'secrets.yml'), '$ANSIBLE_VAULT;1.1;AES256\n0000\n');
+    const secrets = join(out, 'group_vars', 'all', 'secrets.yml');
+    expect(statSync(secrets).mode & 0o777).toBe(0o600);
+    writeFileSync(secrets, '$ANSIBLE_VAULT;1.1;AES256\n0000\n');
     writeFileSync(join(out, 'site.yml'), 'edited');
     expect(await quietExport({ site, runbook: RUNBOOK, format: 'ansible', out })).toBe(0);
-    expect(readFileSync(join(out, 'secrets.yml'), 'utf8')).toMatch(/^\$ANSIBLE_VAULT/);
+    expect(readFileSync(secrets, 'utf8')).toBe('$ANSIBLE_VAULT;1.1;AES256\n0000\n');
     expect(readFileSync(join(out, 'site.yml'), 'utf8')).toMatch(/^---/);
-    // switching format removes the earlier export's files, not the kept secrets
-    expect(await quietExport({ site, runbook: RUNBOOK, format: 'bash', out })).toBe(0);
-    expect(existsSync(join(out, 'site.yml'))).toBe(false);
-    expect(existsSync(join(out, 'management.sh'))).toBe(true);
+  });
+
+  it('refuses to write one format over the other, leaving the export and its secrets as they were', async () => {
+    const out = join(work, 'mixed');
+    expect(await quietExport({ site, runbook: RUNBOOK, format: 'ansible', out })).toBe(0);
+    const secrets = readFileSync(join(out, 'group_vars', 'all', 'secrets.yml'), 'utf8');
+    const problems = await inputProblems(
+      quietExport({ site, runbook: RUNBOOK, format: 'bash', out }),
+    );
+    expect(problems.join('\n')).toMatch(
+      /--out: holds a ansible export .*a bash export there would replace it, secrets file included/,
+    );
+    expect(readFileSync(join(out, 'group_vars', 'all', 'secrets.yml'), 'utf8')).toBe(secrets);
+    expect(existsSync(join(out, 'site.yml'))).toBe(true);
+    expect(existsSync(join(out, 'management.sh'))).toBe(false);
+    // and the other way round, through the real command: one message, exit 2
+    const bashOut = join(work, 'mixed-bash');
+    expect(await quietExport({ site, runbook: RUNBOOK, format: 'bash', out: bashOut })).toBe(0);
+    const r = await runbookCli([
+      'export',
+      '--site',
+      site,
+      '--runbook',
+      RUNBOOK,
+      '--format',
+      'ansible',
+      '--plain-secrets',
+      '--out',
+      bashOut,
+    ]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/holds a bash export/);
+    expect(readFileSync(join(bashOut, 'secrets.env'), 'utf8')).toContain('CLOUD_DB_PASSWORD=');
+  });
+
+  it('removes what a chapter no longer has, folders included, and leaves a secrets file it once promised to keep', async () => {
+    const out = join(work, 'shrink');
+    expect(await quietExport({ site, runbook: RUNBOOK, format: 'ansible', out })).toBe(0);
+    expect(existsSync(join(out, 'roles', 'kvm', 'tasks', 'main.yml'))).toBe(true);
+    // An export from before group_vars/all/secrets.yml kept its secrets in secrets.yml.
+    writeFileSync(join(out, 'secrets.yml'), 'runbook_secrets: {}\n', { mode: 0o600 });
+    const marker = JSON.parse(readFileSync(join(out, '.runbook-export'), 'utf8')) as {
+      files: string[];
+      keep?: string[];
+    };
+    writeFileSync(
+      join(out, '.runbook-export'),
+      JSON.stringify({
+        format: 'ansible',
+        site: 'outdir',
+        files: [...marker.files, 'secrets.yml'],
+      }),
+    );
+    const shorter = join(work, 'runbook-two-chapters');
+    mkdirSync(shorter, { recursive: true });
+    for (const page of ['01-machines.mdx', '02-management.mdx'])
+      writeFileSync(join(shorter, page), readFileSync(join(RUNBOOK, page)));
+    expect(await quietExport({ site, runbook: shorter, format: 'ansible', out })).toBe(0);
+    expect(existsSync(join(out, 'roles', 'kvm'))).toBe(false);
+    expect(existsSync(join(out, 'roles', 'machines', 'tasks', 'main.yml'))).toBe(true);
+    expect(readFileSync(join(out, 'secrets.yml'), 'utf8')).toBe('runbook_secrets: {}\n');
   });
 
   it('warns when a kept secrets file no longer holds the site’s secrets, without printing them', async () => {
@@ -190,41 +250,273 @@ describe('the bash export', () => {
   });
 });
 
+async function ansibleProject(
+  name: string,
+  runbook: string | undefined,
+  hosts = 2,
+): Promise<string> {
+  const out = join(work, `ansible-${name}`);
+  expect(await quietExport({ site: siteFile(name, hosts), runbook, format: 'ansible', out })).toBe(
+    0,
+  );
+  return out;
+}
+
 describe('the Ansible export', () => {
   for (const [label, runbook] of [
     ['test runbook', RUNBOOK],
     ['bundled runbook', undefined],
   ] as const) {
-    it(`passes ansible-playbook --syntax-check and ansible-lint (${label})`, async () => {
-      const out = join(work, `lint-${label.replace(' ', '-')}`);
-      expect(
-        await quietExport({
-          site: siteFile(`lint${label.length}`, 2),
-          runbook,
-          format: 'ansible',
-          out,
-        }),
-      ).toBe(0);
-      const syntax = await execa('ansible-playbook', ['--syntax-check', 'site.yml'], {
-        cwd: out,
-        reject: false,
-      });
+    it(`passes ansible-playbook --syntax-check and ansible-lint's production profile (${label})`, async () => {
+      const out = await ansibleProject(`lint${label.length}`, runbook);
+      const syntax = await execa(
+        'ansible-playbook',
+        ['--syntax-check', '--vault-password-file', VAULT_FILE, 'site.yml'],
+        { cwd: out, reject: false },
+      );
       expect(syntax.exitCode, `${syntax.stdout}\n${syntax.stderr}`).toBe(0);
-      const lint = await execa('ansible-lint', ['--nocolor', 'site.yml'], {
+      // The whole project (roles included), with the profile .ansible-lint names.
+      const lint = await execa('ansible-lint', ['--nocolor'], {
         cwd: out,
         reject: false,
-        env: { ANSIBLE_LOCAL_TEMP: join(out, '.tmp') },
+        env: { ANSIBLE_LOCAL_TEMP: join(out, '.tmp'), ANSIBLE_VAULT_PASSWORD_FILE: VAULT_FILE },
       });
       expect(lint.exitCode, `${lint.stdout}\n${lint.stderr}`).toBe(0);
+      expect(`${lint.stdout}${lint.stderr}`).toMatch(
+        /Passed with production profile: 0 failure\(s\), 0 warning\(s\) on \d+ files/,
+      );
     }, 240_000);
   }
+
+  it('is a role per chapter behind a short site.yml, every task named after its step and tagged with its id and chapter', async () => {
+    const out = await ansibleProject('layout', RUNBOOK);
+    const site = readFileSync(join(out, 'site.yml'), 'utf8');
+    expect(site.split('\n').length).toBeLessThan(40);
+    expect(site).toMatch(
+      /- name: Every machine\n\s+hosts: management:kvm\n[\s\S]*?roles:\n\s+- machines/,
+    );
+    expect(site).toMatch(/hosts: management\n[\s\S]*?- management\n/);
+    for (const role of ['machines', 'management', 'kvm'])
+      expect(existsSync(join(out, 'roles', role, 'tasks', 'main.yml'))).toBe(true);
+    expect(
+      readFileSync(
+        join(out, 'roles', 'machines', 'templates', 'tricky-file', 'tricky.conf.j2'),
+        'utf8',
+      ),
+    ).toContain("jinja: {{ '{{' }} not_a_variable }}");
+    expect(
+      readFileSync(join(out, 'roles', 'machines', 'files', 'private-file', 'private'), 'utf8'),
+    ).toBe('only root reads this\n');
+    const listed = await execa(
+      'ansible-playbook',
+      ['--list-tasks', '--vault-password-file', VAULT_FILE, 'site.yml'],
+      { cwd: out },
+    );
+    expect(listed.stdout).toMatch(
+      /Write the hosts file: hosts\s+TAGS: \[01-machines, hosts-file\]/,
+    );
+    expect(listed.stdout).toMatch(
+      /Succeed on the second attempt: is it done\? \(its check\)\s+TAGS: \[03-kvm, flaky\]/,
+    );
+    const one = await execa(
+      'ansible-playbook',
+      ['--list-tasks', '--tags', 'db-settings', '--vault-password-file', VAULT_FILE, 'site.yml'],
+      { cwd: out },
+    );
+    const tasks = one.stdout.split('\n').filter((l) => /TAGS:/.test(l) && !/^\s*play #/.test(l));
+    expect(tasks.map((l) => l.trim().split(/\s+TAGS/)[0])).toEqual([
+      'management : Write the database settings: db.properties',
+    ]);
+  }, 120_000);
+
+  it('encrypts the secrets with ansible-vault, or writes them in plain text only when asked', async () => {
+    const site = siteFile('secrets', 1);
+    const secretsOf = () =>
+      JSON.parse(readFileSync(join(work, 'secrets', '.runbook', 'state.json'), 'utf8')) as {
+        secrets: Record<string, string>;
+      };
+    const vaulted = join(work, 'secrets-vault');
+    const r = await runbookCli([
+      'export',
+      '--site',
+      site,
+      '--runbook',
+      RUNBOOK,
+      '--format',
+      'ansible',
+      '--vault-password-file',
+      VAULT_FILE,
+      '--out',
+      vaulted,
+    ]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const file = join(vaulted, 'group_vars', 'all', 'secrets.yml');
+    const text = readFileSync(file, 'utf8');
+    expect(text).toMatch(/^\$ANSIBLE_VAULT;1\.1;AES256\n/);
+    const { secrets } = secretsOf();
+    for (const value of Object.values(secrets)) {
+      expect(text).not.toContain(value);
+      expect(`${r.stdout}${r.stderr}`).not.toContain(value);
+    }
+    const view = await execa('ansible-vault', ['view', '--vault-password-file', VAULT_FILE, file]);
+    expect(view.stdout).toContain(`CLOUD_DB_PASSWORD: !unsafe ${secrets.CLOUD_DB_PASSWORD}`);
+
+    const none = await runbookCli([
+      'export',
+      '--site',
+      site,
+      '--runbook',
+      RUNBOOK,
+      '--format',
+      'ansible',
+      '--out',
+      join(work, 'secrets-none'),
+    ]);
+    expect(none.exitCode).toBe(2);
+    expect(none.stderr).toMatch(
+      /--vault-password-file: the Ansible export holds the site's secrets, and nothing says how to protect them/,
+    );
+    expect(none.stderr).toMatch(/--plain-secrets/);
+    expect(existsSync(join(work, 'secrets-none'))).toBe(false);
+
+    const missing = await runbookCli([
+      'export',
+      '--site',
+      site,
+      '--runbook',
+      RUNBOOK,
+      '--format',
+      'ansible',
+      '--vault-password-file',
+      join(work, 'nope'),
+      '--out',
+      join(work, 'secrets-missing'),
+    ]);
+    expect(missing.exitCode).toBe(2);
+    expect(missing.stderr).toMatch(/nope is not a file/);
+
+    const forBash = await runbookCli([
+      'export',
+      '--site',
+      site,
+      '--runbook',
+      RUNBOOK,
+      '--format',
+      'bash',
+      '--plain-secrets',
+      '--out',
+      join(work, 'secrets-bash'),
+    ]);
+    expect(forBash.exitCode).toBe(2);
+    expect(forBash.stderr).toMatch(/--plain-secrets: is for --format ansible/);
+
+    const plain = join(work, 'secrets-plain');
+    expect(
+      (
+        await runbookCli([
+          'export',
+          '--site',
+          site,
+          '--runbook',
+          RUNBOOK,
+          '--format',
+          'ansible',
+          '--plain-secrets',
+          '--out',
+          plain,
+        ])
+      ).exitCode,
+    ).toBe(0);
+    const plainFile = join(plain, 'group_vars', 'all', 'secrets.yml');
+    expect(statSync(plainFile).mode & 0o777).toBe(0o600);
+    expect(readFileSync(plainFile, 'utf8')).toContain(secrets.CLOUD_DB_PASSWORD);
+    for (const f of [
+      'site.yml',
+      'inventory.yml',
+      'group_vars/all/runbook.yml',
+      'README.md',
+      'roles/management/tasks/main.yml',
+    ])
+      expect(readFileSync(join(plain, f), 'utf8')).not.toContain(secrets.CLOUD_DB_PASSWORD);
+
+    // A kept vault file is compared with the site's secrets through the same password.
+    const again = await runbookCli([
+      'export',
+      '--site',
+      site,
+      '--runbook',
+      RUNBOOK,
+      '--format',
+      'ansible',
+      '--vault-password-file',
+      VAULT_FILE,
+      '--out',
+      vaulted,
+    ]);
+    expect(again.stderr).toBe('');
+    const stale = await execa(
+      'ansible-vault',
+      ['encrypt', '--vault-password-file', VAULT_FILE, '--output', '-', '-'],
+      { input: 'runbook_secrets: {CLOUD_DB_PASSWORD: old}\n' },
+    );
+    writeFileSync(file, stale.stdout);
+    const warned = await runbookCli([
+      'export',
+      '--site',
+      site,
+      '--runbook',
+      RUNBOOK,
+      '--format',
+      'ansible',
+      '--vault-password-file',
+      VAULT_FILE,
+      '--out',
+      vaulted,
+    ]);
+    expect(warned.stderr).toMatch(
+      /^warning: group_vars\/all\/secrets\.yml was kept from an earlier export and differs/,
+    );
+  }, 300_000);
+
+  it('holds no path of the exporting machine: keys and known hosts are variables relative to the export', async () => {
+    const site = siteFile('portable', 1);
+    writeFileSync(
+      site,
+      `${readFileSync(site, 'utf8')}ssh: { user: root, identity: ~/.ssh/id_ed25519 }\n`,
+    );
+    const out = join(work, 'ansible-portable');
+    expect(await quietExport({ site, runbook: RUNBOOK, format: 'ansible', out })).toBe(0);
+    const texts = [
+      'site.yml',
+      'inventory.yml',
+      'group_vars/all/runbook.yml',
+      'group_vars/all/connection.yml',
+      'ansible.cfg',
+      'roles/machines/tasks/main.yml',
+    ].map((f) => readFileSync(join(out, f), 'utf8'));
+    for (const text of texts) {
+      expect(text).not.toContain(work);
+      expect(text).not.toContain(REPO);
+      expect(text).not.toContain(homedir());
+    }
+    const connection = readFileSync(join(out, 'group_vars', 'all', 'connection.yml'), 'utf8');
+    expect(connection).toContain('runbook_known_hosts_file: "{{ inventory_dir }}/known_hosts"');
+    expect(connection).toContain('runbook_ssh_private_key_file: ~/.ssh/id_ed25519');
+    expect(readFileSync(join(out, 'inventory.yml'), 'utf8')).toContain(
+      'ansible_ssh_private_key_file: "{{ runbook_ssh_private_key_file }}"',
+    );
+  });
 
   it('groups the machines as the runbook targets them', async () => {
     const out = join(work, 'inv-out');
     expect(
       await quietExport({ site: siteFile('inv', 0), runbook: RUNBOOK, format: 'ansible', out }),
     ).toBe(0);
-    const listed = await execa('ansible-inventory', ['--list'], { cwd: out });
+    const listed = await execa(
+      'ansible-inventory',
+      ['--list', '--vault-password-file', VAULT_FILE],
+      { cwd: out },
+    );
     const inv = JSON.parse(listed.stdout) as Record<string, { hosts?: string[] }>;
     for (const group of ['management', 'kvm', 'all_in_one'])
       expect(inv[group]?.hosts).toEqual(['cloudstack-mgmt']);

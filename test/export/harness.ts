@@ -1,7 +1,15 @@
 // Loopback hosts for the export tests: sshd per fake host, a site file pointing at them, and
 // the three ways to run the same runbook (installer, exported playbook, exported scripts).
 import { execa } from 'execa';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,7 +35,8 @@ export interface TestSite {
 export function makeSite(cluster: Cluster, extra: string[] = []): TestSite {
   const dir = mkdtempSync(join(tmpdir(), 'rb-export-site-'));
   const name = `x${Math.random().toString(36).slice(2, 10)}`;
-  const machine = (h: FakeHost, i: number) => `{ address: 172.16.10.${i + 2}, hostname: ${h.name}, ssh: { host: ${h.address}, port: ${h.port} } }`;
+  const machine = (h: FakeHost, i: number) =>
+    `{ address: 172.16.10.${i + 2}, hostname: ${h.name}, ssh: { host: ${h.address}, port: ${h.port} } }`;
   const [mgmt, ...kvms] = cluster.hosts;
   const file = join(dir, 'site.yaml');
   writeFileSync(
@@ -68,7 +77,8 @@ export function hostState(site: TestSite): Record<string, string> {
         out[`${key}/`] = `dir ${(st.mode & 0o777).toString(8)}`;
         walk(full);
       } else {
-        out[key] = `${(st.mode & 0o777).toString(8)} ${st.uid}:${st.gid}\n${readFileSync(full, 'utf8')}`;
+        out[key] =
+          `${(st.mode & 0o777).toString(8)} ${st.uid}:${st.gid}\n${readFileSync(full, 'utf8')}`;
       }
     }
   };
@@ -80,14 +90,19 @@ export function wipeHosts(site: TestSite): void {
   rmSync(site.root, { recursive: true, force: true });
 }
 
-export async function install(site: TestSite, runbook = RUNBOOK): Promise<{ code: number; output: string }> {
+/** `runbook install` of the site; `api`: its api steps too, through the installer's own client. */
+export async function install(
+  site: TestSite,
+  runbook = RUNBOOK,
+  api = false,
+): Promise<{ code: number; output: string }> {
   let output = '';
   const code = await installRun({
     site: site.file,
     runbook,
     yes: true,
     json: true,
-    apiRunner: null,
+    ...(api ? {} : { apiRunner: null }),
     out: (t) => void (output += t),
     err: (t) => void (output += t),
     policy: { retryDelayMs: 200 },
@@ -95,17 +110,35 @@ export async function install(site: TestSite, runbook = RUNBOOK): Promise<{ code
   return { code, output };
 }
 
-export async function exportTo(site: TestSite, format: 'bash' | 'ansible', runbook = RUNBOOK): Promise<string> {
-  const out = join(site.dir, `export-${format}`);
+/** The vault password file of a test site's Ansible exports (written on first use). */
+export function vaultPasswordFile(site: TestSite): string {
+  const file = join(site.dir, 'vault-password');
+  if (!existsSync(file))
+    writeFileSync(file, `${Math.random().toString(36).slice(2)}-vault\n`, { mode: 0o600 });
+  return file;
+}
+
+export async function exportTo(
+  site: TestSite,
+  format: 'bash' | 'ansible',
+  runbook = RUNBOOK,
+  out = join(site.dir, `export-${format}`),
+): Promise<string> {
   const write = process.stdout.write;
   process.stdout.write = (() => true) as typeof process.stdout.write;
   try {
-    const code = await exportRun({ site: site.file, runbook, format, out });
+    const vault = format === 'ansible' ? { vaultPasswordFile: vaultPasswordFile(site) } : {};
+    const code = await exportRun({ site: site.file, runbook, format, out, ...vault });
     if (code !== 0) throw new Error(`export exited ${code}`);
   } finally {
     process.stdout.write = write;
   }
   return out;
+}
+
+/** ansible-playbook's arguments for the site's vault password. */
+export function vaultArgs(site: TestSite): string[] {
+  return ['--vault-password-file', vaultPasswordFile(site)];
 }
 
 export interface PlaybookRun {
@@ -115,30 +148,65 @@ export interface PlaybookRun {
   recap: Record<string, Record<string, number>>;
 }
 
-export async function ansiblePlaybook(dir: string, doneDir: string, extra: string[] = [], timeoutMs = 300_000): Promise<PlaybookRun> {
-  const r = await execa('ansible-playbook', ['site.yml', '-e', `runbook_done_dir=${doneDir}`, ...extra], {
-    cwd: dir,
-    reject: false,
-    timeout: timeoutMs,
-    env: { ANSIBLE_HOST_KEY_CHECKING: 'False', ANSIBLE_NOCOLOR: '1', ANSIBLE_LOCAL_TEMP: join(dir, '.ansible-tmp') },
-  });
+export async function ansiblePlaybook(
+  dir: string,
+  doneDir: string,
+  extra: string[] = [],
+  timeoutMs = 300_000,
+): Promise<PlaybookRun> {
+  const r = await execa(
+    'ansible-playbook',
+    ['site.yml', '-e', `runbook_done_dir=${doneDir}`, ...extra],
+    {
+      cwd: dir,
+      reject: false,
+      timeout: timeoutMs,
+      env: {
+        ANSIBLE_HOST_KEY_CHECKING: 'False',
+        ANSIBLE_NOCOLOR: '1',
+        ANSIBLE_LOCAL_TEMP: join(dir, '.ansible-tmp'),
+      },
+    },
+  );
   const output = `${r.stdout}\n${r.stderr}`;
   const recap: PlaybookRun['recap'] = {};
   const start = output.indexOf('PLAY RECAP');
   for (const line of start >= 0 ? output.slice(start).split('\n').slice(1) : []) {
     const m = line.match(/^(\S+)\s+:\s+(.*)$/);
     if (!m) continue;
-    recap[m[1]!] = Object.fromEntries([...m[2]!.matchAll(/(\w+)=(\d+)/g)].map((x) => [x[1]!, Number(x[2])]));
+    recap[m[1]!] = Object.fromEntries(
+      [...m[2]!.matchAll(/(\w+)=(\d+)/g)].map((x) => [x[1]!, Number(x[2])]),
+    );
   }
   return { code: r.exitCode ?? -1, output, recap };
 }
 
 /** Run an exported role script on a fake host over ssh, as an operator would. */
-export async function runScript(cluster: Cluster, host: FakeHost, script: string, env: Record<string, string>): Promise<{ code: number; output: string }> {
-  const assignments = Object.entries(env).map(([k, v]) => `${k}='${v}'`).join(' ');
+export async function runScript(
+  cluster: Cluster,
+  host: FakeHost,
+  script: string,
+  env: Record<string, string>,
+): Promise<{ code: number; output: string }> {
+  const assignments = Object.entries(env)
+    .map(([k, v]) => `${k}='${v}'`)
+    .join(' ');
   const r = await execa(
     'ssh',
-    ['-i', cluster.key.privateKey, '-p', String(host.port), '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', `root@${host.address}`, `${assignments} ${script} --host ${host.name}`],
+    [
+      '-i',
+      cluster.key.privateKey,
+      '-p',
+      String(host.port),
+      '-o',
+      'StrictHostKeyChecking=no',
+      '-o',
+      'UserKnownHostsFile=/dev/null',
+      '-o',
+      'LogLevel=ERROR',
+      `root@${host.address}`,
+      `${assignments} ${script} --host ${host.name}`,
+    ],
     { reject: false, timeout: 120_000, stdin: 'ignore' },
   );
   return { code: r.exitCode ?? -1, output: `${r.stdout}\n${r.stderr}` };

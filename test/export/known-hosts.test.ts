@@ -1,6 +1,7 @@
-// The exported inventory checks host keys against the keys `runbook install` recorded for the
-// site (.runbook/known_hosts beside the site file), so a playbook reaches exactly the machines
-// the installer trusted, with Ansible's host key checking on and nothing in ~/.ssh/known_hosts.
+// The Ansible export checks host keys against the keys `runbook install` recorded for the site
+// (.runbook/known_hosts beside the site file), copied into the export's own known_hosts, so a
+// playbook reaches exactly the machines the installer trusted, from wherever the folder is,
+// with Ansible's host key checking on and nothing in ~/.ssh/known_hosts.
 // Real OpenSSH servers on loopback, as in the equivalence test.
 import { execa } from 'execa';
 import { execFileSync } from 'node:child_process';
@@ -8,7 +9,15 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exportTo, install, makeSite, startCluster, type Cluster, type TestSite } from './harness.ts';
+import {
+  exportTo,
+  install,
+  makeSite,
+  startCluster,
+  vaultPasswordFile,
+  type Cluster,
+  type TestSite,
+} from './harness.ts';
 
 let cluster: Cluster;
 let site: TestSite;
@@ -37,21 +46,38 @@ let pings = 0;
  */
 async function ping(): Promise<{ code: number; output: string }> {
   const controlDir = join(home, `cp-${++pings}`);
-  const r = await execa('ansible', ['all', '-m', 'ansible.builtin.ping'], {
-    cwd: exported,
-    reject: false,
-    timeout: 120_000,
-    // Pipelining off here: with it, Ansible may write the module into ssh's stdin before ssh has
-    // refused the key, and then reports the broken pipe instead of ssh's reason.
-    env: { HOME: home, ANSIBLE_HOST_KEY_CHECKING: 'True', ANSIBLE_PIPELINING: 'False', ANSIBLE_NOCOLOR: '1', ANSIBLE_LOCAL_TEMP: join(home, 'tmp'), ANSIBLE_SSH_CONTROL_PATH_DIR: controlDir },
-  });
+  const r = await execa(
+    'ansible',
+    ['all', '-m', 'ansible.builtin.ping', '--vault-password-file', vaultPasswordFile(site)],
+    {
+      cwd: exported,
+      reject: false,
+      timeout: 120_000,
+      // Pipelining off here: with it, Ansible may write the module into ssh's stdin before ssh has
+      // refused the key, and then reports the broken pipe instead of ssh's reason.
+      env: {
+        HOME: home,
+        ANSIBLE_HOST_KEY_CHECKING: 'True',
+        ANSIBLE_PIPELINING: 'False',
+        ANSIBLE_NOCOLOR: '1',
+        ANSIBLE_LOCAL_TEMP: join(home, 'tmp'),
+        ANSIBLE_SSH_CONTROL_PATH_DIR: controlDir,
+      },
+    },
+  );
   return { code: r.exitCode ?? -1, output: `${r.stdout}\n${r.stderr}` };
 }
 
 describe('host keys in the Ansible export', () => {
   it('reaches the machines with the keys the installer recorded', async () => {
-    const inventory = readFileSync(join(exported, 'inventory.yml'), 'utf8');
-    expect(inventory).toContain(join(site.dir, '.runbook', 'known_hosts'));
+    const recorded = readFileSync(join(site.dir, '.runbook', 'known_hosts'), 'utf8')
+      .split('\n')
+      .filter(Boolean);
+    const copied = readFileSync(join(exported, 'known_hosts'), 'utf8')
+      .split('\n')
+      .filter((l) => l && !l.startsWith('#'));
+    expect(copied.sort()).toEqual(recorded.sort());
+    expect(readFileSync(join(exported, 'inventory.yml'), 'utf8')).not.toContain(site.dir);
     const r = await ping();
     expect(r.code, r.output).toBe(0);
     expect(r.output).toMatch(/^mgmt \| SUCCESS/m);
@@ -59,7 +85,7 @@ describe('host keys in the Ansible export', () => {
   }, 150_000);
 
   it('refuses a machine whose key differs from the recorded one', async () => {
-    const knownHosts = join(site.dir, '.runbook', 'known_hosts');
+    const knownHosts = join(exported, 'known_hosts');
     const kvm1 = cluster.hosts[1]!;
     const keyDir = mkdtempSync(join(tmpdir(), 'rb-export-otherkey-'));
     try {
@@ -68,7 +94,12 @@ describe('host keys in the Ansible export', () => {
       const pattern = `[${kvm1.address}]:${kvm1.port}`;
       const lines = readFileSync(knownHosts, 'utf8').split('\n');
       expect(lines.some((l) => l.startsWith(`${pattern} `))).toBe(true);
-      writeFileSync(knownHosts, lines.map((l) => (l.startsWith(`${pattern} `) ? `${pattern} ${type} ${blob}` : l)).join('\n'));
+      writeFileSync(
+        knownHosts,
+        lines
+          .map((l) => (l.startsWith(`${pattern} `) ? `${pattern} ${type} ${blob}` : l))
+          .join('\n'),
+      );
       const r = await ping();
       expect(r.code).not.toBe(0);
       expect(r.output).toMatch(/^mgmt \| SUCCESS/m);

@@ -5,14 +5,26 @@
 // change nothing) and the exported bash scripts on each machine (twice too). The machines' files
 // (content, mode, owner) are compared with the loopback harness's hostState. The secrets and the
 // host keys the installer recorded are kept across `lab up` (which wipes them), as an operator
-// keeps .runbook/ beside the site file; the VMs keep their host keys across `lab down`.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// keeps .runbook/ beside the site file; the VMs keep their host keys across `lab down`. The
+// playbook's second run is from a copy of the export in another folder, the first one moved
+// away: the export carries what it needs (host keys, vault file), as on another machine.
+import { execa } from 'execa';
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labDown, labUp, machineTarget, type LabStatus } from '../../src/lab/lab.ts';
 import { labLayout } from '../../src/lab/layout.ts';
 import { statePaths } from '../../src/state/paths.ts';
-import { RUNBOOK, ansiblePlaybook, exportTo, type TestSite } from '../export/harness.ts';
+import { RUNBOOK, ansiblePlaybook, exportTo, vaultArgs, type TestSite } from '../export/harness.ts';
 import { claimLabDir, copyToVm, onVm, recapSummary, vmState } from './export-vms.ts';
 import { ARTIFACTS, LabReport } from './report.ts';
 import { runInstall } from './run-install.ts';
@@ -49,10 +61,12 @@ async function exportFresh(format: 'ansible' | 'bash'): Promise<string> {
   rmSync(path.join(dir, `export-${format}`), { recursive: true, force: true });
   const out = await exportTo(labSite, format);
   const { secrets } = JSON.parse(kept!.state) as { secrets: Record<string, string> };
-  const file = path.join(out, format === 'ansible' ? 'secrets.yml' : 'secrets.env');
-  expect(readFileSync(file, 'utf8'), `${file} holds the install's secrets`).toContain(
-    secrets.CLOUD_DB_PASSWORD,
-  );
+  const file = path.join(out, format === 'ansible' ? 'group_vars/all/secrets.yml' : 'secrets.env');
+  const text =
+    format === 'ansible'
+      ? (await execa('ansible-vault', ['view', ...vaultArgs(labSite), file])).stdout
+      : readFileSync(file, 'utf8');
+  expect(text, `${file} holds the install's secrets`).toContain(secrets.CLOUD_DB_PASSWORD);
   return out;
 }
 
@@ -184,14 +198,28 @@ describe('exports of the fixture runbook on a management + 1 KVM host lab', () =
       t = Date.now();
       const exported = await exportFresh('ansible');
       report.figure('ansible: export (s)', seconds(t));
-      const inventory = readFileSync(path.join(exported, 'inventory.yml'), 'utf8');
-      expect(inventory).toContain(state.knownHosts);
+      // The host keys travel in the export; no file of it names the installer's known_hosts.
+      const lines = (text: string) => text.split('\n').filter((l) => l && !l.startsWith('#'));
+      expect(lines(readFileSync(path.join(exported, 'known_hosts'), 'utf8')).sort()).toEqual(
+        lines(kept!.knownHosts).sort(),
+      );
+      for (const f of ['inventory.yml', 'group_vars/all/connection.yml'])
+        expect(readFileSync(path.join(exported, f), 'utf8')).not.toContain(state.knownHosts);
 
       // Host key checking on (the harness turns it off for its throwaway sshds).
       const checking = ['-e', '{"ansible_host_key_checking": true}'];
-      const playbook = async (which: 'first' | 'second') => {
+      const playbook = async (
+        which: 'first' | 'second',
+        from = exported,
+        vault = vaultArgs(labSite),
+      ) => {
         const start = Date.now();
-        const run = await ansiblePlaybook(exported, ANSIBLE_DONE_DIR, checking, PLAYBOOK_TIMEOUT_MS);
+        const run = await ansiblePlaybook(
+          from,
+          ANSIBLE_DONE_DIR,
+          [...checking, ...vault],
+          PLAYBOOK_TIMEOUT_MS,
+        );
         report.figure(`ansible: ${which} ansible-playbook run (s)`, seconds(start));
         report.figure(`ansible: ${which} run recap`, recapSummary(run.recap));
         return run;
@@ -206,12 +234,27 @@ describe('exports of the fixture runbook on a management + 1 KVM host lab', () =
       expect(first.recap[MGMT]?.changed).toBeGreaterThan(0);
       await compareWithInstall('ansible');
 
-      const second = await playbook('second');
+      // The second run from a copy elsewhere, with its own vault password file, the original gone.
+      const elsewhere = mkdtempSync(path.join(tmpdir(), 'rb-lab-export-copy-'));
+      const copy = path.join(elsewhere, 'playbook');
+      cpSync(exported, copy, { recursive: true });
+      cpSync(vaultArgs(labSite)[1]!, path.join(elsewhere, 'vault-password'));
+      renameSync(exported, `${exported}.away`);
+      let second: Awaited<ReturnType<typeof playbook>>;
+      try {
+        second = await playbook('second', copy, [
+          '--vault-password-file',
+          path.join(elsewhere, 'vault-password'),
+        ]);
+      } finally {
+        renameSync(`${exported}.away`, exported);
+        rmSync(elsewhere, { recursive: true, force: true });
+      }
       const unchanged = [MGMT, KVM].every(
         (h) => second.recap[h]?.changed === 0 && second.recap[h]?.failed === 0,
       );
       check(
-        'ansible: the second run reports changed=0 and failed=0 on both machines',
+        'ansible: the second run (from a copy in another folder) reports changed=0 and failed=0 on both machines',
         second.code === 0 && unchanged,
         recapSummary(second.recap),
       );

@@ -69,6 +69,21 @@ export async function rerunStepChecks(
   return failures;
 }
 
+/**
+ * What the lab adds to a KVM host's /etc/network/interfaces before the install (see
+ * prepareMultiNic): a second card the bridge step must leave alone, and an option of the
+ * interface's stanza that must move to cloudbr0 with the address.
+ */
+export const SECOND_NIC_STANZA = ['iface eth1 inet static', '    address 192.0.2.3/24'] as const;
+export const MOVED_OPTION = 'dns-search lab.internal';
+
+/** The shell that makes a lab KVM host's interfaces file a multi-card one (run before install). */
+export const PREPARE_MULTI_NIC = `grep -Fxq '${SECOND_NIC_STANZA[0]}' /etc/network/interfaces || {
+  sed -i '/^iface eth0 inet static$/a\\    ${MOVED_OPTION}' /etc/network/interfaces
+  printf '\\n# A second card (not present in the lab) the bridge step must leave alone.\\n%s\\n%s\\n' '${SECOND_NIC_STANZA[0]}' '${SECOND_NIC_STANZA[1]}' >> /etc/network/interfaces
+}
+ifquery --list --allow=hotplug >/dev/null; cat /etc/network/interfaces`;
+
 interface Fact {
   name: string;
   on: 'management' | 'kvm';
@@ -76,7 +91,7 @@ interface Fact {
 }
 
 /** What the machines must be after the runbook's non-CloudStack steps, stated independently. */
-const FACTS: Fact[] = [
+export const FACTS: Fact[] = [
   {
     name: 'chrony, NFS server and MariaDB are active',
     on: 'management',
@@ -95,13 +110,53 @@ echo "$got"; test "$got" = "350 1 600 ROW 127.0.0.1"`,
 echo "listening: $listeners"; test "$listeners" = "127.0.0.1:3306 "`,
   },
   {
-    name: "NFS exports go to the cloud's network only",
+    name: 'NFS: primary storage is exported to the KVM hosts only, secondary to them and the management server, neither to the whole network',
     on: 'management',
     script: `exports=$(exportfs -s); echo "$exports"
-for e in "\${PRIMARY_EXPORT}" "\${SECONDARY_EXPORT}"; do
-  clients=$(echo "$exports" | awk -v e="$e" '$1 == e {sub(/\\(.*/, "", $2); print $2}' | sort -u | tr '\\n' ' ')
-  test "$clients" = "\${NETWORK_CIDR} "
-done`,
+clients() { echo "$exports" | awk -v e="$1" '$1 == e {sub(/\\(.*/, "", $2); print $2}' | sort -u; }
+test "$(clients "\${PRIMARY_EXPORT}" | tr '\\n' ' ')" = "$(printf '%s\\n' \${KVM_HOST_IPS} | sort -u | tr '\\n' ' ')"
+for ip in \${KVM_HOST_IPS} "\${MGMT_IP}"; do clients "\${SECONDARY_EXPORT}" | grep -qx "$ip"; done
+! exportfs -s | grep -Eq "[[:space:]](\\*|\${NETWORK_CIDR})\\("`,
+  },
+  {
+    name: 'NFS: an address of the public range is refused; one of the pod range mounts secondary storage only',
+    on: 'kvm',
+    // A network namespace on cloudbr0 takes each address in turn and mounts from there, so the
+    // NFS server sees a client it must refuse (or, for the pod range, accept for secondary only).
+    // NFSv3, so that mountd decides from the export list and says "access denied" when it refuses.
+    script: `ns=rb-nfs-probe
+cleanup() { ip netns del $ns 2>/dev/null || true; ip link del rbprobe0 2>/dev/null || true; }
+trap cleanup EXIT
+cleanup
+ip netns add $ns
+ip link add rbprobe0 type veth peer name rbprobe1
+ip link set rbprobe1 netns $ns
+ip link set rbprobe0 master cloudbr0 up
+ip -n $ns link set lo up
+ip -n $ns link set rbprobe1 up
+# Prints "mounted" or "refused"; anything else (a timeout, no route) fails the check.
+attempt() {
+  ip -n $ns addr flush dev rbprobe1
+  ip -n $ns addr add "$1/\${PREFIX_LENGTH}" dev rbprobe1
+  if ip netns exec $ns sh -c 'mnt=$(mktemp -d) && timeout 120 mount -t nfs -o vers=3,nolock,soft,timeo=30,retrans=2 "$1" "$mnt" && umount "$mnt"' sh "\${MGMT_IP}:$2" 2>/tmp/rb-nfs-probe.err; then
+    echo mounted
+  elif grep -q 'access denied' /tmp/rb-nfs-probe.err; then
+    echo refused
+  else
+    echo "from $1, mounting $2 failed for another reason: $(cat /tmp/rb-nfs-probe.err)" >&2
+    echo error
+  fi
+}
+expect() {
+  got=$(attempt "$1" "$2")
+  echo "from $1: $2 $got (expected: $3)"
+  test "$got" = "$3"
+}
+expect "\${POD_START}" "\${SECONDARY_EXPORT}" mounted
+expect "\${POD_START}" "\${PRIMARY_EXPORT}" refused
+expect "\${PUBLIC_START}" "\${PRIMARY_EXPORT}" refused
+expect "\${PUBLIC_START}" "\${SECONDARY_EXPORT}" refused
+expect "\${PUBLIC_END}" "\${SECONDARY_EXPORT}" refused`,
   },
   {
     name: 'chrony and libvirtd are active',
@@ -114,6 +169,16 @@ done`,
     script: `ip -4 -o addr show dev cloudbr0 | grep -qw "\${HOST_IP}/\${PREFIX_LENGTH}"
 test "$(basename "$(readlink /sys/class/net/\${INTERFACE}/master)")" = cloudbr0
 ! ip -4 -o addr show dev "\${INTERFACE}" | grep -q inet`,
+  },
+  {
+    name: 'the bridge kept the rest of /etc/network/interfaces: source line, the second card, options moved to cloudbr0',
+    on: 'kvm',
+    script: `cat /etc/network/interfaces
+grep -Fxq 'source /etc/network/interfaces.d/*' /etc/network/interfaces
+grep -Fxq '${SECOND_NIC_STANZA[0]}' /etc/network/interfaces
+grep -Fxq '${SECOND_NIC_STANZA[1]}' /etc/network/interfaces
+awk '$1 == "iface" {inside = ($2 == "cloudbr0" && $3 == "inet")} inside' /etc/network/interfaces | grep -Eq '^[[:space:]]*${MOVED_OPTION}$'
+grep -Eq "^iface \${INTERFACE} inet manual$" /etc/network/interfaces`,
   },
   {
     name: 'primary and secondary storage mount from the management server over NFS',

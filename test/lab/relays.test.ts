@@ -1,7 +1,7 @@
 // The pieces that decide what crosses in and out of the lab, with real sockets on loopback.
 import http from 'node:http';
 import net from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -145,7 +145,7 @@ describe('runbook lab command', () => {
     const errors: string[] = [];
     const err = (line: string) => errors.push(line);
     expect(await labCommand('sideways', { err, out: () => {} })).toBe(2);
-    expect(errors.pop()).toContain('use up, down or status');
+    expect(errors.pop()).toContain('use up, down, status or add-host');
     expect(await labCommand('up', { hosts: 'two', err, out: () => {} })).toBe(1);
     expect(errors.pop()).toContain('--hosts must be a whole number');
     expect(
@@ -157,5 +157,16 @@ describe('runbook lab command', () => {
       }),
     ).toBe(1);
     expect(errors.pop()).toContain('from 0 (all-in-one) to 8');
+  });
+
+  it('add-host without a running lab says how to start one and changes nothing', async () => {
+    const errors: string[] = [];
+    const dir = path.join(tmpdir(), 'lab-never-started');
+    expect(await labCommand('add-host', { err: (l) => errors.push(l), out: () => {}, dir })).toBe(
+      1,
+    );
+    expect(errors.pop()).toContain('no lab is fully up');
+    expect(errors.join('\n')).not.toContain('stops everything');
+    expect(existsSync(path.join(dir, 'state.json'))).toBe(false);
   });
 });

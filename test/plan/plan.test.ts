@@ -4,6 +4,7 @@ import { loadRunbook } from '../../src/runbook/load.ts';
 import { parseSiteText } from '../../src/site-file/load.ts';
 import { buildPlan } from '../../src/plan/build.ts';
 import { planJson, planText } from '../../src/plan/render.ts';
+import type { Action } from '../../src/runbook/model.ts';
 
 const runbookDir = fileURLToPath(new URL('../fixtures/runbook-good', import.meta.url));
 const { runbook } = loadRunbook(runbookDir);
@@ -95,6 +96,23 @@ describe('plan', () => {
     expect(text).toContain('management + 3 KVM hosts');
     expect(text).toContain('1. Prepare the machines (01-prepare.mdx)');
     expect(text).toMatch(/hosts-add\s+Add the hosts {2}→ kvm1, kvm2, kvm3/);
+  });
+
+  it('shows how long CloudStack may take to answer an api call: in the text, and as timeoutSeconds in JSON', () => {
+    const actions: Action[] = [
+      { kind: 'api' as const, command: 'addHost', text: 'add host ...', params: { zoneid: 'z', podid: 'p', url: 'http://${HOST_IP}', hypervisor: 'KVM' }, source: { file: 'z.mdx', line: 2 } },
+      { kind: 'api' as const, command: 'createPod', text: 'create pod ...', params: { zoneid: 'z', name: 'p' }, source: { file: 'z.mdx', line: 3 } },
+    ];
+    const hostStep = { id: 'hosts-add', title: 'Add hosts', on: 'api' as const, capture: {}, requires: [], needs: [], prose: '', source: { file: 'z.mdx', line: 1 }, chapter: 'Z', url: '/z/#hosts-add', actions };
+    const book = { dir: '/', chapters: [{ slug: 'z', title: 'Z', order: 1, file: 'z.mdx', steps: [hostStep] }] };
+    const { site } = parseSiteText('', '/s/site.yaml');
+    const plan = buildPlan(site, book, '/s/site.yaml');
+    const shown = planJson(plan).steps[0]!.actions;
+    // the contract's fields unchanged, one field more
+    expect(shown[0]).toEqual({ kind: 'api', command: 'addHost', params: { zoneid: 'z', podid: 'p', url: 'http://172.16.10.2', hypervisor: 'KVM' }, timeoutSeconds: 900 });
+    expect(shown[1]).toMatchObject({ kind: 'api', command: 'createPod', timeoutSeconds: 60 });
+    expect(planText(plan)).toMatch(/hosts-add\s+Add hosts {2}→ api {2}\[addHost waits up to 15 min\]/);
+    expect(planText(plan, true)).toContain('api: addHost (waits up to 15 min: the management server sets the agent up over SSH, then waits up to 5 min for it to connect)');
   });
 
   it('repeats an api line that names a host variable once per KVM host', () => {

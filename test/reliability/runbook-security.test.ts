@@ -1,5 +1,6 @@
-// What the runbook builds, checked over the bundled runbook's plan (static) and, for the admin
-// password, against the API simulator: NFS exported to the cloud network only, MariaDB on the
+// What the runbook builds, checked over the bundled runbook's plan (static, the NFS exports from
+// the page's own script in a throwaway /etc) and, for the admin password, against the API
+// simulator: NFS exported to the machines that mount it only, MariaDB on the
 // loopback, libvirt's plain TCP listener off, the default admin password replaced; and each
 // choice explained in the reference chapter with upstream's source.
 import { readFileSync } from 'node:fs';
@@ -16,6 +17,8 @@ import { startSimulator, type Simulator } from '../simulator/server.ts';
 import { MemoryCredentials, ADMIN_PASSWORD } from '../cloudstack/harness.ts';
 import { REPO } from '../helpers/cli.ts';
 import { recordTrial } from './results.ts';
+import { toNumber } from '../../src/site-file/ipv4.ts';
+import { environmentOn, runOverlaid, shBlock, stepOf } from '../runbook/page-script.ts';
 
 const DOCS = join(REPO, 'docs', 'src', 'content', 'docs');
 const SITES = {
@@ -62,24 +65,35 @@ function check(scenario: string, expected: string, body: () => void): void {
 }
 
 describe('what the runbook builds (bundled runbook, planned for two sites)', () => {
-  it('exports NFS to the cloud network only', () => {
-    check('NFS exports', 'every export line names the site\'s network CIDR; no `*`, no 0.0.0.0/0, no `insecure`', () => {
+  it('exports NFS to the machines that mount it, never to the public range', () => {
+    check('NFS exports', 'the nfs-exports script names only KVM hosts, the management server and pod-range blocks; no `*`, no network-wide entry, no `insecure`, nothing of the public range', () => {
       for (const [name, plan] of plans()) {
-        const exports = files(plan).filter((f) => /^\/etc\/exports(\.d\/.*)?$/.test(f.path));
-        expect(exports.length, name).toBeGreaterThan(0);
-        let lines = 0;
-        for (const f of exports)
-          for (const line of f.content.split('\n').filter((l) => l.trim() && !l.trim().startsWith('#'))) {
-            lines++;
-            const clients = line.trim().split(/\s+/).slice(1);
-            expect(clients.length, line).toBeGreaterThan(0);
-            for (const client of clients) {
-              const host = client.replace(/\(.*$/, '');
-              expect(host, `${name}: ${line}`).toBe(plan.variables.NETWORK_CIDR);
+        const mgmt = plan.machines.find((m) => m.role !== 'kvm')!;
+        const run = runOverlaid(shBlock(stepOf(plan, 'nfs-exports')), environmentOn(plan, mgmt.name), ['/etc']);
+        try {
+          expect(run.status, run.stderr).toBe(0);
+          const lines = readFileSync(join(run.upper('/etc'), 'exports.d', 'cloudstack.exports'), 'utf8')
+            .split('\n')
+            .filter((l) => l.trim() && !l.trim().startsWith('#'));
+          expect(lines.length, name).toBe(3);
+          const v = plan.variables;
+          const publicStart = toNumber(v.PUBLIC_START!);
+          const publicEnd = toNumber(v.PUBLIC_END!);
+          for (const line of lines) {
+            for (const client of line.trim().split(/\s+/).slice(1)) {
+              const spec = client.replace(/\(.*$/, '');
+              expect(spec, line).not.toMatch(/\*/);
+              expect(spec, line).not.toBe(v.NETWORK_CIDR);
               expect(client, line).not.toMatch(/[(,]insecure[,)]/);
+              const [ip, prefix = '32'] = spec.split('/');
+              const first = toNumber(ip!);
+              const last = first + 2 ** (32 - Number(prefix)) - 1;
+              expect(last < publicStart || first > publicEnd, `${name}: ${spec} lets in the public range`).toBe(true);
             }
           }
-        expect(lines, name).toBeGreaterThanOrEqual(2);
+        } finally {
+          run.cleanup();
+        }
         for (const s of scripts(plan)) {
           expect(s.script, s.step).not.toMatch(/exportfs[^\n]*\s\*:/);
           expect(s.script, s.step).not.toMatch(/\/etc\/exports[^\n]*\*\(/);
@@ -151,7 +165,7 @@ describe('the default admin password', () => {
 describe('the reference chapter explains each choice with its upstream source', () => {
   const reference = readFileSync(join(DOCS, 'reference.mdx'), 'utf8');
   const choices: { name: string; pattern: RegExp }[] = [
-    { name: 'NFS exports limited to the cloud network (upstream examples export to `*`)', pattern: /export[^\n]*(cloud's network|NETWORK_CIDR)[^\n]*\*|\*[^\n]*export[^\n]*(cloud's network|NETWORK_CIDR)/i },
+    { name: 'NFS exports limited to the machines that mount them, never the public range (upstream examples export to `*`)', pattern: /NFS export names the machines that mount it[^\n]*never the public range[^\n]*\*/i },
     { name: 'MariaDB bind-address 127.0.0.1', pattern: /bind-address/ },
     { name: 'libvirt listen_tcp = 0', pattern: /listen_tcp = 0/ },
     { name: 'default admin password replaced', pattern: /admin[^\n]*password[^\n]*(replac|chang)|default[^\n]*admin[^\n]*password/i },

@@ -14,7 +14,13 @@ import {
 export const NETWORK_HANDLERS: Record<string, Handler> = {
   createZone: (ctx) => {
     const p = ctx.params;
-    unique(ctx, 'zone', (z) => eq(z.name, p.name), `A zone with name ${p.name} already exists`);
+    // models ConfigurationManagerImpl.checkZoneParameters (InvalidParameterValueException, 431)
+    unique(
+      ctx,
+      'zone',
+      (z) => eq(z.name, p.name),
+      'A zone with that name already exists. Please specify a unique zone name.',
+    );
     return obj(
       'zone',
       ctx.cloud.add('zone', {
@@ -28,7 +34,8 @@ export const NETWORK_HANDLERS: Record<string, Handler> = {
         domain: p.domain,
         allocationstate: p.allocationstate ?? 'Disabled',
         securitygroupsenabled: false,
-        localstorageenabled: p.localstorageenabled === 'true',
+        // Booleans parse as Java's Boolean.valueOf does: `true` in any case.
+        localstorageenabled: eq(p.localstorageenabled, 'true'),
         dhcpprovider: 'VirtualRouter',
         hasannotations: false,
         type: 'Core',
@@ -102,12 +109,13 @@ export const NETWORK_HANDLERS: Record<string, Handler> = {
         431,
         `Unable to execute API command addtraffictype due to invalid value. Invalid parameter traffictype value=${p.traffictype}: use Public, Guest, Management or Storage`,
       );
-    unique(
-      ctx,
-      'traffictype',
-      (t) => t.physicalnetworkid === net.id && t.traffictype === type,
-      `This physical network already supports the traffic type: ${type}`,
-    );
+    // models NetworkServiceImpl.addTrafficTypeToPhysicalNetwork (CloudRuntimeException, 530)
+    if (
+      ctx.cloud.objects.traffictype.some(
+        (t) => t.physicalnetworkid === net.id && t.traffictype === type,
+      )
+    )
+      throw new ApiFault(530, `This physical network already supports the traffic type: ${type}`);
     return obj(
       'traffictype',
       ctx.cloud.add('traffictype', {
@@ -163,7 +171,7 @@ export const NETWORK_HANDLERS: Record<string, Handler> = {
       'vlan',
       ctx.cloud.add('vlan', {
         zoneid: zone.id,
-        forvirtualnetwork: p.forvirtualnetwork !== 'false',
+        forvirtualnetwork: p.forvirtualnetwork === undefined || eq(p.forvirtualnetwork, 'true'),
         vlan: `vlan://${p.vlan ?? 'untagged'}`,
         gateway: p.gateway,
         netmask: p.netmask,

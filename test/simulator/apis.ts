@@ -6,6 +6,8 @@ import { readFileSync } from 'node:fs';
 import { ApiFault, type Handler } from './handler-kit.ts';
 import { NETWORK_HANDLERS } from './apis-network.ts';
 import { INFRA_HANDLERS } from './apis-infra.ts';
+import { SLOW_HANDLERS } from './apis-slow.ts';
+import { TEMPLATE_HANDLERS } from './apis-templates.ts';
 
 export { ApiFault, type Answer, type CallContext } from './handler-kit.ts';
 
@@ -124,4 +126,6 @@ export const HANDLERS: Record<string, Handler> = {
   ...ACCOUNT_HANDLERS,
   ...NETWORK_HANDLERS,
   ...INFRA_HANDLERS,
+  ...SLOW_HANDLERS,
+  ...TEMPLATE_HANDLERS,
 };

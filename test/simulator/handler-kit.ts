@@ -24,9 +24,12 @@ export interface CallContext {
   api: string;
   params: Record<string, string>;
   sessions: Sessions;
+  /** Let time pass inside a call, as upstream does in the request (ends when the simulator closes). */
+  wait: (ms: number) => Promise<void>;
 }
 
-export type Handler = (ctx: CallContext) => Answer;
+/** Most APIs answer at once; the ones upstream holds open for minutes return a promise. */
+export type Handler = (ctx: CallContext) => Answer | Promise<Answer>;
 
 export const obj = (key: string, o: Obj): Answer => ({ kind: 'object', key, value: shown(o) });
 

@@ -2,26 +2,14 @@
 // real management server shows (hosts come Up after being added; system VMs start once the
 // zone is enabled with storage and a host, then their agents come Up).
 import { randomUUID } from 'node:crypto';
+import { TEST_SCALE, scaledTiming, type Delays } from './timing.ts';
+
+export type { Delays } from './timing.ts';
 
 export type Obj = Record<string, unknown> & { id: string };
 
-export interface Delays {
-  /** Async job run time. */
-  jobMs: number;
-  /** From addHost until the host reports Up. */
-  hostUpMs: number;
-  /** From the zone being ready until the system VMs are Running. */
-  systemVmStartMs: number;
-  /** From a system VM Running until its agent reports Up. */
-  agentUpMs: number;
-}
-
-export const DEFAULT_DELAYS: Delays = {
-  jobMs: 150,
-  hostUpMs: 400,
-  systemVmStartMs: 500,
-  agentUpMs: 300,
-};
+/** Upstream's timing scaled for `npm test` (test/simulator/timing.ts). */
+export const DEFAULT_DELAYS: Delays = scaledTiming(TEST_SCALE);
 
 export interface User {
   id: string;
@@ -47,6 +35,7 @@ export const COLLECTIONS = [
   'imagestore',
   'systemvm',
   'configuration',
+  'template',
 ] as const;
 export type Collection = (typeof COLLECTIONS)[number];
 
@@ -63,7 +52,15 @@ export class Cloud {
   readonly users: User[];
   /** Hosts (by IP or name) forced to report Down: failure injection. */
   readonly hostsDown = new Set<string>();
+  /** Addresses whose agent never calls in after addHost set it up: failure injection. */
+  readonly silentAgents = new Set<string>();
+  /** The management package lacks its KVM system VM template: failure injection (apis-templates.ts). */
+  systemVmTemplateMissing = false;
+  /** What the simulated management server writes to its log (failures upstream only logs). */
+  readonly log: string[] = [];
   private vmCounter = 0;
+  /** CloudStack's numeric database ids (one sequence per table), which some of its error texts show. */
+  private readonly dbids = new Map<Collection, number>();
   private readonly now: () => number;
 
   constructor(delays: Partial<Delays> = {}, now: () => number = Date.now) {
@@ -109,7 +106,9 @@ export class Cloud {
   }
 
   add(collection: Collection, fields: Record<string, unknown>): Obj {
-    const obj: Obj = { id: randomUUID(), ...fields };
+    const dbid = (this.dbids.get(collection) ?? 0) + 1;
+    this.dbids.set(collection, dbid);
+    const obj: Obj = { id: randomUUID(), _dbid: dbid, ...fields };
     this.objects[collection].push(obj);
     return obj;
   }
@@ -138,15 +137,22 @@ export class Cloud {
     }
   }
 
-  /** System VMs start once the zone is Enabled and has secondary storage, primary storage and a host Up. */
+  /**
+   * System VMs start once the zone is Enabled and has secondary storage, primary storage, a host
+   * Up and a ready system VM template (without one upstream keeps retrying and never starts them).
+   */
   private startSystemVms(zone: Obj, now: number): void {
     if (zone.allocationstate !== 'Enabled') return;
     if (this.objects.systemvm.some((v) => v.zoneid === zone.id)) return;
     const zoneHas = (c: Collection, test: (o: Obj) => boolean = () => true) =>
       this.objects[c].some((o) => o.zoneid === zone.id && test(o));
+    // SecondaryStorageManagerImpl / ConsoleProxyManagerImpl start them only with a ready
+    // system VM template (registered when the first secondary storage was added), an Up
+    // primary storage pool and an Up host.
     if (
       !zoneHas('imagestore') ||
-      !zoneHas('storagepool') ||
+      !zoneHas('template', (t) => t.templatetype === 'SYSTEM' && t.isready === true) ||
+      !zoneHas('storagepool', (s) => s.state === 'Up') ||
       !zoneHas('host', (h) => h.type === 'Routing' && h.state === 'Up')
     )
       return;

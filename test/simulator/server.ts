@@ -1,11 +1,14 @@
 // A CloudStack API simulator for tests and demos (node:http on 127.0.0.1). It authenticates,
-// validates and answers like a management server, runs async jobs with delays, and lets a
-// test inject failures. Every answer carries `X-Simulator: cloudstack-runbook` so nothing
-// mistakes it for a real CloudStack.
+// validates and answers like a management server: in upstream's timing (test/simulator/
+// timing.ts: synchronous calls held open for as long as upstream works inside them, async
+// calls as jobs), with upstream's error codes and texts, and lets a test inject failures.
+// Every answer carries `X-Simulator: cloudstack-runbook` so nothing mistakes it for a real
+// CloudStack.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { Cloud, type Delays } from './model.ts';
+import { scaledTiming } from './timing.ts';
 import { Sessions, authenticate, cookieValue } from './auth.ts';
 import { ApiFault, HANDLERS, REFERENCE, type Answer } from './apis.ts';
 
@@ -24,6 +27,19 @@ const TRANSPORT_PARAMS = new Set([
   '_',
 ]);
 
+/**
+ * Where the reference (cloudstack-go's generated client) names a parameter differently from
+ * upstream: its listStorageProviders takes `storagePoolType` (Go's name for it), while
+ * upstream's ListStorageProvidersCmd names the parameter `type` and requires it.
+ */
+const PARAM_FIXES: Record<string, { async: boolean; required: string[]; optional: string[] }> = {
+  listStorageProviders: {
+    async: false,
+    required: ['type'],
+    optional: ['keyword', 'page', 'pagesize'],
+  },
+};
+
 export interface Faults {
   /** Answer this API with an error `times` times (default: always). */
   errors: { api: string; code: number; text: string; times?: number }[];
@@ -31,11 +47,22 @@ export interface Faults {
   failJobs: Record<string, string>;
   /** Delay answers of this API by so many ms. */
   slow: Record<string, number>;
+  /**
+   * Drop the connection of this API's request `afterMs` after it arrived (default at once),
+   * `times` times (default: once). The simulated server goes on and does the work, as a real
+   * management server does when a client, proxy or network loses the connection.
+   */
+  drop: { api: string; afterMs?: number; times?: number }[];
+  /** Runs when a valid request arrives, before it is worked on (another client getting there first). */
+  onRequest?: (api: string, params: Record<string, string>) => void;
 }
 
 export interface SimulatorOptions {
   port?: number;
   host?: string;
+  /** Upstream's timing times this factor (test/simulator/timing.ts), or a whole profile. */
+  timing?: number | Delays;
+  /** Single figures over the timing (tests that need one part quicker or slower). */
   delays?: Partial<Delays>;
 }
 
@@ -45,8 +72,19 @@ export interface Simulator {
   port: number;
   cloud: Cloud;
   faults: Faults;
-  /** Every request seen: API name and auth kind (for tests that check nothing was sent). */
-  requests: { api: string; method: string; auth: 'signed' | 'session' | 'none' }[];
+  /**
+   * Every request seen: API name, auth kind, when it came (ms since the simulator started)
+   * and whether its connection was dropped on purpose.
+   */
+  requests: {
+    api: string;
+    method: string;
+    auth: 'signed' | 'session' | 'none';
+    at: number;
+    dropped?: boolean;
+  }[];
+  /** What upstream's management server log would warn about (unknown parameters). */
+  warnings: string[];
   close(): Promise<void>;
 }
 
@@ -84,12 +122,35 @@ async function readParams(req: IncomingMessage, url: URL): Promise<Record<string
 }
 
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
-  const cloud = new Cloud(opts.delays);
+  const base = typeof opts.timing === 'number' ? scaledTiming(opts.timing) : opts.timing;
+  const cloud = new Cloud({ ...base, ...opts.delays });
   const sessions = new Sessions();
   const jobs = new Map<string, Job>();
-  const faults: Faults = { errors: [], failJobs: {}, slow: {} };
+  const faults: Faults = { errors: [], failJobs: {}, slow: {}, drop: [] };
   const requests: Simulator['requests'] = [];
+  const warnings: string[] = [];
   const timers = new Set<NodeJS.Timeout>();
+  const startedAt = Date.now();
+  const waiting = new Set<() => void>();
+  let closed = false;
+
+  /** Time passing inside a call; a closed simulator ends every wait (the call then stops). */
+  function wait(ms: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (closed) return reject(new Error('simulator closed'));
+      const stop = () => {
+        clearTimeout(timer);
+        reject(new Error('simulator closed'));
+      };
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        waiting.delete(stop);
+        resolve();
+      }, ms);
+      timers.add(timer);
+      waiting.add(stop);
+    });
+  }
 
   function send(
     res: ServerResponse,
@@ -97,6 +158,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     body: unknown,
     headers: Record<string, string | string[]> = {},
   ): void {
+    // A dropped connection gets no answer; the work behind it was done all the same.
+    if (res.destroyed || res.socket?.destroyed) return;
     res.writeHead(status, {
       'Content-Type': 'application/json; charset=UTF-8',
       [SIMULATOR_HEADER]: SIMULATOR_NAME,
@@ -127,14 +190,18 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       created: iso(),
     };
     jobs.set(job.id, job);
-    const timer = setTimeout(() => {
-      timers.delete(timer);
-      job.completed = iso();
+    // models AsyncJobManagerImpl: the job runs on its own after the first answer went out.
+    void (async () => {
+      try {
+        await wait(cloud.delays.jobMs);
+      } catch {
+        return; // the simulator closed
+      }
       const injected = faults.failJobs[api];
       try {
         if (injected !== undefined) throw new ApiFault(530, injected, 4250);
         cloud.advance();
-        job.result = answerBody(HANDLERS[api]!({ cloud, user, api, params, sessions }));
+        job.result = answerBody(await HANDLERS[api]!({ cloud, user, api, params, sessions, wait }));
         job.status = 1;
       } catch (err) {
         const fault =
@@ -143,8 +210,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
         job.resultCode = 530;
         job.result = { errorcode: fault.code, cserrorcode: fault.csCode, errortext: fault.message };
       }
-    }, cloud.delays.jobMs);
-    timers.add(timer);
+      job.completed = iso();
+    })();
     return job;
   }
 
@@ -179,7 +246,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     if (slow) await new Promise((r) => setTimeout(r, slow));
 
     if (api === 'login') {
-      requests.push({ api, method: req.method ?? 'GET', auth: 'none' });
+      requests.push({ api, method: req.method ?? 'GET', auth: 'none', at: Date.now() - startedAt });
       if (req.method !== 'POST')
         return fail(res, api, 405, 'Please use HTTP POST to authenticate using username/password');
       const user = cloud.users.find((u) => u.username === params.username);
@@ -230,7 +297,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
 
     const user = authenticate(cloud, sessions, params, req.headers.cookie);
     const lowered = Object.keys(params).map((k) => k.toLowerCase());
-    requests.push({
+    const seen: Simulator['requests'][number] = {
       api,
       method: req.method ?? 'GET',
       auth: lowered.includes('sessionkey')
@@ -238,7 +305,9 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
         : lowered.includes('signature')
           ? 'signed'
           : 'none',
-    });
+      at: Date.now() - startedAt,
+    };
+    requests.push(seen);
     if (!user)
       return fail(res, api, 401, 'unable to verify user credentials and/or request signature');
     if (api === 'logout') {
@@ -246,7 +315,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       if (id) sessions.close(id);
       return send(res, 200, { logoutresponse: { description: 'success' } });
     }
-    const spec = REFERENCE.apis[api];
+    const spec = PARAM_FIXES[api] ?? REFERENCE.apis[api];
     const handler = HANDLERS[api];
     if (!spec || (!handler && api !== 'queryAsyncJobResult')) {
       return fail(
@@ -257,18 +326,16 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       );
     }
     const accepted = new Set([...spec.required, ...spec.optional].map((p) => p.toLowerCase()));
-    for (const key of Object.keys(params)) {
+    // Upstream's ParamGenericValidationWorker only logs parameters a command does not know
+    // ("Received unknown parameters for command ...") and the command never sees them.
+    const unknown = Object.keys(params).filter((key) => {
       const base = key.split('[')[0]!.toLowerCase();
-      if (!TRANSPORT_PARAMS.has(base) && !accepted.has(base)) {
-        return fail(
-          res,
-          api,
-          431,
-          `Unable to execute API command ${api.toLowerCase()} due to unknown parameter ${key}`,
-          4350,
-        );
-      }
-    }
+      return !TRANSPORT_PARAMS.has(base) && !accepted.has(base);
+    });
+    if (unknown.length)
+      warnings.push(
+        `Received unknown parameters for command ${api}. Unknown parameters : ${unknown.join(' ')}`,
+      );
     for (const required of spec.required) {
       if (
         !Object.keys(params).some(
@@ -306,17 +373,29 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     }
     const own: Record<string, string> = {};
     for (const [k, v] of Object.entries(params))
-      if (!TRANSPORT_PARAMS.has(k.toLowerCase())) own[k] = v;
+      if (!TRANSPORT_PARAMS.has(k.toLowerCase()) && !unknown.includes(k)) own[k] = v;
+    faults.onRequest?.(api, own);
+    const drop = faults.drop.find((f) => f.api === api && (f.times ?? 1) > 0);
+    if (drop) {
+      drop.times = (drop.times ?? 1) - 1;
+      seen.dropped = true;
+      const cut = () => req.socket.destroy();
+      if (drop.afterMs) void wait(drop.afterMs).then(cut, () => {});
+      else cut();
+    }
     if (spec.async) {
       const job = runJob(api, own, user);
       return send(res, 200, { [envelopeKey(api)]: { jobid: job.id } });
     }
     try {
+      // models ApiServer.queueCommand → ApiDispatcher.dispatch: a BaseCmd runs in the request
+      // thread and answers when its work is done (database work, or minutes: apis-slow.ts).
+      await wait(cloud.delays.quickMs);
       cloud.advance();
-      send(res, 200, {
-        [envelopeKey(api)]: answerBody(handler!({ cloud, user, api, params: own, sessions })),
-      });
+      const answer = await handler!({ cloud, user, api, params: own, sessions, wait });
+      send(res, 200, { [envelopeKey(api)]: answerBody(answer) });
     } catch (err) {
+      if (closed) return;
       if (err instanceof ApiFault) return fail(res, api, err.code, err.message, err.csCode);
       return fail(res, api, 530, (err as Error).message);
     }
@@ -338,8 +417,11 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     cloud,
     faults,
     requests,
+    warnings,
     close: () =>
       new Promise<void>((resolve) => {
+        closed = true;
+        for (const stop of waiting) stop();
         for (const t of timers) clearTimeout(t);
         server.closeAllConnections();
         server.close(() => resolve());

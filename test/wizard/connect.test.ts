@@ -20,6 +20,17 @@ afterAll(() => {
   if (key) rmSync(key.dir, { recursive: true, force: true });
 });
 
+/** Records a freshly made key for `host` in the site's known_hosts, as if the machine had been reinstalled; returns the file. */
+function recordOtherKey(siteDir: string, host: FakeHost, name: string): string {
+  const other = join(key.dir, name);
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', other]);
+  const [type, blob] = readFileSync(`${other}.pub`, 'utf8').split(' ');
+  const knownHosts = join(siteDir, '.runbook', 'known_hosts');
+  mkdirSync(join(siteDir, '.runbook'), { recursive: true });
+  writeFileSync(knownHosts, `[${host.address}]:${host.port} ${type} ${blob}\n`);
+  return knownHosts;
+}
+
 describe('wizard connect screen', () => {
   it('refuses a changed host key and explains a closed port', async () => {
     const [mgmt, kvm1] = hosts as [FakeHost, FakeHost];
@@ -27,11 +38,7 @@ describe('wizard connect screen', () => {
     const site = writeLoopbackSite(hosts, key);
     writeFileSync(site.siteFile, readFileSync(site.siteFile, 'utf8').replace(`port: ${kvm1.port}`, `port: ${closed}`));
     // known_hosts already holds another key for mgmt: a reinstalled machine, or an impostor.
-    const other = join(key.dir, 'other_host_key');
-    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', other]);
-    const [type, blob] = readFileSync(`${other}.pub`, 'utf8').split(' ');
-    mkdirSync(join(site.dir, '.runbook'), { recursive: true });
-    writeFileSync(join(site.dir, '.runbook', 'known_hosts'), `[${mgmt.address}]:${mgmt.port} ${type} ${blob}\n`);
+    recordOtherKey(site.dir, mgmt, 'other_host_key');
 
     const wizard = startWizard({ siteFile: site.siteFile, runbookDir: FIXTURE_RUNBOOK });
     try {
@@ -56,6 +63,33 @@ describe('wizard connect screen', () => {
     }
   });
 
+  it('gives the whole fix for a changed host key: the command that forgets it, then R and a new first contact', async () => {
+    const [mgmt] = hosts as [FakeHost, FakeHost];
+    const site = writeLoopbackSite(hosts, key);
+    const knownHosts = recordOtherKey(site.dir, mgmt, 'other_host_key_2');
+    const wizard = startWizard({ siteFile: site.siteFile, runbookDir: FIXTURE_RUNBOOK });
+    try {
+      await wizard.waitFor('kvm1');
+      await wizard.press(KEY.enter);
+      await wizard.waitFor('Site file:');
+      await wizard.press(KEY.ctrlS);
+      await wizard.waitFor('First contact with kvm1');
+      await wizard.press('y');
+      const frame = await wizard.waitFor('has CHANGED');
+      const command = `ssh-keygen -R '[${mgmt.address}]:${mgmt.port}' -f ${knownHosts}`;
+      // On a line of its own, whole: it is meant to be copied.
+      expect(frame.split('\n').map((l) => l.trim())).toContain(command);
+      execFileSync('bash', ['-c', command], { stdio: 'ignore' });
+      await wizard.press('r');
+      await wizard.waitFor('First contact with mgmt');
+      await wizard.press('y');
+      await wizard.waitFor('All 2 machine(s) answered');
+    } finally {
+      wizard.unmount();
+      rmSync(site.work, { recursive: true, force: true });
+    }
+  });
+
   it('previews the plan without contacting or creating anything', async () => {
     const site = writeLoopbackSite(hosts, key);
     const original = readFileSync(site.siteFile, 'utf8');
@@ -66,7 +100,7 @@ describe('wizard connect screen', () => {
       await wizard.waitFor('Site file:');
       await wizard.press(KEY.ctrlS);
       const frame = await wizard.waitFor('Plan (preview)');
-      expect(frame).toContain('Nothing was contacted or changed');
+      expect(frame).toContain('Nothing was contacted, written or changed');
       expect(frame).toMatch(/Preflight checks\s+2\s+2\s+2/);
       expect(frame).toContain('Nothing has run on this site before.');
       expect(existsSync(join(site.dir, '.runbook'))).toBe(false);

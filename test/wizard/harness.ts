@@ -34,7 +34,7 @@ export interface Wizard {
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export function startWizard(options: { siteFile: string; runbookDir?: string; services?: Partial<WizardServices> }): Wizard {
+export function startWizard(options: { siteFile: string; runbookDir?: string; services?: Partial<WizardServices>; columns?: number; rows?: number }): Wizard {
   let code: number | undefined;
   const services = { ...realServices(), ...options.services };
   const instance = render(
@@ -47,6 +47,12 @@ export function startWizard(options: { siteFile: string; runbookDir?: string; se
       },
     }),
   );
+  if (options.columns || options.rows) {
+    // ink-testing-library's terminal is 100 columns (and, with no rows, 24 to the wizard).
+    if (options.columns) Object.defineProperty(instance.stdout, 'columns', { value: options.columns });
+    if (options.rows) Object.defineProperty(instance.stdout, 'rows', { value: options.rows });
+    instance.stdout.emit('resize');
+  }
   const frame = () => instance.lastFrame() ?? '';
   return {
     frame,

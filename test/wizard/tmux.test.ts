@@ -1,64 +1,19 @@
 // The real program in a real terminal: tmux sized 80×24 runs the wizard, keystrokes go in
 // with send-keys, the screen comes back with capture-pane. A preview, then a deploy against
 // loopback sshd hosts. Every screen must fit: its title line is the first line on screen.
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import stringWidth from 'string-width';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeClientKey, startHosts, type ClientKey, type FakeHost } from '../helpers/sshd.ts';
-import { FIXTURE_RUNBOOK, writeLoopbackSite } from './harness.ts';
+import { writeLoopbackSite } from './harness.ts';
+import { Terminal as Term, killTmuxServer, pause } from './terminal.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const NODE = join(ROOT, 'node_modules/.bin/node');
 const SOCKET = `rb-wizard-${process.pid}`;
 
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-class Terminal {
-  readonly name: string;
+class Terminal extends Term {
   constructor(name: string, siteFile: string, env = '') {
-    this.name = name;
-    const args = ['installer/bin/runbook.js', '--site', siteFile, '--runbook', FIXTURE_RUNBOOK];
-    // A person at a terminal: no CI variables (CI runs these tests with CI=true, and Ink then
-    // draws only a final frame instead of an interactive screen).
-    const command = `cd ${ROOT} && env -u CI -u CONTINUOUS_INTEGRATION ${env} ${NODE} ${args.join(' ')}; echo "EXIT=$?"; sleep 600`;
-    tmux('new-session', '-d', '-s', name, '-x', '80', '-y', '24', command);
-  }
-  screen(): string {
-    return tmux('capture-pane', '-p', '-t', this.name);
-  }
-  /** The screen with its escape sequences (colours, bold) kept. */
-  styled(): string {
-    return tmux('capture-pane', '-p', '-e', '-t', this.name);
-  }
-  keys(...keys: string[]): void {
-    for (const k of keys) tmux('send-keys', '-t', this.name, k);
-  }
-  async waitFor(text: string | RegExp, timeoutMs = 30_000): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      const s = this.screen();
-      if (typeof text === 'string' ? s.includes(text) : text.test(s)) {
-        await pause(150);
-        return this.screen();
-      }
-      await pause(100);
-    }
-    throw new Error(`timed out waiting for ${String(text)}; the terminal shows:\n${this.screen()}`);
-  }
-  /** The screen's title is on the first line: the frame fits in 24 rows. */
-  fits(screen: string, title: string): void {
-    expect(screen.split('\n')[0]).toContain(`CloudStack Runbook · ${title}`);
-  }
-  kill(): void {
-    try {
-      tmux('kill-session', '-t', this.name);
-    } catch {
-      // already gone
-    }
+    super(SOCKET, name, siteFile, { env });
   }
 }
 
@@ -70,14 +25,30 @@ beforeAll(async () => {
   hosts = await startHosts(['mgmt', 'kvm1'], key, 130);
 });
 afterAll(() => {
-  try {
-    tmux('kill-server');
-  } catch {
-    // no server left
-  }
+  killTmuxServer(SOCKET);
   for (const h of hosts ?? []) h.cleanup();
   if (key) rmSync(key.dir, { recursive: true, force: true });
 });
+
+/** From the welcome screen, accepting both host keys, into the run until its slow step ticks. */
+async function untilSlowStep(term: Terminal): Promise<void> {
+  await term.waitFor('How do you want to go on?');
+  term.keys('Enter');
+  await term.waitFor('Site file:');
+  term.keys('C-s');
+  for (let i = 0; i < 2; i++) {
+    await term.waitFor('First contact with');
+    term.keys('y');
+    await pause(300);
+  }
+  await term.waitFor('All 2 machine(s) answered');
+  term.keys('Enter');
+  await term.waitFor('All checks passed');
+  term.keys('Enter');
+  await term.waitFor('Estimated time');
+  term.keys('Enter');
+  await term.waitFor('slow tick 1');
+}
 
 describe('wizard in tmux (80×24)', () => {
   it('previews the plan, fitting the screen, without colours under NO_COLOR', async () => {
@@ -133,10 +104,20 @@ describe('wizard in tmux (80×24)', () => {
       screen = await term.waitFor('CloudStack UI', 60_000);
       term.fits(screen, 'Done');
       const state = JSON.parse(readFileSync(join(site.dir, '.runbook', 'state.json'), 'utf8'));
-      expect(screen).toContain(state.secrets.ADMIN_PASSWORD);
+      expect(screen).not.toContain(state.secrets.ADMIN_PASSWORD);
+      term.keys('p');
+      screen = await term.waitFor(state.secrets.ADMIN_PASSWORD);
+      term.fits(screen, 'Done');
       expect(existsSync(join(site.work, 'kvm1', 'done'))).toBe(true);
+      expect(screen).not.toContain('shown only here');
       term.keys('q');
       await term.waitFor('EXIT=0');
+      // Gone from the screen and from the scrollback once the wizard has ended.
+      const after = term.history();
+      expect(after).toContain('CloudStack UI');
+      expect(after).not.toContain(state.secrets.ADMIN_PASSWORD);
+      // What the shell prints next starts on a line of its own, under the last frame.
+      expect(after).toMatch(/^EXIT=0$/m);
     } finally {
       term.kill();
       rmSync(site.work, { recursive: true, force: true });
@@ -148,32 +129,87 @@ describe('wizard in tmux (80×24)', () => {
     writeFileSync(join(site.work, 'slow'), '');
     const term = new Terminal('stop', site.siteFile);
     try {
-      await term.waitFor('How do you want to go on?');
-      term.keys('Enter');
-      await term.waitFor('Site file:');
-      term.keys('C-s');
-      for (let i = 0; i < 2; i++) {
-        await term.waitFor('First contact with');
-        term.keys('y');
-        await pause(300);
-      }
-      await term.waitFor('All 2 machine(s) answered');
-      term.keys('Enter');
-      await term.waitFor('All checks passed');
-      term.keys('Enter');
-      await term.waitFor('Estimated time');
-      term.keys('Enter');
-      await term.waitFor('slow tick 1');
+      await untilSlowStep(term);
       term.keys('C-c');
       let screen = await term.waitFor('Stop the installation?');
       term.fits(screen, 'Installing');
-      term.keys('y');
-      screen = await term.waitFor('Stopped. Resume later with', 30_000);
-      expect(screen).toContain('npx runbook install --site');
+      term.keys('Enter');
+      screen = await term.waitFor('Interrupted: nothing more runs. Resume with', 30_000);
+      expect(screen).toContain('runbook install --site');
       const journal = readFileSync(join(site.dir, '.runbook', 'journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
       expect(journal.at(-1)).toMatchObject({ t: 'run-end', result: 'interrupted' });
       term.keys('q');
       await term.waitFor('EXIT=1');
+    } finally {
+      term.kill();
+      rmSync(site.work, { recursive: true, force: true });
+    }
+  });
+
+  it('stops now on request: the cut-off step is an interruption with the resume command, not a failure', async () => {
+    const site = writeLoopbackSite(hosts, key);
+    writeFileSync(join(site.work, 'slow'), '');
+    const term = new Terminal('stop-now', site.siteFile);
+    try {
+      await untilSlowStep(term);
+      term.keys('C-c');
+      let screen = await term.waitFor('Stop now: cut the running step(s) off');
+      term.fits(screen, 'Installing');
+      term.keys('Down', 'Enter');
+      screen = await term.waitFor('Interrupted: nothing more runs. Resume with', 30_000);
+      term.fits(screen, 'Installing');
+      expect(screen).not.toContain('A step failed');
+      expect(screen).not.toContain('AbortError');
+      expect(screen).toMatch(/Cut off, and run again on resume: work-slow \((mgmt|kvm1)\)/);
+      expect(screen).toContain(`runbook install --site ${site.siteFile}`);
+      term.keys('q');
+      await term.waitFor('EXIT=1');
+    } finally {
+      term.kill();
+      rmSync(site.work, { recursive: true, force: true });
+    }
+  });
+
+  it('deploys in Japanese with every screen inside 80×24: connect, checks, plan, run, the stop question, done', async () => {
+    const site = writeLoopbackSite(hosts, key);
+    writeFileSync(join(site.work, 'slow'), '');
+    const term = new Terminal('japanese-deploy', site.siteFile, 'LANG=ja_JP.UTF-8');
+    try {
+      await term.waitFor('どのように進めますか？');
+      term.keys('Enter');
+      await term.waitFor('サイトファイル:');
+      term.keys('C-s');
+      for (let i = 0; i < 2; i++) {
+        const screen = await term.waitFor(/SHA256:\S+/);
+        term.fits(screen, '接続');
+        term.keys('y');
+        await pause(300);
+      }
+      let screen = await term.waitFor('2 台すべてのマシンが応答しました');
+      term.fits(screen, '接続');
+      term.keys('Enter');
+      screen = await term.waitFor('すべてのチェックに合格しました');
+      term.fits(screen, '事前チェック');
+      term.keys('Enter');
+      screen = await term.waitFor('所要時間の目安');
+      term.fits(screen, '計画');
+      term.keys('Enter');
+      screen = await term.waitFor('slow tick 1');
+      term.fits(screen, 'インストール中');
+      term.keys('C-c');
+      screen = await term.waitFor('インストールを停止しますか？');
+      term.fits(screen, 'インストール中');
+      expect(screen).toContain('続行する');
+      term.keys('Down', 'Down', 'Enter');
+      screen = await term.waitFor('CloudStack UI', 60_000);
+      term.fits(screen, '完了');
+      const state = JSON.parse(readFileSync(join(site.dir, '.runbook', 'state.json'), 'utf8'));
+      term.keys('p');
+      screen = await term.waitFor(state.secrets.ADMIN_PASSWORD);
+      term.fits(screen, '完了');
+      term.keys('q');
+      await term.waitFor('EXIT=0');
+      expect(term.history()).not.toContain(state.secrets.ADMIN_PASSWORD);
     } finally {
       term.kill();
       rmSync(site.work, { recursive: true, force: true });
@@ -194,7 +230,8 @@ describe('wizard in tmux (80×24)', () => {
       const columns = screen.split('\n').filter((l) => /172\.16\.10\.\d/.test(l) && !l.includes('.yaml')).map((l) => stringWidth(l.slice(0, l.search(/\d/))));
       expect(new Set(columns).size).toBe(1);
       term.keys('C-s');
-      screen = await term.waitFor(/プレビュー/);
+      // The plan's title, not the form's preview note (which says プレビュー too).
+      screen = await term.waitFor('計画（プレビュー）');
       expect(screen.split('\n')[0]).toMatch(/^CloudStack Runbook · /);
       term.keys('q');
       await term.waitFor('EXIT=0');

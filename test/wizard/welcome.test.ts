@@ -32,6 +32,26 @@ describe('wizard welcome', () => {
     }
   });
 
+  it('does not say "no other translations" before it has looked for them', async () => {
+    const file = tempSite('name: lang\n');
+    let found: (list: { code: string; name: string }[]) => void = () => {};
+    const wizard = startWizard({
+      siteFile: file,
+      runbookDir: FIXTURE_RUNBOOK,
+      services: { languages: () => new Promise((resolve) => (found = resolve)) },
+    });
+    try {
+      let frame = await wizard.waitFor('How do you want to go on?');
+      expect(frame).toContain('Language: English');
+      expect(frame).not.toContain('no other translations installed');
+      found([{ code: 'en', name: 'English' }, { code: 'ja', name: '日本語' }]);
+      frame = await wizard.waitFor('L language');
+      expect(frame).not.toContain('no other translations installed');
+    } finally {
+      wizard.unmount();
+    }
+  });
+
   it('switches language with L when a catalog is installed', async () => {
     const file = tempSite('name: lang\n');
     const wizard = startWizard({
@@ -61,6 +81,7 @@ describe('wizard welcome', () => {
       siteFile: tempSite('name: start\n'),
       runbookDir: FIXTURE_RUNBOOK,
       services: {
+        labPlan: async () => ({ machines: ['cloudstack-mgmt'], memoryMb: 4096, availableMb: 2048, dir: '/srv/lab' }),
         labUp: async (onProgress) => {
           for (const m of ['building the base image', 'booting lab-mgmt']) {
             onProgress(m);
@@ -74,6 +95,14 @@ describe('wizard welcome', () => {
     try {
       await wizard.waitFor('Try it in a local lab');
       await wizard.press(KEY.down, KEY.enter);
+      // Nothing starts before a yes that knows what it costs.
+      const question = await wizard.waitFor('Start the lab?');
+      expect(question).toContain('This starts 1 VM(s) (cloudstack-mgmt) with 4096 MB (4 GB) of memory each');
+      expect(question).toContain('This machine has 2048 MB available now.');
+      expect(question).toContain('less than the VMs need');
+      expect(question).toContain('/srv/lab');
+      expect(messages).toEqual([]);
+      await wizard.press('y');
       await wizard.waitFor('booting lab-mgmt');
       const frame = await wizard.waitFor('Site file:');
       expect(frame).toContain(labSite);

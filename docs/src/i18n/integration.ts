@@ -1,6 +1,7 @@
 // Astro integration of the runbook's translations (issue #8). Before every build and dev start it
 // writes the localized pages (English page + locales/<lang>/<page>.po → src/content/docs/<locale>/,
-// generated and gitignored), and it serves /translations/, the table of what is translated.
+// generated and gitignored) and the site's labels (locales/<lang>/ui.po → src/content/i18n/<lang>.json),
+// and it serves /translations/, the table of what is translated.
 // In dev, a change to a catalog or an English page regenerates the localized pages.
 import type { AstroIntegration } from 'astro';
 import { buildLocalizedPages, buildWarnings, type PageReport } from '../../../src/i18n/build-pages.ts';
@@ -8,6 +9,7 @@ import { DEFAULT_PATHS, type CatalogPaths } from '../../../src/i18n/catalog-tool
 import { LANGUAGES } from '../../../src/i18n/languages.ts';
 import { languageTotals, translationStatus } from '../../../src/i18n/status.ts';
 import { installerStrings } from '../../../src/i18n/installer-strings.ts';
+import { writeUiTranslations } from '../../../src/i18n/ui-strings.ts';
 
 /** Starlight `locales`: English at the root, one entry per translated language. */
 export const starlightLocales = Object.fromEntries([
@@ -36,7 +38,10 @@ let prepared: PageReport[] | undefined;
  * looks at which locale folders exist; the integration then does not write them a second time.
  */
 export function prepareTranslations(options: Partial<CatalogPaths> = {}): PageReport[] {
-  prepared = buildLocalizedPages({ ...DEFAULT_PATHS, ...options });
+  const paths = { ...DEFAULT_PATHS, ...options };
+  // The site's labels (locales/<lang>/ui.po → content/i18n/<lang>.json, read by Starlight's t()).
+  writeUiTranslations(paths);
+  prepared = buildLocalizedPages(paths);
   return prepared;
 }
 
@@ -44,6 +49,7 @@ export function prepareTranslations(options: Partial<CatalogPaths> = {}): PageRe
 export function runbookTranslations(options: Partial<CatalogPaths> = {}): AstroIntegration {
   const paths: CatalogPaths = { ...DEFAULT_PATHS, ...options };
   const generate = (warn: (message: string) => void, reuse = false) => {
+    if (!(reuse && prepared)) writeUiTranslations(paths);
     const reports = reuse && prepared ? prepared : buildLocalizedPages(paths);
     prepared = undefined;
     for (const warning of buildWarnings(reports)) warn(warning);

@@ -1,38 +1,33 @@
 // The fields of the "Your addresses" form: site-file fields (DESIGN.md section 4), from which the
 // engine's siteVariables() derives every variable a command uses. Shared by the form markup
-// (server) and the client script.
+// (server) and the client script. Labels and hints are UI strings (content/i18n/en.json):
+// `runbook.addresses.field.<path>` and `runbook.addresses.hint.<path>`.
 export interface AddressField {
   /** Site-file path, e.g. `management.address`. */
   path: string;
-  label: string;
-  hint?: string;
+  /** The field has a hint (`runbook.addresses.hint.<path>`). */
+  hint?: boolean;
   /** `list`: comma separated; `hosts`: one `address hostname` per line. */
   shape?: 'text' | 'list' | 'hosts';
 }
 
 export const ADDRESS_FIELDS: AddressField[] = [
-  { path: 'management.address', label: 'Management server address' },
-  { path: 'management.hostname', label: 'Management server host name' },
-  {
-    path: 'hosts',
-    label: 'KVM hosts',
-    hint: 'one "address hostname" per line; empty for an all-in-one cloud',
-    shape: 'hosts',
-  },
-  {
-    path: 'network.interface',
-    label: 'Network interface',
-    hint: 'the NIC the bridge cloudbr0 takes over',
-  },
-  { path: 'network.cidr', label: 'Network (CIDR)' },
-  { path: 'network.gateway', label: 'Gateway' },
-  { path: 'network.dns', label: 'DNS servers', hint: 'one or two, comma separated', shape: 'list' },
-  { path: 'network.domain', label: 'DNS domain' },
-  { path: 'zone.name', label: 'Zone name' },
-  { path: 'zone.public', label: 'Public IP range', hint: 'first-last' },
-  { path: 'zone.pod', label: 'Pod (system VM) IP range', hint: 'first-last' },
-  { path: 'zone.guestVlans', label: 'Guest VLANs', hint: 'first-last' },
+  { path: 'management.address' },
+  { path: 'management.hostname' },
+  { path: 'hosts', hint: true, shape: 'hosts' },
+  { path: 'network.interface', hint: true },
+  { path: 'network.cidr' },
+  { path: 'network.gateway' },
+  { path: 'network.dns', hint: true, shape: 'list' },
+  { path: 'network.domain' },
+  { path: 'zone.name' },
+  { path: 'zone.public', hint: true },
+  { path: 'zone.pod', hint: true },
+  { path: 'zone.guestVlans', hint: true },
 ];
+
+export const fieldLabelKey = (field: AddressField) => `runbook.addresses.field.${field.path}`;
+export const fieldHintKey = (field: AddressField) => `runbook.addresses.hint.${field.path}`;
 
 /**
  * Form values (strings keyed by path) over the default site → a site object for siteSchema.

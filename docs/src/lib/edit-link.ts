@@ -3,8 +3,12 @@
 // translators edit catalogs, never the generated pages (locales/<lang>/, lang as in the Starlight
 // locale config, e.g. zh-CN for the zh-cn folder). This is the hook the translation
 // build uses: a page is a translation when it is served under a non-default locale and is not
-// Starlight's fallback to the English page.
+// Starlight's fallback to the English page. Pages the site makes itself (the downloads page) name
+// their English source in their frontmatter (`editUrl`); translated, they point at ui.po.
 import { siteConfig } from '../../site.config.ts';
+
+/** The English UI strings, which pages made by the site itself (downloads) name as their source. */
+export const UI_STRINGS_SOURCE = `${siteConfig.docsFolder}/src/content/i18n/en.json`;
 
 export interface EditLinkInput {
   /** Starlight's URL for the source file (undefined when edit links are off). */
@@ -21,6 +25,9 @@ export interface EditLinkInput {
 
 export function editUrlFor(page: EditLinkInput): string | undefined {
   if (!page.locale || page.isFallback) return page.sourceEditUrl;
+  // A page the site makes itself (downloads): its words are UI strings, translated in ui.po.
+  if (page.sourceEditUrl?.endsWith(UI_STRINGS_SOURCE))
+    return `${siteConfig.repositoryUrl}/edit/${siteConfig.branch}/locales/${page.lang}/ui.po`;
   const id = page.id.replace(/\/$/, '');
   const slug =
     id === page.locale

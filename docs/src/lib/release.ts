@@ -1,10 +1,14 @@
-// The versions shown in the header: the CloudStack release and this runbook's own version.
+// The versions shown in the header: the CloudStack release and this runbook's own version, in
+// the page's language (runbook.release.* in content/i18n/en.json).
+import { fillLabel } from './placeholders.ts';
+
 declare const __RUNBOOK_VERSION__: string;
 declare const __CLOUDSTACK_VERSION__: string;
 
-export function releaseLabel(): { short: string; long: string } {
+export function releaseLabel(t: (key: string) => string): { short: string; long: string } {
+  const values = { cloudstack: __CLOUDSTACK_VERSION__, runbook: __RUNBOOK_VERSION__ };
   return {
-    short: `CloudStack ${__CLOUDSTACK_VERSION__} · runbook ${__RUNBOOK_VERSION__}`,
-    long: `Documents Apache CloudStack ${__CLOUDSTACK_VERSION__} (LTS); runbook version ${__RUNBOOK_VERSION__}`,
+    short: fillLabel(t('runbook.release.short'), values),
+    long: fillLabel(t('runbook.release.long'), values),
   };
 }

@@ -35,6 +35,8 @@ export type TextPiece =
   | { kind: VariableKind; name: string; /** what the page shows before JS runs */ shown: string };
 
 const VARIABLE_REFERENCE = /\$\{([A-Z][A-Z0-9_]*)\}/g;
+/** `\${NAME}` in prose: the variable's name itself, shown as `${NAME}` and never as a value. */
+export const LITERAL_VARIABLE = /\\(\$\{[A-Z][A-Z0-9_]*\})/;
 
 /** Splits text at every `${NAME}` the catalog knows; unknown names stay plain text. */
 export function splitVariables(text: string, catalog: VariableCatalog): TextPiece[] {

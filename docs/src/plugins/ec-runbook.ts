@@ -3,7 +3,11 @@
 //   value (site variables) or the name (per-host and secret variables); the client script swaps
 //   site values for the reader's own. The copy button keeps the raw text in `data-code`; the
 //   client script fills it with the personalised text (see ../scripts/addresses.ts).
-// - `norun` blocks (sample output) get the `rb-norun` class so they look like output, not input.
+// - blocks the installer never runs (DESIGN.md section 3) say what they are: `norun`, a command
+//   the reader types by hand (class `rb-byhand`: labelled, copyable, personalised like any
+//   command); `output`, what the reader should see (class `rb-output`: labelled, nothing to copy).
+//   cmk blocks say they are API calls. The caption is a translated UI string in
+//   `data-rb-caption` (shown by CSS), so it is neither copied nor indexed.
 import { ExpressiveCodeAnnotation, definePlugin } from '@expressive-code/core';
 import type { AnnotationRenderOptions } from '@expressive-code/core';
 import { h } from '@expressive-code/core/hast';
@@ -14,6 +18,8 @@ import {
   type TextPiece,
   type VariableCatalog,
 } from '../lib/variables.ts';
+import { displayOnly, parseCodeMeta } from '../../../src/runbook/code-meta.ts';
+import { siteLabels } from '../lib/site-labels.ts';
 
 type VariablePiece = Exclude<TextPiece, { kind: 'text' }>;
 
@@ -66,6 +72,15 @@ function findTitle(node: HastNode): { children: unknown[] } | undefined {
   return undefined;
 }
 
+function removeCopyButton(node: HastNode): void {
+  if (!node.children) return;
+  node.children = node.children.filter((child) => {
+    const classes = child.properties?.className;
+    return !(child.tagName === 'div' && Array.isArray(classes) && classes.includes('copy'));
+  });
+  for (const child of node.children) removeCopyButton(child);
+}
+
 export function runbookCodePlugin(catalog: VariableCatalog) {
   return definePlugin({
     name: 'runbook-code',
@@ -91,22 +106,37 @@ export function runbookCodePlugin(catalog: VariableCatalog) {
       },
       postprocessRenderedBlock: ({ codeBlock, renderData }) => {
         // File blocks: the path is the frame title (Expressive Code); add the mode and owner the installer sets.
-        const fileFacts = ['mode', 'owner']
+        const t = siteLabels(codeBlock.locale);
+        const fileFacts = (['mode', 'owner'] as const)
           .map((key) => [key, codeBlock.metaOptions.getString(key)] as const)
           .filter(([, value]) => value)
-          .map(([key, value]) => `${key} ${value}`);
+          .map(([key, value]) => t(`runbook.code.${key}`, { [key]: value! }));
         const title = fileFacts.length > 0 ? findTitle(renderData.blockAst) : undefined;
         if (title)
           title.children.push(
             h('span', { className: ['rb-file-facts'] }, ` (${fileFacts.join(', ')})`),
           );
+        const kind = displayOnly(parseCodeMeta(codeBlock.meta));
         const classes: string[] = [];
-        if (codeBlock.metaOptions.getBoolean('norun')) classes.push('rb-norun');
-        if (codeBlock.language === 'cmk') classes.push('rb-cmk');
+        let caption: string | undefined;
+        if (kind === 'output') {
+          classes.push('rb-output');
+          caption = t('runbook.code.output');
+        } else if (kind === 'norun') {
+          classes.push('rb-byhand');
+          caption = t('runbook.code.byHand');
+        }
+        if (codeBlock.language === 'cmk') {
+          classes.push('rb-cmk');
+          caption = caption && kind === 'norun' ? `${caption} · ${t('runbook.code.cmk')}` : (caption ?? t('runbook.code.cmk'));
+        }
         if (classes.length === 0) return;
         const props = renderData.blockAst.properties;
         const existing = Array.isArray(props.className) ? props.className : [];
         props.className = [...existing, ...classes];
+        if (caption) props['data-rb-caption'] = caption;
+        // Sample output is not a command: no copy button at all (not merely hidden).
+        if (kind === 'output') removeCopyButton(renderData.blockAst as HastNode);
       },
     },
   });

@@ -6,6 +6,7 @@
 // blocks, so Expressive Code renders them (copy button, file-path titles).
 import type { MdastPluginDefinition, MdastVisitorContext } from 'satteri';
 import { directiveAttributesAt } from './directive-attributes.ts';
+import { captureLines } from '../lib/capture-lines.ts';
 
 export interface StepDirectiveOptions {
   /** Absolute path of StepCard.astro. */
@@ -96,6 +97,16 @@ export function stepDirectivePlugin(options: StepDirectiveOptions) {
         const hostVariables = [
           ...new Set([...text.matchAll(/\$\{(HOST_[A-Z0-9_]+)\}/g)].map((m) => m[1]!)),
         ];
+        // The API calls the installer makes (cmk blocks not marked norun), as `verb noun`: the
+        // card says which of them CloudStack works on for minutes.
+        const apiCalls = [...text.matchAll(/```cmk([^\n]*)\n([\s\S]*?)```/g)]
+          .filter((m) => !/\bnorun\b/.test(m[1]!))
+          .flatMap((m) => m[2]!.split('\n').map((l) => l.trim().split(/\s+/).slice(0, 2).join(' ')))
+          .filter(Boolean);
+        // api steps that keep ids: the line a reader runs by hand to keep each of them.
+        const keeps = captureByHand(children, attributes.capture, (message) =>
+          ctx.report({ message, node, severity: 'warning' }),
+        );
         const meta = {
           type: 'mdxJsxFlowElement',
           name: '__RunbookStepMeta',
@@ -106,6 +117,8 @@ export function stepDirectivePlugin(options: StepDirectiveOptions) {
             ...(hostVariables.length > 0
               ? [jsxAttribute('hostVariables', hostVariables.join(' '))]
               : []),
+            ...(apiCalls.length > 0 ? [jsxAttribute('apiCalls', apiCalls.join(','))] : []),
+            ...(keeps ? [jsxAttribute('captureLines', keeps)] : []),
           ],
           children: [],
         };
@@ -118,4 +131,31 @@ export function stepDirectivePlugin(options: StepDirectiveOptions) {
       },
     };
   };
+}
+
+/** The by-hand capture lines of a step (one per line), from the last call of its last cmk block. */
+function captureByHand(
+  children: AnyNode[],
+  capture: string | undefined,
+  warn: (message: string) => void,
+): string | undefined {
+  const pairs = (capture ?? '').split(/\s+/).filter(Boolean).map((pair) => pair.split('='));
+  if (pairs.length === 0) return undefined;
+  const block = children
+    .filter((c) => c.type === 'code' && c.lang === 'cmk' && !/\b(norun|output)\b/.test(String(c.meta ?? '')))
+    .at(-1);
+  const last = String(block?.value ?? '')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'))
+    .at(-1);
+  if (!last) return undefined;
+  try {
+    return captureLines(last, Object.fromEntries(pairs))
+      .map((c) => c.line)
+      .join('\n');
+  } catch (error) {
+    warn(`capture ${capture}: no by-hand line (${(error as Error).message})`);
+    return undefined;
+  }
 }

@@ -1,9 +1,12 @@
 // Client side of "Your addresses": reads the form, derives every variable with the engine's own
 // siteVariables() (one definition, so the page shows what the installer would run for that
-// site), swaps the text of each site-variable marker and rewrites each copy button's text.
+// site), swaps the text of each site-variable marker, rewrites each copy button's text and
+// redraws the network diagram. Its sentences come translated from the bar's data-rb-text-*.
 import { siteSchema } from '../../../src/site-file/schema.ts';
 import { siteVariables } from '../../../src/site-file/variables.ts';
 import { ADDRESS_FIELDS, siteFromFields } from '../lib/address-fields.ts';
+import { networkDiagramSvg, type DiagramLabels, type DiagramLayout } from '../lib/network-diagram.ts';
+import { fillLabel } from '../lib/placeholders.ts';
 
 const STORAGE_KEY = 'cloudstack-runbook:addresses';
 const VARIABLE_REFERENCE = /\$\{([A-Z][A-Z0-9_]*)\}/g;
@@ -30,6 +33,12 @@ function save(stored: Stored): void {
   }
 }
 
+/** A sentence of the bar, translated on the server (data-rb-text-<name>). */
+function text(name: string, values: Record<string, string> = {}): string {
+  const root = document.querySelector<HTMLElement>('[data-rb-addresses]');
+  return fillLabel(root?.getAttribute(`data-rb-text-${name}`) ?? '', values);
+}
+
 /** The variables for the reader's values, or the problem that stops them (then defaults apply). */
 function variablesFor(values: Record<string, string>): {
   variables: Record<string, string>;
@@ -50,10 +59,7 @@ function variablesFor(values: Record<string, string>): {
     ([name, value]) => value === '' && defaults[name] !== '',
   );
   if (empty)
-    return {
-      variables: defaults,
-      error: `${empty[0]} would be empty: check the ranges (first-last)`,
-    };
+    return { variables: defaults, error: text('empty', { name: empty[0] }) };
   return { variables };
 }
 
@@ -81,13 +87,28 @@ function apply(stored: Stored): string | undefined {
   const status = document.querySelector<HTMLElement>('[data-rb-status]');
   if (status) {
     const personal = Object.values(stored.values).some((v) => v.trim() !== '');
+    const address = variables.MGMT_IP ?? '';
     status.textContent = stored.showVariables
-      ? 'Commands show variable names, as the installer runs them.'
-      : personal && !error
-        ? `Commands show your addresses (management server ${variables.MGMT_IP}).`
-        : `Commands show the default addresses (management server ${variables.MGMT_IP}).`;
+      ? text('variables')
+      : text(personal && !error ? 'personal' : 'default', { address });
   }
+  drawDiagrams(
+    stored.showVariables
+      ? {
+          ...Object.fromEntries(Object.keys(variables).map((name) => [name, `\${${name}}`])),
+          ALL_IN_ONE: variables.ALL_IN_ONE ?? 'yes',
+        }
+      : variables,
+  );
   return error;
+}
+
+function drawDiagrams(variables: Record<string, string>): void {
+  for (const figure of document.querySelectorAll<HTMLElement>('[data-rb-diagram]')) {
+    const labels = JSON.parse(figure.dataset.rbLabels ?? '{}') as DiagramLabels;
+    for (const holder of figure.querySelectorAll<HTMLElement>('[data-rb-layout]'))
+      holder.innerHTML = networkDiagramSvg(variables, labels, holder.dataset.rbLayout as DiagramLayout);
+  }
 }
 
 export function startAddresses(): void {
@@ -118,7 +139,7 @@ export function startAddresses(): void {
     stored = { values, showVariables: toggle.checked };
     const error = apply(stored);
     errorBox.hidden = !error;
-    errorBox.textContent = error ? `Not applied: ${error}` : '';
+    errorBox.textContent = error ? text('not-applied', { problem: error }) : '';
     if (!error) save(stored);
   };
   form.addEventListener('input', update);

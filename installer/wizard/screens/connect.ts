@@ -1,11 +1,11 @@
 // Screen 3: each machine contacted; first-contact host keys confirmed by the operator (the
 // question is the HostKeyQuestion below, shown wherever a connection is made).
 import React from 'react';
-import { Box, Text, useInput } from 'ink';
-import { ConfirmInput, Spinner } from '@inkjs/ui';
+import { Box } from 'ink';
+import { Spinner } from '@inkjs/ui';
 import { t } from '../../../src/i18n/translate.ts';
 import type { WizardState } from '../state.ts';
-import { Frame, StatusMark, colour, fit, h, useTerminalSize, pad } from '../ui.ts';
+import { Confirm, Frame, StatusMark, Text, colour, displayWidth, fit, h, pad, useKeys, useTerminalSize } from '../ui.ts';
 
 export function HostKeyQuestion(props: { host: string; fingerprint: string; target?: string; onAnswer: (ok: boolean) => void }): React.ReactElement {
   return h(
@@ -15,7 +15,7 @@ export function HostKeyQuestion(props: { host: string; fingerprint: string; targ
     h(Text, null, t('Its host key fingerprint is:')),
     h(Text, { bold: true }, `  ${props.fingerprint}`),
     h(Text, null, t('Compare it with `ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub` on the machine.')),
-    h(Box, null, h(Text, null, t('Trust this key and record it? ')), h(ConfirmInput, { defaultChoice: 'cancel', onConfirm: () => props.onAnswer(true), onCancel: () => props.onAnswer(false) })),
+    h(Box, null, h(Text, null, t('Trust this key and record it? ')), h(Confirm, { onConfirm: () => props.onAnswer(true), onCancel: () => props.onAnswer(false) })),
   );
 }
 
@@ -33,7 +33,7 @@ export function ConnectScreen(props: ConnectProps): React.ReactElement {
   const busy = state.hosts.some((h) => h.state === 'connecting' || h.state === 'waiting');
   const failed = state.hosts.filter((h) => h.state === 'failed');
   const allUp = !busy && failed.length === 0 && state.hosts.length > 0;
-  useInput(
+  useKeys(
     (input, key) => {
       if (key.return && allUp) props.onContinue();
       else if (input.toLowerCase() === 'r' && !busy && failed.length > 0) props.onRetry();
@@ -42,6 +42,8 @@ export function ConnectScreen(props: ConnectProps): React.ReactElement {
     { isActive: !state.hostKeyQuestion },
   );
   const width = Math.min(columns, 120);
+  // Names whole: as wide as the longest, leaving the target at least 20 columns.
+  const nameWidth = Math.min(Math.max(8, ...state.hosts.map((x) => displayWidth(x.name))) + 1, Math.max(8, width - 32));
   const rows = state.hosts.map((host) =>
     h(
       Box,
@@ -52,12 +54,14 @@ export function ConnectScreen(props: ConnectProps): React.ReactElement {
         host.state === 'connecting'
           ? h(Spinner, { label: '' })
           : h(StatusMark, { mark: host.state === 'connected' ? 'ok' : host.state === 'failed' ? 'failed' : 'waiting', width: 10 }),
-        h(Text, { bold: true }, ` ${pad(host.name, 18)}`),
-        h(Text, { dimColor: true }, fit(host.target, width - 32)),
+        h(Text, { bold: true }, ` ${pad(fit(host.name, nameWidth - 1), nameWidth)}`),
+        h(Text, { dimColor: true }, fit(host.target, Math.max(10, width - 12 - nameWidth))),
       ),
       host.fingerprint ? h(Text, { dimColor: true }, `    ${t('key recorded: {fingerprint}', { fingerprint: host.fingerprint })}`) : null,
       host.error ? h(Text, { color: colour('red') }, `    ${fit(host.error, width * 2 - 8)}`) : null,
       host.hint ? h(Text, null, `    ${t('Try:')} ${host.hint}`) : null,
+      // The fix as a command, never cut: it is meant to be copied.
+      host.command ? h(Text, { bold: true }, `      ${host.command}`) : null,
     ),
   );
   const question = state.hostKeyQuestion;

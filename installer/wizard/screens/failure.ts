@@ -1,11 +1,11 @@
 // Screen 7: a step failed. Everything needed to understand it (step, host, command, exit
 // code, last lines, log, docs URL) and the ways on: retry, skip where allowed, or quit.
 import React from 'react';
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
 import { t } from '../../../src/i18n/translate.ts';
 import { canSkip } from '../skip.ts';
 import type { WizardState } from '../state.ts';
-import { ChoiceList, Frame, colour, fit, h, useTerminalSize, pad } from '../ui.ts';
+import { ChoiceList, Frame, Text, colour, displayWidth, fit, h, pad, useTerminalSize } from '../ui.ts';
 
 export interface FailureProps {
   state: WizardState;
@@ -26,8 +26,12 @@ export function FailureScreen(props: FailureProps): React.ReactElement {
   const more = (state.summary?.failures.length ?? 1) - 1;
   const commandLines = failure.command.split('\n').filter((l) => l.trim() !== '');
   const tailRoom = Math.max(3, rows - 19);
+  // The label column is as wide as the widest label and a space (Japanese labels are wider
+  // than English ones: "ドキュメント" is 12 columns).
+  const labels = [t('Step'), t('Host'), t('Command'), t('Exit code'), t('Error'), t('Log'), t('Docs')];
+  const labelWidth = Math.max(10, ...labels.map((l) => displayWidth(l) + 1));
   const field = (label: string, value: string) =>
-    h(Box, { key: label }, h(Text, { bold: true }, pad(label, 10)), h(Text, { wrap: 'truncate-end' }, fit(value, width - 10)));
+    h(Box, { key: label }, h(Text, { bold: true }, pad(label, labelWidth)), h(Text, { wrap: 'truncate-end' }, fit(value, width - labelWidth)));
   const options = [
     { value: 'retry', label: t('Retry the step (after fixing the cause)') },
     ...(skip.allowed ? [{ value: 'skip', label: t('Skip it for this run and go on') }] : []),

@@ -1,11 +1,12 @@
 // Screen 5: chapters and step counts per machine, what an earlier run did already, and a
 // rough time estimate; the operator confirms to start (or, in preview, only looks).
 import React from 'react';
-import { Box, Text, useInput } from 'ink';
+import { Box } from 'ink';
 import { t } from '../../../src/i18n/translate.ts';
 import { API_HOST, type Plan } from '../../../src/plan/model.ts';
+import { runbookCommand } from '../hints.ts';
 import type { WizardState } from '../state.ts';
-import { Frame, colour, fit, h, useTerminalSize, pad, padLeft } from '../ui.ts';
+import { Frame, Text, colour, displayWidth, fit, h, pad, padLeft, useKeys, useTerminalSize } from '../ui.ts';
 
 /** Seconds a step takes when there is no earlier run to go by: a guess, said as one. */
 const GUESS_SECONDS = { sh: 30, api: 5 };
@@ -63,14 +64,16 @@ export function PlanScreen(props: PlanProps): React.ReactElement {
   const { columns, rows: screenRows } = useTerminalSize();
   const width = Math.min(columns, 120);
   const preview = state.mode === 'preview';
-  useInput((input, key) => {
+  useKeys((input, key) => {
     if (key.return && !preview) props.onStart();
     else if (key.escape) props.onBack();
     else if (input.toLowerCase() === 'q') props.onQuit();
   });
   const hosts = [...plan.machines.map((m) => m.name), ...(plan.steps.some((s) => s.hosts.includes(API_HOST)) ? [API_HOST] : [])];
   const rows = planRows(plan, state.earlier);
-  const hostWidth = Math.max(6, Math.min(12, Math.floor((width - 42) / Math.max(1, hosts.length))));
+  // A column per machine, as wide as its name needs while the chapter names keep 24 columns.
+  const room = Math.floor((width - 16 - 24) / Math.max(1, hosts.length));
+  const hostWidth = Math.max(6, Math.min(Math.max(...hosts.map(displayWidth)) + 2, room));
   const nameWidth = Math.max(14, width - 16 - hostWidth * hosts.length);
   const cells = (values: string[]) => values.map((v, i) => h(Text, { key: i }, padLeft(fit(v, hostWidth - 2), hostWidth)));
   const header = h(Box, null, h(Text, { bold: true }, pad(t('Chapter'), nameWidth)), h(Text, { bold: true }, padLeft(t('steps'), 6)), ...cells(hosts), h(Text, { bold: true }, padLeft(t('done'), 8)));
@@ -97,8 +100,17 @@ export function PlanScreen(props: PlanProps): React.ReactElement {
       Box,
       { flexDirection: 'column', marginTop: 1 },
       h(Text, null, doneBefore > 0 ? t('{done} of {tasks} step runs are done from an earlier run and will be skipped.', { done: doneBefore, tasks: totalTasks }) : t('Nothing has run on this site before.')),
-      h(Text, null, t('Estimated time: about {minutes} minute(s) (a rough guess; package downloads dominate).', { minutes })),
-      preview ? h(Text, { dimColor: true }, t('Nothing was contacted or changed. Run `runbook plan --site {file}` to see every step.', { file: state.siteFile })) : null,
+      // Nothing left to run rounds to zero minutes: say what Enter does then instead.
+      h(
+        Text,
+        null,
+        minutes === 0 && !preview
+          ? t('Nothing is left to run: Enter checks the cloud and shows the login again.')
+          : t('Estimated time: about {minutes} minute(s) (a rough guess; package downloads dominate).', { minutes: Math.max(1, minutes) }),
+      ),
+      preview
+        ? h(Text, { dimColor: true }, t('Nothing was contacted, written or changed. `{command}` shows every step.', { command: runbookCommand('plan', { site: state.siteFile, ...(state.runbookDir ? { runbook: state.runbookDir } : {}) }) }))
+        : null,
     ),
   );
 }

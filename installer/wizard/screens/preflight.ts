@@ -1,13 +1,13 @@
 // Screen 4: the runbook's preflight checks per machine, pass / warn / fail, with the fix for
 // each failure. There is no way on past a failure: fix the machine and run the checks again.
 import React from 'react';
-import { Box, Text, useInput } from 'ink';
+import { Box } from 'ink';
 import { Spinner } from '@inkjs/ui';
 import { t } from '../../../src/i18n/translate.ts';
 import type { PreflightRow } from '../services.ts';
 import type { WizardState } from '../state.ts';
 import { HostKeyQuestion } from './connect.ts';
-import { Frame, StatusMark, colour, fit, h, useTerminalSize, pad } from '../ui.ts';
+import { Frame, StatusMark, Text, colour, displayWidth, fit, h, pad, useKeys, useTerminalSize } from '../ui.ts';
 
 export interface PreflightProps {
   state: WizardState;
@@ -30,7 +30,7 @@ export function PreflightScreen(props: PreflightProps): React.ReactElement {
   const finished = state.preflightFinished;
   const canGo = finished && failures.length === 0;
 
-  useInput(
+  useKeys(
     (input, key) => {
       if (key.return && canGo) props.onContinue();
       else if (input.toLowerCase() === 'r' && finished) props.onAgain();
@@ -39,7 +39,8 @@ export function PreflightScreen(props: PreflightProps): React.ReactElement {
     { isActive: !state.hostKeyQuestion },
   );
 
-  const hostWidth = Math.max(10, Math.min(18, Math.floor((width - 30) / Math.max(1, hosts.length))));
+  // A column per machine, as wide as its name (and "✖ FAIL") needs while the checks keep 30.
+  const hostWidth = Math.max(10, Math.min(Math.max(...hosts.map(displayWidth)) + 2, Math.floor((width - 30) / Math.max(1, hosts.length))));
   const titleWidth = Math.max(16, width - hostWidth * hosts.length - 1);
   const header = h(Box, null, h(Text, { bold: true }, pad(t('Check'), titleWidth)), ...hosts.map((name) => h(Text, { key: name, bold: true }, pad(fit(name, hostWidth - 1), hostWidth))));
   const table = steps.map((s) =>
