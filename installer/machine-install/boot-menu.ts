@@ -96,7 +96,10 @@ export function grubCfg(menu: GrubMenu): string {
     '  menuentry "Boot the system installed on this machine" --id installed {',
     '    regexp --set=1:disk "^([^,]+)" "$installed"',
     '    if [ "$grub_platform" = efi ]; then',
-    '      chainloader ($installed)/EFI/BOOT/BOOTX64.EFI',
+    // With the path given as ($installed)/..., the chainloaded shim got the ISO's device path
+    // and looked for grubx64.efi on the ISO; with root set, it gets the installed ESP's.
+    '      set root=$installed',
+    '      chainloader /EFI/BOOT/BOOTX64.EFI',
     '    else',
     '      set root=$disk',
     '      chainloader +1',

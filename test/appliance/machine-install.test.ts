@@ -392,6 +392,8 @@ describe('boot menu', () => {
     expect(cfg).toContain(
       'if search --no-floppy --set=installed --file /EFI/cloudstack-runbook/installed; then',
     );
+    // UEFI: the shim is chained from the installed ESP as root, so it finds its GRUB there.
+    expect(cfg).toContain('      set root=$installed\n      chainloader /EFI/BOOT/BOOTX64.EFI');
     expect(cfg).toContain(
       'linux /live/vmlinuz boot=live quiet console=tty0 console=ttyS0,115200n8',
     );
