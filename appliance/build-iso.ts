@@ -1,289 +1,145 @@
-// `npm run appliance:iso` (node appliance/build-iso.ts [--config FILE] [--out DIR] [--name NAME]):
-// a hybrid BIOS/UEFI ISO that installs Debian 12 unattended from the network with
-// debian-installer (Debian's netboot package) and a preseed that asks only for the static
-// address, then installs this project's installer with a first-boot wizard on tty1.
-// Stages (cached under appliance/.cache/): payload (the installer bundle as a tarball).
-import { execa } from 'execa';
-import {
-  chmodSync,
-  copyFileSync,
-  cpSync,
-  mkdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+// `npm run appliance:iso` (node appliance/build-iso.ts [--out DIR] [--name NAME]
+// [--cloudstack-repository URL] [--runbook DIR]): the installer ISO. A live Debian 12 whose
+// machine installer (installer/machine-install/) puts a system prepared here onto a blank disk,
+// offline, interactively or from an answer file (`runbook iso` bakes one in). Stages, cached
+// under appliance/.cache/ by the hash of their inputs:
+//   iso-system     the prepared system: mmdebstrap → 10-system.squashfs (also the live root)
+//   iso-live       live-boot and partitioning tools on top (20-live.squashfs), live initramfs,
+//                  GRUB's BIOS image and Debian's signed shim + GRUB, from the prepared system
+//   iso-repo       the local APT repository: every package the runbook installs, signed
+//   iso-installer  this project's installer and Node (30-installer.squashfs)
+// then xorriso writes the hybrid BIOS + UEFI image, its package manifest, sums and report.
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { argv } from 'zx';
-import { bundleInputFiles, writeBundle } from './lib/bundle.ts';
-import { applianceDir, outDir as defaultOutDir, repoRoot } from './lib/paths.ts';
+import { outDir as defaultOutDir, repoRoot, cacheDir } from './lib/paths.ts';
 import { describeFiles, humanBytes, writeSums } from './lib/report.ts';
-import { stage } from './lib/stages.ts';
 import { ensureTools, requireRoot } from './lib/tools.ts';
-import {
-  INITRD,
-  ISO_MARKER,
-  KERNEL,
-  grubCfg,
-  grubEmbeddedCfg,
-  isolinuxCfg,
-} from './iso/boot-config.ts';
-import { loadIsoConfig } from './iso/config.ts';
-import { INITRD_FILES, lateScript, preseed } from './iso/preseed.ts';
+import { writeIso } from './iso/assemble.ts';
+import { plainMenu } from '../installer/machine-install/boot-menu.ts';
+import { buildInstallerLayer } from './iso/installer-layer.ts';
+import { buildLiveLayer } from './iso/live-layer.ts';
+import { buildLocalRepo, probeCloudStackRepository } from './iso/local-repo.ts';
+import { packageManifest } from './iso/manifest.ts';
+import { buildSystemImage } from './iso/system-image.ts';
+import { ISO_MARKER, LIVE_DIR, REPO_ON_ISO } from '../installer/machine-install/live-paths.ts';
 
 export const ISO_NAME = 'cloudstack-runbook-installer';
-const D_I = '/usr/lib/debian-installer/images/12/amd64/text/debian-installer/amd64';
-const GUEST = path.join(applianceDir, 'guest');
-const TARGET_FILES: Record<string, string> = {
-  'usr/local/sbin/cloudstack-runbook-wizard': 'cloudstack-runbook-wizard',
-  'etc/systemd/system/cloudstack-runbook-wizard.service': 'cloudstack-runbook-wizard.service',
-  'etc/systemd/system/cloudstack-runbook-ready.service': 'cloudstack-runbook-ready.service',
-};
+const DEFAULT_CLOUDSTACK_REPOSITORY = 'https://download.cloudstack.org/debian';
 const log = (line: string) =>
   process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] appliance:iso: ${line}\n`);
-
-async function packageVersions(names: string[]): Promise<Record<string, string>> {
-  const out = String(
-    (await execa('dpkg-query', ['-W', '-f', '${Package}\t${Version}\n', ...names])).stdout,
-  );
-  return Object.fromEntries(
-    out
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => l.split('\t') as [string, string]),
-  );
-}
-
-/** Append files to an initrd as an extra (uncompressed) newc cpio member: the kernel unpacks both. */
-async function appendToInitrd(
-  initrd: string,
-  files: Record<string, string>,
-  work: string,
-): Promise<void> {
-  const root = path.join(work, 'initrd-extra');
-  rmSync(root, { recursive: true, force: true });
-  mkdirSync(root, { recursive: true });
-  for (const [inside, from] of Object.entries(files)) cpSync(from, path.join(root, inside));
-  const list =
-    Object.keys(files)
-      .map((f) => `.${f}`)
-      .join('\n') + '\n';
-  const cpio = await execa('cpio', ['--quiet', '-o', '-H', 'newc', '-R', '0:0'], {
-    cwd: root,
-    input: list,
-    encoding: 'buffer',
-  });
-  writeFileSync(initrd, Buffer.concat([readFileSync(initrd), cpio.stdout as Uint8Array]));
-}
 
 async function main(): Promise<void> {
   requireRoot('building the ISO');
   await ensureTools(
     {
+      mmdebstrap: 'mmdebstrap',
+      mksquashfs: 'squashfs-tools',
       xorriso: 'xorriso',
-      [`${D_I}/linux`]: 'debian-installer-12-netboot-amd64',
-      '/usr/lib/ISOLINUX/isolinux.bin': 'isolinux',
-      '/usr/lib/syslinux/modules/bios/ldlinux.c32': 'syslinux-common',
-      'grub-mkstandalone': 'grub-common',
-      '/usr/lib/grub/x86_64-efi/linux.mod': 'grub-efi-amd64-bin',
-      mformat: 'mtools',
-      cpio: 'cpio',
-      openssl: 'openssl',
+      mcopy: 'mtools',
+      'mkfs.vfat': 'dosfstools',
+      'apt-ftparchive': 'apt-utils',
+      gpg: 'gnupg',
+      curl: 'curl',
     },
     log,
   );
   const started = Date.now();
-  const configFile = path.resolve(
-    String(argv.config ?? path.join(applianceDir, 'iso', 'config.yaml')),
-  );
-  const config = loadIsoConfig(configFile);
   const out = path.resolve(String(argv.out ?? defaultOutDir));
   const name = String(argv.name ?? ISO_NAME);
+  const cloudstackRepository = String(
+    argv['cloudstack-repository'] ?? DEFAULT_CLOUDSTACK_REPOSITORY,
+  );
+  const runbookDir = argv.runbook ? path.resolve(String(argv.runbook)) : undefined;
 
-  const payload = await stage(
-    'iso-payload',
-    { files: bundleInputFiles() },
-    async (work) => {
-      const staging = path.join(work, 'root');
-      await writeBundle(staging);
-      await execa('tar', [
-        '-czf',
-        path.join(work, 'bundle.tar.gz'),
-        '--owner=0',
-        '--group=0',
-        '--numeric-owner',
-        '-C',
-        staging,
-        'opt',
-        'usr',
-      ]);
-      rmSync(staging, { recursive: true, force: true });
-      return { bundle: 'bundle.tar.gz' };
-    },
+  const system = await buildSystemImage(log);
+  const live = await buildLiveLayer(system, log);
+  const cloudstackReachable = await probeCloudStackRepository(cloudstackRepository);
+  log(
+    `CloudStack's repository ${cloudstackRepository}: ${cloudstackReachable ? 'answers; its packages go in' : 'does not answer from here; its packages stay out'}`,
+  );
+  const repo = await buildLocalRepo(
+    system,
+    { cloudstackRepository, cloudstackReachable, ...(runbookDir ? { runbookDir } : {}) },
     log,
   );
+  const installer = await buildInstallerLayer(log);
 
-  const work = path.join(path.dirname(payload.dir), `.work-iso-${process.pid}`);
+  const built = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  const identity = `${name} ${built} ${randomBytes(4).toString('hex')}`;
+  const manifestText = packageManifest({ name, built, system: system.data, repo: repo.data });
+  mkdirSync(out, { recursive: true });
+  const iso = path.join(out, `${name}.iso`);
+  const manifest = path.join(out, `${name}.packages.txt`);
+  writeFileSync(manifest, manifestText);
+  const work = path.join(cacheDir, `.work-iso-${process.pid}`);
   rmSync(work, { recursive: true, force: true });
-  const tree = path.join(work, 'iso');
+  mkdirSync(work, { recursive: true });
   try {
-    for (const dir of ['install', 'isolinux', 'boot/grub', '.disk', 'cloudstack-runbook'])
-      mkdirSync(path.join(tree, dir), { recursive: true });
-    // Files the installed system gets besides the bundle: first-boot wizard and the ready report.
-    const targetRoot = path.join(work, 'target');
-    for (const [inside, file] of Object.entries(TARGET_FILES)) {
-      mkdirSync(path.dirname(path.join(targetRoot, inside)), { recursive: true });
-      copyFileSync(path.join(GUEST, file), path.join(targetRoot, inside));
-    }
-    chmodSync(path.join(targetRoot, 'usr/local/sbin/cloudstack-runbook-wizard'), 0o755);
-    await execa('tar', [
-      '-cf',
-      path.join(work, 'target.tar'),
-      '--owner=0',
-      '--group=0',
-      '--numeric-owner',
-      '-C',
-      targetRoot,
-      'usr',
-      'etc',
-    ]);
-
-    log('installer: debian-installer netboot kernel and initrd with the preseed and the bundle');
-    copyFileSync(path.join(D_I, 'linux'), path.join(tree, KERNEL));
-    copyFileSync(path.join(D_I, 'initrd.gz'), path.join(tree, INITRD));
-    const throwaway = randomBytes(24).toString('base64');
-    const hash = String(
-      (await execa('openssl', ['passwd', '-6', '-stdin'], { input: throwaway })).stdout,
-    ).trim();
-    writeFileSync(path.join(work, 'preseed.cfg'), preseed(config, hash));
-    writeFileSync(path.join(work, 'late.sh'), lateScript());
-    writeFileSync(
-      path.join(work, 'authorized_keys'),
-      config.authorizedKeys.map((k) => `${k}\n`).join(''),
+    log(
+      'xorriso: hybrid ISO (GRUB for BIOS with a hybrid MBR, signed shim + GRUB on an ESP for UEFI)',
     );
-    await appendToInitrd(
-      path.join(tree, INITRD),
+    await writeIso(
       {
-        '/preseed.cfg': path.join(work, 'preseed.cfg'),
-        [INITRD_FILES.late]: path.join(work, 'late.sh'),
-        [INITRD_FILES.keys]: path.join(work, 'authorized_keys'),
-        [INITRD_FILES.bundle]: path.join(payload.dir, payload.data.bundle),
-        [INITRD_FILES.target]: path.join(work, 'target.tar'),
+        grafts: {
+          [`${LIVE_DIR}/vmlinuz`]: path.join(live.dir, live.data.kernel),
+          [`${LIVE_DIR}/initrd.img`]: path.join(live.dir, live.data.initrd),
+          [`${LIVE_DIR}/${system.data.squashfs}`]: path.join(system.dir, system.data.squashfs),
+          [`${LIVE_DIR}/${live.data.squashfs}`]: path.join(live.dir, live.data.squashfs),
+          [`${LIVE_DIR}/${installer.data.squashfs}`]: path.join(
+            installer.dir,
+            installer.data.squashfs,
+          ),
+          [REPO_ON_ISO]: path.join(repo.dir, repo.data.dir),
+        },
+        boot: path.join(live.dir, live.data.boot),
+        menu: plainMenu(),
+        texts: {
+          [ISO_MARKER]: `${identity}\n`,
+          '.disk/info': `CloudStack Runbook installer (Debian 12 bookworm amd64) ${built.slice(0, 10)}\n`,
+          'cloudstack-runbook/packages.txt': manifestText,
+        },
       },
       work,
-    );
-
-    log('boot loaders: isolinux (BIOS) and GRUB (UEFI)');
-    copyFileSync('/usr/lib/ISOLINUX/isolinux.bin', path.join(tree, 'isolinux/isolinux.bin'));
-    copyFileSync(
-      '/usr/lib/syslinux/modules/bios/ldlinux.c32',
-      path.join(tree, 'isolinux/ldlinux.c32'),
-    );
-    writeFileSync(path.join(tree, 'isolinux/isolinux.cfg'), isolinuxCfg());
-    writeFileSync(path.join(tree, 'boot/grub/grub.cfg'), grubCfg());
-    writeFileSync(path.join(tree, ISO_MARKER), 'CloudStack Runbook installer ISO\n');
-    writeFileSync(
-      path.join(tree, '.disk/info'),
-      `CloudStack Runbook installer (Debian 12 bookworm amd64) ${new Date().toISOString().slice(0, 10)}\n`,
-    );
-    copyFileSync(configFile, path.join(tree, 'cloudstack-runbook/config.yaml'));
-    writeFileSync(path.join(work, 'grub-embedded.cfg'), grubEmbeddedCfg());
-    const efiBinary = path.join(work, 'BOOTX64.EFI');
-    const grubModules =
-      'part_gpt part_msdos iso9660 fat search search_fs_file configfile linux normal serial terminal echo efi_gop efi_uga all_video gzio';
-    await execa('grub-mkstandalone', [
-      '-O',
-      'x86_64-efi',
-      '-o',
-      efiBinary,
-      `--modules=${grubModules}`,
-      `--install-modules=${grubModules}`,
-      '--locales=',
-      '--fonts=',
-      `boot/grub/grub.cfg=${path.join(work, 'grub-embedded.cfg')}`,
-    ]);
-    const efiImg = path.join(tree, 'boot/grub/efi.img');
-    // The FAT image only holds the GRUB binary: size it from that, with room for the filesystem.
-    await execa('truncate', [
-      '-s',
-      String(Math.ceil(statSync(efiBinary).size / 2 ** 20 + 2) * 2 ** 20),
-      efiImg,
-    ]);
-    await execa('mformat', ['-i', efiImg, '::']);
-    await execa('mmd', ['-i', efiImg, '::/EFI', '::/EFI/BOOT']);
-    await execa('mcopy', ['-i', efiImg, efiBinary, '::/EFI/BOOT/BOOTX64.EFI']);
-
-    log('xorriso: hybrid ISO (El Torito BIOS + UEFI, MBR and GPT for USB sticks)');
-    mkdirSync(out, { recursive: true });
-    const iso = path.join(out, `${name}.iso`);
-    await execa('xorriso', [
-      '-as',
-      'mkisofs',
-      '-quiet',
-      '-r',
-      '-J',
-      '-joliet-long',
-      '-V',
-      'CSRUNBOOK',
-      '-o',
       iso,
-      '-isohybrid-mbr',
-      '/usr/lib/ISOLINUX/isohdpfx.bin',
-      '-b',
-      'isolinux/isolinux.bin',
-      '-c',
-      'isolinux/boot.cat',
-      '-no-emul-boot',
-      '-boot-load-size',
-      '4',
-      '-boot-info-table',
-      '-eltorito-alt-boot',
-      '-e',
-      'boot/grub/efi.img',
-      '-no-emul-boot',
-      '-isohybrid-gpt-basdat',
-      tree,
-    ]);
-
-    const versions = await packageVersions([
-      'debian-installer-12-netboot-amd64',
-      'isolinux',
-      'syslinux-common',
-      'grub-efi-amd64-bin',
-      'xorriso',
-    ]);
-    const manifest = path.join(out, `${name}.packages.txt`);
-    writeFileSync(
-      manifest,
-      [
-        `# What ${name}.iso is made of (dpkg-query on the build machine) and what it installs.`,
-        ...Object.entries(versions).map(([p, v]) => `${p} ${v}`),
-        `node ${process.versions.node} (bundled runtime, node_modules/node)`,
-        '# The installed system: Debian 12 from the archive at install time; the ISO test records',
-        '# the installed package list (dpkg-query inside the installed machine) in test/.artifacts/appliance/.',
-        '',
-      ].join('\n'),
     );
-    const files = await describeFiles([iso, manifest]);
-    writeSums(out, files);
-    const report = {
-      image: name,
-      built: new Date().toISOString(),
-      seconds: (Date.now() - started) / 1000,
-      config: configFile,
-      keysBaked: config.authorizedKeys.length,
-      payload: { cached: payload.cached, seconds: payload.seconds },
-      versions,
-      files,
-    };
-    writeFileSync(path.join(out, `${name}.build.json`), JSON.stringify(report, null, 2) + '\n');
-    for (const f of files) log(`${f.name}: ${humanBytes(f.bytes)} sha256 ${f.sha256}`);
-    log(`done in ${Math.round(report.seconds)} s: ${path.relative(repoRoot, iso) || iso}`);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+
+  const files = await describeFiles([iso, manifest]);
+  writeSums(out, files);
+  const stages = Object.fromEntries(
+    Object.entries({ system, live, repo, installer }).map(([k, s]) => [
+      k,
+      { key: s.key, cached: s.cached, seconds: Math.round(s.seconds) },
+    ]),
+  );
+  const report = {
+    image: name,
+    identity,
+    built,
+    seconds: Math.round((Date.now() - started) / 1000),
+    stages,
+    kernel: system.data.kernel,
+    systemPackages: system.data.packages.length,
+    repository: {
+      packages: repo.data.packages.length,
+      bytes: repo.data.packages.reduce((sum, p) => sum + p.bytes, 0),
+      signedBy: repo.data.fingerprint,
+      groups: repo.data.groups,
+      outside: repo.data.outside,
+    },
+    cloudstackRepository: { url: cloudstackRepository, reachable: cloudstackReachable },
+    node: process.versions.node,
+    files,
+  };
+  writeFileSync(path.join(out, `${name}.build.json`), JSON.stringify(report, null, 2) + '\n');
+  for (const o of repo.data.outside)
+    log(`not on the ISO: ${o.packages.join(', ')} (${o.need}): ${o.reason}`);
+  for (const f of files) log(`${f.name}: ${humanBytes(f.bytes)} sha256 ${f.sha256}`);
+  log(`done in ${report.seconds} s: ${path.relative(repoRoot, iso) || iso}`);
 }
 
 main().catch((error: unknown) => {

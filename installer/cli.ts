@@ -182,6 +182,18 @@ program.hook('preAction', (_program, actionCommand) => {
 });
 
 program
+  .command('iso')
+  .description('the installer ISO with this site\'s answer file baked in, for installs without a keystroke')
+  .addOption(site())
+  .option('--out <file>', 'ISO to write (default: <site name>-installer.iso beside the site file)')
+  .option('--machine <name>', 'the machine it installs (default: chosen in its boot menu, unless all-in-one)')
+  .option('--disk <disk>', 'disk to erase, e.g. /dev/disk/by-id/... (default: auto, the only one that fits)')
+  .option('--interface <name>', 'network card carrying the address, by name or MAC (default: auto)')
+  .option('--iso <file>', 'installer ISO to start from (default: appliance/out/cloudstack-runbook-installer.iso)')
+  .option('--usb <dir>', 'write the answer folder into DIR (a USB stick labelled RUNBOOK) instead of an ISO')
+  .action((opts) => runCommand(() => import('./commands/iso.ts'), opts));
+
+program
   .addOption(site())
   .addOption(runbook())
   .action((opts: { site: string; runbook?: string }) => {

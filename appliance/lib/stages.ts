@@ -15,6 +15,7 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { cacheDir } from './paths.ts';
+import { removeTree } from './remove-tree.ts';
 
 export interface StageInputs {
   /** Files or directories (hashed recursively, by relative path and content). */
@@ -77,10 +78,10 @@ export async function stage<T>(
     const stale =
       (entry.startsWith(`${name}-`) && entry !== `${name}-${key}`) ||
       entry.startsWith(`.work-${name}-`);
-    if (stale) rmSync(path.join(cacheDir, entry), { recursive: true, force: true });
+    if (stale) removeTree(path.join(cacheDir, entry));
   }
   const work = path.join(cacheDir, `.work-${name}-${key}`);
-  rmSync(work, { recursive: true, force: true });
+  removeTree(work);
   mkdirSync(work, { recursive: true });
   log(`${name}: building (key ${key})`);
   const started = Date.now();

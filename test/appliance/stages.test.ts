@@ -85,3 +85,44 @@ describe('stage cache', () => {
     );
   });
 });
+
+describe('removing an interrupted build', () => {
+  it('unmounts what a killed build left bound inside, and never deletes through it', async () => {
+    // A killed chroot build leaves the build machine's /dev bound in its work directory; a
+    // folder stands in for /dev here.
+    const { execFileSync, spawnSync } = await import('node:child_process');
+    const { mkdirSync } = await import('node:fs');
+    const outside = path.join(root, 'outside-dev');
+    mkdirSync(outside, { recursive: true });
+    writeFileSync(path.join(outside, 'null'), 'a device node');
+    const stale = path.join(process.env.RUNBOOK_APPLIANCE_CACHE!, '.work-bound-0123456789abcdef');
+    const bound = path.join(stale, 'mnt/merged/dev');
+    mkdirSync(bound, { recursive: true });
+    execFileSync('mount', ['--bind', outside, bound]);
+    try {
+      expect(existsSync(path.join(bound, 'null'))).toBe(true);
+      await stages.stage('bound', { values: { v: 1 } }, async () => ({}), quiet);
+      expect(existsSync(stale)).toBe(false);
+      expect(existsSync(path.join(outside, 'null'))).toBe(true);
+    } finally {
+      // Only if the stage left it mounted (the assertion above then failed already).
+      spawnSync('umount', ['-l', bound], { stdio: 'ignore' });
+    }
+  });
+
+  it('reads mount points with spaces from /proc/self/mounts', async () => {
+    const { mountsUnder } = await import('../../appliance/lib/remove-tree.ts');
+    const mounts = [
+      'proc /proc proc rw 0 0',
+      'overlay /c/.work-x/mnt/merged overlay rw 0 0',
+      'devtmpfs /c/.work-x/mnt/merged/dev devtmpfs rw 0 0',
+      'tmpfs /c/.work-x/a\\040b tmpfs rw 0 0',
+      'tmpfs /c/.work-xy tmpfs rw 0 0',
+    ].join('\n');
+    expect(mountsUnder('/c/.work-x', mounts)).toEqual([
+      '/c/.work-x/mnt/merged/dev',
+      '/c/.work-x/mnt/merged',
+      '/c/.work-x/a b',
+    ]);
+  });
+});

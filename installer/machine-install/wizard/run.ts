@@ -1,0 +1,45 @@
+// Starts the interactive machine installer on the console it was given (main.ts), in the
+// language the kernel command line names, if any. Ink and React load only here.
+import type { Shell, Sources } from '../engine.ts';
+import { answerOnIso, type AnswerPlace } from '../media.ts';
+import type { MachineFacts } from '../probe.ts';
+
+export interface MachineWizardOptions {
+  facts: MachineFacts;
+  shell: Shell;
+  sources: Sources;
+  stick?: AnswerPlace | undefined;
+  installedFrom: string;
+}
+
+export async function runMachineWizard(options: MachineWizardOptions): Promise<number> {
+  if (process.env.NO_COLOR) process.env.FORCE_COLOR = '0';
+  const [React, { render }, { MachineApp }, { availableLanguages, loadLanguage }] =
+    await Promise.all([
+      import('react'),
+      import('ink'),
+      import('./app.ts'),
+      import('../../wizard/languages.ts'),
+    ]);
+  const languages = await availableLanguages();
+  const lang = options.facts.options.lang;
+  let restart = false;
+  const instance = render(
+    React.createElement(MachineApp, {
+      facts: options.facts,
+      shell: options.shell,
+      sources: options.sources,
+      places: [answerOnIso(), options.stick],
+      stick: options.stick,
+      installedFrom: options.installedFrom,
+      languages,
+      setLanguage: loadLanguage,
+      ...(lang && languages.some((l) => l.code === lang) ? { language: lang } : {}),
+      restart: () => (restart = true),
+    }),
+    { exitOnCtrlC: false },
+  );
+  await instance.waitUntilExit();
+  if (restart) await options.shell.run('systemctl', ['reboot']);
+  return 0;
+}
