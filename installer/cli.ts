@@ -136,6 +136,17 @@ command('import')
   .option('--overwrite', t('replace pages that already exist'))
   .action((files: string[], opts) => runCommand(() => import('./commands/import.ts'), { ...opts, files }));
 
+command('iso')
+  .description(t("the installer ISO with this site's answer file baked in, for installs without a keystroke"))
+  .addOption(site())
+  .option('--out <file>', t('ISO to write (default: <site name>-installer.iso beside the site file)'))
+  .option('--machine <name>', t('the machine it installs (default: chosen in its boot menu, unless all-in-one)'))
+  .option('--disk <disk>', t('disk to erase, e.g. /dev/disk/by-id/... (default: auto, the only one that fits)'))
+  .option('--interface <name>', t('network card carrying the address, by name or MAC (default: auto)'))
+  .option('--iso <file>', t('installer ISO to start from (default: appliance/out/cloudstack-runbook-installer.iso)'))
+  .option('--usb <dir>', t('write the answer folder into DIR (a USB stick labelled RUNBOOK) instead of an ISO'))
+  .action((opts) => runCommand(() => import('./commands/iso.ts'), opts));
+
 command('lab')
   .description(t('local Debian 12 test machines under qemu on this computer'))
   .argument('<action>', t('up, down, status, or add-host (one more KVM host in a running lab)'))
@@ -180,18 +191,6 @@ program.hook('preAction', (_program, actionCommand) => {
     actionCommand.setOptionValueWithSource(key, value, 'cli');
   }
 });
-
-program
-  .command('iso')
-  .description('the installer ISO with this site\'s answer file baked in, for installs without a keystroke')
-  .addOption(site())
-  .option('--out <file>', 'ISO to write (default: <site name>-installer.iso beside the site file)')
-  .option('--machine <name>', 'the machine it installs (default: chosen in its boot menu, unless all-in-one)')
-  .option('--disk <disk>', 'disk to erase, e.g. /dev/disk/by-id/... (default: auto, the only one that fits)')
-  .option('--interface <name>', 'network card carrying the address, by name or MAC (default: auto)')
-  .option('--iso <file>', 'installer ISO to start from (default: appliance/out/cloudstack-runbook-installer.iso)')
-  .option('--usb <dir>', 'write the answer folder into DIR (a USB stick labelled RUNBOOK) instead of an ISO')
-  .action((opts) => runCommand(() => import('./commands/iso.ts'), opts));
 
 program
   .addOption(site())
