@@ -66,7 +66,9 @@ export function parseSiteText(text: string, file: string): LoadedSite {
   try {
     raw = doc.toJS({ maxAliasCount: 50 });
   } catch (error) {
-    if (error instanceof ReferenceError) {
+    // The yaml library throws ReferenceError both for an alias without its anchor and for
+    // aliases that expand without bound ("Excessive alias count ..."): only the message tells.
+    if (error instanceof ReferenceError && !/excessive alias count/i.test(error.message)) {
       // An alias (*name) whose anchor (&name) is not set before it.
       throw new InputError([
         {

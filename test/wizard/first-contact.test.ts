@@ -36,8 +36,8 @@ afterAll(() => sessions.forEach((s) => s.kill()));
 
 describe('a site file with a YAML error', () => {
   const cases = [
-    { name: 'tab', text: 'name: demo\nnetwork:\n\tcidr: 172.16.10.0/24\n', says: 'Tabs are not allowed as indentation', line: '3 │ \\tcidr: 172.16.10.0/24' },
-    { name: 'duplicate', text: 'name: a\nname: b\n', says: 'Map keys must be unique', line: '2 │ name: b' },
+    { name: 'tab', text: 'name: demo\nnetwork:\n\tcidr: 172.16.10.0/24\n', says: 'indented with tabs (line(s) 3); YAML allows only spaces', line: '3 │ \\tcidr: 172.16.10.0/24' },
+    { name: 'duplicate', text: 'name: a\nname: b\n', says: '"name" is written twice in the same mapping', line: '2 │ name: b' },
     {
       name: 'aliases',
       text: `a: &a [x,x,x,x,x,x,x,x,x,x]\n${Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(',')}]`).join('\n')}\nname: bomb\n`,
@@ -75,7 +75,7 @@ describe('a site file with a YAML error', () => {
     const term = open('yaml-reread', file);
     await term.waitFor('How do you want to go on?');
     term.keys('Enter');
-    await term.waitFor('Map keys must be unique');
+    await term.waitFor('"name" is written twice');
     writeFileSync(file, SITE);
     term.keys('r');
     const screen = await term.waitFor('Site file:');
