@@ -160,6 +160,16 @@ describe('site file messages', () => {
     expect(problems[0]!.line).toBe(2);
   });
 
+  it('tells an alias bomb from an alias without its anchor', () => {
+    const level = (i: number) =>
+      `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(',')}]`;
+    const bomb = `a: &a [x,x,x,x,x,x,x,x,x,x]\n${Array.from({ length: 8 }, (_, i) => level(i)).join('\n')}\n`;
+    expect(problemsOf(bomb).map((p) => p.message)).toEqual(['YAML aliases expand too far to be read safely']);
+    const dangling = problemsOf('name: *nowhere\n');
+    expect(dangling).toHaveLength(1);
+    expect(dangling[0]!.fix).toContain('set the anchor (&name) before the alias');
+  });
+
   it('rejects YAML tags it does not know instead of running them', () => {
     const problems = problemsOf('name: !!js/function "function(){}"\n');
     expect(problems.length).toBeGreaterThan(0);
