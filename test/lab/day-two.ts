@@ -7,6 +7,7 @@ import { execa } from 'execa';
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import { loadInputs } from '../../installer/load-inputs.ts';
+import { isPreflightStep } from '../../src/executor/preflight.ts';
 import { labAddHost } from '../../src/lab/add-host.ts';
 import { machineTarget, type LabStatus } from '../../src/lab/lab.ts';
 import { LAB_NETWORK, type LabLayout } from '../../src/lab/layout.ts';
@@ -33,6 +34,9 @@ export interface DayTwoContext {
 
 const key = (e: { id: string; host: string }) => `${e.id}@${e.host}`;
 const sorted = (keys: string[]) => [...keys].sort();
+/** The preflight chapter runs on every install (src/executor/preflight.ts), drift or not. */
+const preflightIds = (site: string) =>
+  new Set(loadInputs({ site }).plan.steps.filter(isPreflightStep).map((s) => s.id));
 /** Calls that would change a CloudStack: everything but list/query/login. */
 const CHANGING =
   /^(create|add|update|delete|remove|register|prepare|cancel|enable|disable|configure|dedicate|release|associate)/;
@@ -104,7 +108,12 @@ export function describeDayTwo(ctx: DayTwoContext): void {
 
       const heal = await timed('recheck healing two drifted', ['--recheck']);
       const healed = heal.ends.filter((e) => e.recheck === 'drifted');
-      const worked = heal.ends.filter((e) => e.status === 'changed' || e.status === 'ok');
+      const preflight = preflightIds(site);
+      // The preflight checks ran again and passed (`ok`, never `changed`); nothing else ran.
+      expect(heal.ends.filter((e) => preflight.has(e.id) && e.status !== 'ok').map(key)).toEqual([]);
+      const worked = heal.ends.filter(
+        (e) => (e.status === 'changed' || e.status === 'ok') && !preflight.has(e.id),
+      );
       const failed = heal.ends.filter((e) => e.status === 'failed');
       report.check(
         `${name}: the recheck re-runs exactly the drifted steps`,
@@ -167,7 +176,10 @@ export function describeDayTwo(ctx: DayTwoContext): void {
         elsewhere.map((p) => `${key(p)}: ${p.reason}`).join('; '),
       );
       for (const m of before) expect(changed).toContain(`hostname@${m}`);
-      expect(elsewhere.filter((p) => !['changed', 'again'].includes(p.why))).toEqual([]);
+      expect(elsewhere.filter((p) => !['changed', 'again', 'preflight'].includes(p.why))).toEqual([]);
+      expect(
+        elsewhere.filter((p) => p.why === 'preflight').every((p) => preflightIds(site).has(p.id)),
+      ).toBe(true);
       expect(planned.find((p) => key(p) === `hostname@${management()}`)?.reason).toMatch(
         /CLOUD_MACHINES changed/,
       );
