@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseSiteText } from '../../src/site-file/load.ts';
 import { InputError, type Problem } from '../../src/diagnostics.ts';
+import { YAML_ALIAS_BOMB } from '../fixtures/yaml-alias-bomb.ts';
 
 const GOOD = `name: demo
 network:
@@ -161,10 +162,7 @@ describe('site file messages', () => {
   });
 
   it('tells an alias bomb from an alias without its anchor', () => {
-    const level = (i: number) =>
-      `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(',')}]`;
-    const bomb = `a: &a [x,x,x,x,x,x,x,x,x,x]\n${Array.from({ length: 8 }, (_, i) => level(i)).join('\n')}\n`;
-    expect(problemsOf(bomb).map((p) => p.message)).toEqual(['YAML aliases expand too far to be read safely']);
+    expect(problemsOf(YAML_ALIAS_BOMB).map((p) => p.message)).toEqual(['YAML aliases expand too far to be read safely']);
     const dangling = problemsOf('name: *nowhere\n');
     expect(dangling).toHaveLength(1);
     expect(dangling[0]!.fix).toContain('set the anchor (&name) before the alias');
