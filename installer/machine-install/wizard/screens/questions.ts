@@ -3,12 +3,14 @@
 // offers from app.ts and answers through one callback; none keeps state another screen needs.
 import React from 'react';
 import { Box, Text, useInput } from 'ink';
-import { TextInput } from '@inkjs/ui';
 import { t } from '../../../../src/i18n/translate.ts';
 import type { Problem } from '../../../../src/diagnostics.ts';
 import { describeDisk, type DiskVerdict } from '../../disks.ts';
 import { describeNic, type Nic } from '../../nics.ts';
 import { Frame, ProblemLine, colour, fit, h, useTerminalSize } from '../../../wizard/ui.ts';
+// Our field, not @inkjs/ui's: control keys never land in the value, and Enter hands over the
+// value as typed even when the key came before React re-rendered the last character.
+import { TextField } from '../../../wizard/text-field.ts';
 import { Pick } from './pick.ts';
 import type { KeyOption, MachineOption, SiteSource } from '../choices.ts';
 import { describeKey, pastedKeyProblem, roleName } from '../choices.ts';
@@ -176,7 +178,6 @@ export function AddressScreen(props: {
   onDone: (address: string, nic: string) => void;
   onBack?: () => void;
 }): React.ReactElement {
-  const [address, setAddress] = React.useState(props.initial);
   const [confirmed, setConfirmed] = React.useState<string | undefined>(undefined);
   const [problems, setProblems] = React.useState<Problem[]>([]);
   useBack(confirmed ? () => setConfirmed(undefined) : props.onBack);
@@ -201,11 +202,7 @@ export function AddressScreen(props: {
       h(Text, { bold: true }, `${t('IPv4 address:')} `),
       confirmed
         ? h(Text, null, confirmed)
-        : h(TextInput, {
-            defaultValue: props.initial,
-            onChange: setAddress,
-            onSubmit: () => submit(address),
-          }),
+        : h(TextField, { defaultValue: props.initial, onSubmit: submit }),
     ),
     ...problems.slice(0, 2).map((p, i) =>
       h(ProblemLine, {
@@ -243,7 +240,6 @@ export function KeyScreen(props: {
   onBack?: () => void;
 }): React.ReactElement {
   const [pasting, setPasting] = React.useState(props.options.length === 0);
-  const [text, setText] = React.useState('');
   const [problem, setProblem] = React.useState<string | undefined>(undefined);
   const { columns } = useTerminalSize();
   useBack(pasting && props.options.length > 0 ? () => setPasting(false) : props.onBack);
@@ -257,9 +253,8 @@ export function KeyScreen(props: {
       h(
         Box,
         { marginTop: 1 },
-        h(TextInput, {
-          onChange: setText,
-          onSubmit: () => {
+        h(TextField, {
+          onSubmit: (text: string) => {
             const found = pastedKeyProblem(text);
             setProblem(found);
             if (!found) props.onChoose(text.trim());
