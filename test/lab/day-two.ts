@@ -14,7 +14,7 @@ import { LAB_NETWORK, type LabLayout } from '../../src/lab/layout.ts';
 import { sshRun } from '../../src/lab/ssh.ts';
 import type { Simulator } from '../simulator/server.ts';
 import { runApiChapterAgainstSimulator } from './api-simulated.ts';
-import { checkFacts, rerunStepChecks } from './machine-checks.ts';
+import { checkFacts, PREPARE_MULTI_NIC, rerunStepChecks } from './machine-checks.ts';
 import type { LabReport } from './report.ts';
 import { runInstall, runPlan, type InstallRun } from './run-install.ts';
 
@@ -161,6 +161,9 @@ export function describeDayTwo(ctx: DayTwoContext): void {
       expect(added).toMatchObject({ name: 'kvm2', address: '172.16.10.4', role: 'kvm' });
       const plan = loadInputs({ site }).plan;
       expect(plan.machines.map((m) => m.name)).toEqual([...before, 'kvm2']);
+      // The new host gets the multi-card interfaces file kvm1 got (install-layout.ts), so the
+      // bridge fact checks the same thing on both.
+      await onLab(ctx, 'kvm2', PREPARE_MULTI_NIC);
 
       const planned = await runPlan(site);
       const runs = sorted(planned.filter((p) => p.action === 'run').map(key));
