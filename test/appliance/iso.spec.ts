@@ -7,6 +7,9 @@
 // tty1 of the management server, "ready, waiting" on the KVM host), and `apt-get install` of a
 // package the runbook installs, from the local repository with no route out of the machine.
 // qemu's user network has restrict=on: nothing but the forwarded SSH port reaches the guests.
+// Then the interactive install, as a person at a serial console does it: the plain ISO on a
+// PC with Secure Boot on, its serial entry picked in GRUB, and every screen of the installer
+// answered with keystrokes through tmux attached to the serial line.
 import { execa } from 'execa';
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -16,6 +19,7 @@ import { READY_MARK } from '../../installer/machine-install/zero-touch.ts';
 import { detectAccel } from '../../src/lab/accel.ts';
 import type { Accel } from '../../src/lab/accel.ts';
 import { ARTIFACTS, runBuild } from './build.ts';
+import { Terminal, killTmuxServer } from '../wizard/terminal.ts';
 import { bootVm, guestSsh, waitForGuestSsh } from './qemu-boot.ts';
 import type { BootedVm } from './qemu-boot.ts';
 
@@ -211,6 +215,115 @@ describe('zero-touch install from the ISO', () => {
     // The operator's key and the management server's key.
     expect(facts.out.split('\n').at(-1)).toBe('2');
     await aptOffline(ssh, 'qemu-utils');
+    await vm.stop();
+  });
+});
+
+/** tmux on its own socket: the serial console as a terminal. */
+const TMUX_SOCKET = `rb-iso-serial-${process.pid}`;
+
+describe('interactive install over the serial console', () => {
+  afterAll(() => killTmuxServer(TMUX_SOCKET));
+
+  it('UEFI with Secure Boot: every screen answered by keystrokes installs the management server', async () => {
+    const disk = path.join(work, 'interactive.qcow2');
+    await execa('qemu-img', ['create', '-q', '-f', 'qcow2', disk, '40G']);
+    const started = Date.now();
+    const vm = await bootVm({
+      name: 'iso-interactive',
+      accel,
+      cdrom: builtIso,
+      disk,
+      firmware: 'uefi-secure-boot',
+      guestAddress: '172.16.10.2',
+      serialFile: path.join(work, 'interactive.serial.log'),
+      memoryMb: 2048,
+    });
+    vms.push(vm);
+    const attach = path.resolve('test/appliance/serial-attach.ts');
+    const term = new Terminal(TMUX_SOCKET, 'serial', '', {
+      columns: 80,
+      rows: 24,
+      command: `${process.execPath} ${attach} ${vm.serialSocket}; sleep 600`,
+    });
+    const screens: string[] = [];
+    const screen = async (text: string | RegExp, timeoutMs = minutes(2)) => {
+      const shown = await term.waitFor(text, timeoutMs);
+      screens.push(shown);
+      writeFileSync(path.join(work, 'interactive.screens.txt'), screens.join(`\n${'='.repeat(80)}\n`));
+      return shown;
+    };
+
+    // GRUB (shim and GRUB signed for Secure Boot): the second entry puts the installer on ttyS0.
+    await screen('serial console ttyS0', minutes(10));
+    term.keys('Down', 'Enter');
+
+    // 1. Language.
+    const language = await screen('Step 1 of 6', minutes(20));
+    figures['secure boot power-on to installer (s)'] = Math.round((Date.now() - started) / 1000);
+    // Not term.fits: Ink draws where the boot messages left the cursor, not at the top.
+    expect(language).toContain('Install this machine');
+    term.keys('Enter');
+
+    // 2. The plain ISO has no site file: the runbook's defaults are offered.
+    const machine = await screen('Which machine is this?');
+    expect(machine).toMatch(/cloudstack-mgmt: management server, 172\.16\.10\.2 \(the runbook's defaults\)/);
+    term.keys('Enter');
+
+    // 3. The disk: only the blank virtio disk; the erase question names it, and "no" is selected.
+    const disks = await screen('Install on which disk?');
+    expect(disks).toMatch(/vda/);
+    expect(disks).not.toMatch(/sr0/);
+    term.keys('Enter');
+    const erase = await screen('Erase this disk?');
+    expect(erase).toMatch(/Everything on \/dev\/vda.* will be erased/);
+    term.keys('Up', 'Enter');
+
+    // 4. The address, prefilled from the site.
+    const address = await screen('Address of cloudstack-mgmt');
+    expect(address).toContain('172.16.10.2');
+    term.keys('Enter');
+
+    // 5. root's key: nothing to offer on the plain ISO, so it is pasted.
+    await screen('Paste your public key');
+    term.type(readFileSync(`${key}.pub`, 'utf8').trim());
+    term.keys('Enter');
+
+    // 6. The summary, then the install with its stages.
+    const summary = await screen('Ready to install');
+    expect(summary).toMatch(/Disk:\s+\/dev\/vda/);
+    expect(summary).toMatch(/Address:\s+172\.16\.10\.2\/24/);
+    term.keys('Enter');
+    const progress = await screen('Installing cloudstack-mgmt', minutes(1));
+    expect(progress).toMatch(/Partition the disk/);
+    const installStarted = Date.now();
+    const done = await screen('cloudstack-mgmt is installed.', minutes(60));
+    figures['interactive install, summary to done (s)'] = Math.round((Date.now() - installStarted) / 1000);
+    expect(done).toContain('ssh root@172.16.10.2');
+    for (const s of screens) for (const l of s.split('\n')) expect(l.length).toBeLessThanOrEqual(80);
+    term.keys('Enter');
+
+    // The installed system, booted with Secure Boot still on, answers SSH with the pasted key.
+    await vm.waitForSerial(/RUNBOOK-ISO-READY cloudstack-mgmt role=management wizard=active ssh=active/, minutes(25));
+    figures['interactive: power-on to installed and ready (s)'] = Math.round((Date.now() - started) / 1000);
+    const known = path.join(work, 'interactive.known_hosts');
+    rmSync(known, { force: true });
+    await waitForGuestSsh(vm.sshPort, key, known, minutes(5));
+    const facts = await guestSsh(
+      vm.sshPort,
+      key,
+      known,
+      [
+        'hostname',
+        // The last byte of the SecureBoot variable: 1 when the firmware enforces signatures.
+        'od -An -t u1 /sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c | awk "{print \\$NF}"',
+        'findmnt -n -o SOURCE /export/primary',
+        'grep -c "" /root/.ssh/authorized_keys',
+      ].join('; '),
+    );
+    expect(facts.code, facts.err).toBe(0);
+    expect(facts.out.split('\n')).toEqual(['cloudstack-mgmt', '1', '/dev/mapper/vg0-primary', '1']);
+    term.kill();
     await vm.stop();
   });
 });

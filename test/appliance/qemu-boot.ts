@@ -4,7 +4,7 @@
 // (guestfwd). The guest reports on its serial line, which goes to a file the test reads.
 import { execa } from 'execa';
 import type { ResultPromise } from 'execa';
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +19,8 @@ export interface BootOptions {
   diskFormat?: 'qcow2' | 'raw';
   /** How the disk is attached: virtio (qemu/libvirt users) or SATA/AHCI (as VirtualBox does). */
   diskBus?: 'virtio' | 'sata';
-  firmware?: 'bios' | 'uefi';
+  /** uefi-secure-boot: OVMF with Microsoft's keys enrolled and Secure Boot on, as PCs ship. */
+  firmware?: 'bios' | 'uefi' | 'uefi-secure-boot';
   cdrom?: string;
   kernel?: { kernel: string; initrd: string; append: string };
   memoryMb?: number;
@@ -36,6 +37,8 @@ export interface BootOptions {
 
 export interface BootedVm {
   sshPort: number;
+  /** The serial line's socket (one client at a time: type() or a terminal attached to it). */
+  serialSocket: string;
   process: ResultPromise;
   serial(): string;
   waitForSerial(pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray>;
@@ -67,6 +70,9 @@ const TCP_PIPE = fileURLToPath(new URL('./tcp-pipe.ts', import.meta.url));
 export const PROBE_KERNEL =
   '/usr/lib/debian-installer/images/12/amd64/text/debian-installer/amd64/linux';
 export const OVMF_CODE = '/usr/share/OVMF/OVMF_CODE_4M.fd';
+/** Debian's ovmf: the SMM-protected build, and variables with Microsoft's UEFI CA (shim's signer) enrolled. */
+export const OVMF_SECURE_CODE = '/usr/share/OVMF/OVMF_CODE_4M.secboot.fd';
+export const OVMF_MS_VARS = '/usr/share/OVMF/OVMF_VARS_4M.ms.fd';
 
 export async function bootVm(options: BootOptions): Promise<BootedVm> {
   const sshPort = await freePort();
@@ -83,7 +89,8 @@ export async function bootVm(options: BootOptions): Promise<BootedVm> {
     '-name',
     `appliance-test-${options.name}`,
     '-machine',
-    `q35,accel=${options.accel}`,
+    // Secure Boot needs SMM, so the firmware's key store cannot be written by the guest.
+    `q35,accel=${options.accel}${options.firmware === 'uefi-secure-boot' ? ',smm=on' : ''}`,
     '-cpu',
     cpuModel(options.accel),
     '-smp',
@@ -128,10 +135,19 @@ export async function bootVm(options: BootOptions): Promise<BootedVm> {
       '-device',
       'ide-cd,drive=cd0,bus=ide.1',
     );
-  if (options.firmware === 'uefi') {
-    if (!existsSync(OVMF_CODE))
-      throw new Error(`UEFI firmware ${OVMF_CODE} is missing: apt-get install ovmf`);
-    args.push('-drive', `if=pflash,format=raw,readonly=on,file=${OVMF_CODE}`);
+  if (options.firmware === 'uefi' || options.firmware === 'uefi-secure-boot') {
+    const secure = options.firmware === 'uefi-secure-boot';
+    const code = secure ? OVMF_SECURE_CODE : OVMF_CODE;
+    for (const file of secure ? [code, OVMF_MS_VARS] : [code])
+      if (!existsSync(file)) throw new Error(`UEFI firmware ${file} is missing: apt-get install ovmf`);
+    if (secure) args.push('-global', 'driver=cfi.pflash01,property=secure,value=on');
+    args.push('-drive', `if=pflash,format=raw,readonly=on,file=${code}`);
+    if (secure) {
+      // The machine's own copy of the variables: the keys, and the boot entries it writes.
+      const vars = `${options.serialFile}.vars.fd`;
+      copyFileSync(OVMF_MS_VARS, vars);
+      args.push('-drive', `if=pflash,format=raw,file=${vars}`);
+    }
   }
   if (options.kernel)
     args.push(
@@ -158,6 +174,7 @@ export async function bootVm(options: BootOptions): Promise<BootedVm> {
   let typing: net.Socket | undefined;
   return {
     sshPort,
+    serialSocket,
     process: child,
     serial,
     exited: () => done,

@@ -15,13 +15,24 @@ const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export class Terminal {
   readonly name: string;
   readonly socket: string;
-  constructor(socket: string, name: string, siteFile: string, options: { env?: string; columns?: number; rows?: number; runbook?: string } = {}) {
+  /**
+   * The wizard on `siteFile`, or `options.command` as given (the appliance test's serial
+   * console, for one).
+   */
+  constructor(
+    socket: string,
+    name: string,
+    siteFile: string,
+    options: { env?: string; columns?: number; rows?: number; runbook?: string; command?: string } = {},
+  ) {
     this.socket = socket;
     this.name = name;
     const args = ['installer/bin/runbook.js', '--site', siteFile, '--runbook', options.runbook ?? FIXTURE_RUNBOOK];
     // A person at a terminal: no CI variables (CI runs these tests with CI=true, and Ink then
     // draws only a final frame instead of an interactive screen).
-    const command = `cd ${ROOT} && env -u CI -u CONTINUOUS_INTEGRATION ${options.env ?? ''} ${NODE} ${args.join(' ')}; echo "EXIT=$?"; sleep 600`;
+    const command =
+      options.command ??
+      `cd ${ROOT} && env -u CI -u CONTINUOUS_INTEGRATION ${options.env ?? ''} ${NODE} ${args.join(' ')}; echo "EXIT=$?"; sleep 600`;
     this.tmux('new-session', '-d', '-s', name, '-x', String(options.columns ?? 80), '-y', String(options.rows ?? 24), command);
   }
   tmux(...args: string[]): string {
