@@ -249,6 +249,8 @@ describe('interactive install over the serial console', () => {
     const screens: string[] = [];
     const screen = async (text: string | RegExp, timeoutMs = minutes(2)) => {
       const shown = await term.waitFor(text, timeoutMs);
+      // Under TCG a screen is drawn a while before it listens for keys (its effects run after).
+      await new Promise((r) => setTimeout(r, 1500));
       screens.push(shown);
       writeFileSync(path.join(work, 'interactive.screens.txt'), screens.join(`\n${'='.repeat(80)}\n`));
       return shown;
@@ -277,7 +279,9 @@ describe('interactive install over the serial console', () => {
     term.keys('Enter');
     const erase = await screen('Erase this disk?');
     expect(erase).toMatch(/Everything on \/dev\/vda.* will be erased/);
-    term.keys('Up', 'Enter');
+    term.keys('Up');
+    await screen(/❯ Yes, erase \/dev\/vda/);
+    term.keys('Enter');
 
     // 4. The address, prefilled from the site.
     const address = await screen('Address of cloudstack-mgmt');
