@@ -48,6 +48,8 @@ export async function runWizard(options: WizardOptions): Promise<number> {
   process.on('uncaughtException', onProcessError);
   process.on('unhandledRejection', onProcessError);
   let code = 0;
+  const { WholeKeysStdin } = await import('./whole-keys-stdin.ts');
+  const keys = new WholeKeysStdin(stdin);
   const instance = render(
     React.createElement(App, {
       siteFile: options.site,
@@ -59,11 +61,12 @@ export async function runWizard(options: WizardOptions): Promise<number> {
         code = c;
       },
     }),
-    { stdin, stdout, exitOnCtrlC: false },
+    { stdin: keys as unknown as NodeJS.ReadStream, stdout, exitOnCtrlC: false },
   );
   try {
     await instance.waitUntilExit();
   } finally {
+    keys.release();
     process.off('uncaughtException', onProcessError);
     process.off('unhandledRejection', onProcessError);
   }

@@ -14,13 +14,16 @@ export interface MachineWizardOptions {
 
 export async function runMachineWizard(options: MachineWizardOptions): Promise<number> {
   if (process.env.NO_COLOR) process.env.FORCE_COLOR = '0';
-  const [React, { render }, { MachineApp }, { availableLanguages, loadLanguage }] =
+  const [React, { render }, { MachineApp }, { availableLanguages, loadLanguage }, { WholeKeysStdin }] =
     await Promise.all([
       import('react'),
       import('ink'),
       import('./app.ts'),
       import('../../wizard/languages.ts'),
+      import('../../wizard/whole-keys-stdin.ts'),
     ]);
+  // A serial console splits keys (Up as ESC, then "[A"): Ink gets them whole.
+  const keys = new WholeKeysStdin(process.stdin);
   const languages = await availableLanguages();
   const lang = options.facts.options.lang;
   let restart = false;
@@ -37,9 +40,10 @@ export async function runMachineWizard(options: MachineWizardOptions): Promise<n
       ...(lang && languages.some((l) => l.code === lang) ? { language: lang } : {}),
       restart: () => (restart = true),
     }),
-    { exitOnCtrlC: false },
+    { exitOnCtrlC: false, stdin: keys as unknown as NodeJS.ReadStream },
   );
   await instance.waitUntilExit();
+  keys.release();
   if (restart) await options.shell.run('systemctl', ['reboot']);
   return 0;
 }
