@@ -48,7 +48,11 @@ export async function runWizard(options: WizardOptions): Promise<number> {
   process.on('uncaughtException', onProcessError);
   process.on('unhandledRejection', onProcessError);
   let code = 0;
-  const { WholeKeysStdin } = await import('./whole-keys-stdin.ts');
+  const [{ WholeKeysStdin }, { sizeSizelessTerminal }] = await Promise.all([
+    import('./whole-keys-stdin.ts'),
+    import('./sizeless-terminal.ts'),
+  ]);
+  sizeSizelessTerminal(stdout);
   const keys = new WholeKeysStdin(stdin);
   const instance = render(
     React.createElement(App, {
@@ -83,7 +87,9 @@ function reportFirstFrame(stdout: NodeJS.WriteStream): void {
     if (String(chunk).includes('Welcome')) {
       const cpu = process.cpuUsage();
       stdout.write = write as typeof stdout.write;
-      process.stderr.write(`first-frame wall=${performance.now().toFixed(0)}ms cpu=${((cpu.user + cpu.system) / 1000).toFixed(0)}ms\n`);
+      process.stderr.write(
+        `first-frame wall=${performance.now().toFixed(0)}ms cpu=${((cpu.user + cpu.system) / 1000).toFixed(0)}ms\n`,
+      );
     }
     return write(chunk, ...rest);
   }) as typeof stdout.write;

@@ -14,14 +14,23 @@ export interface MachineWizardOptions {
 
 export async function runMachineWizard(options: MachineWizardOptions): Promise<number> {
   if (process.env.NO_COLOR) process.env.FORCE_COLOR = '0';
-  const [React, { render }, { MachineApp }, { availableLanguages, loadLanguage }, { WholeKeysStdin }] =
-    await Promise.all([
-      import('react'),
-      import('ink'),
-      import('./app.ts'),
-      import('../../wizard/languages.ts'),
-      import('../../wizard/whole-keys-stdin.ts'),
-    ]);
+  const [
+    React,
+    { render },
+    { MachineApp },
+    { availableLanguages, loadLanguage },
+    { WholeKeysStdin },
+    { sizeSizelessTerminal },
+  ] = await Promise.all([
+    import('react'),
+    import('ink'),
+    import('./app.ts'),
+    import('../../wizard/languages.ts'),
+    import('../../wizard/whole-keys-stdin.ts'),
+    import('../../wizard/sizeless-terminal.ts'),
+  ]);
+  // ttyS0 reports no size: without one every row is laid out at width 0.
+  sizeSizelessTerminal(process.stdout);
   // A serial console splits keys (Up as ESC, then "[A"): Ink gets them whole.
   const keys = new WholeKeysStdin(process.stdin);
   const languages = await availableLanguages();
