@@ -9,14 +9,14 @@ function commandSummary(roles: RoleOut[]): string {
   const all = roles.flatMap((r) => r.commands);
   const scripts = all.filter((c) => c.what === 'script');
   const tests = all.filter((c) => c.what !== 'script');
-  const cs = roles.flatMap((r) => r.api).filter((u) => u.how.startsWith('cs'));
+  const cs = roles.flatMap((r) => r.api).reduce((n, u) => n + u.csTasks, 0);
   const lines = [
-    `This export has ${all.length + cs.length} \`command\` tasks and no \`shell\` task:`,
+    `This export has ${all.length + cs} \`command\` tasks and no \`shell\` task:`,
     '',
     `- ${tests.length} run a step's \`check\` or \`verify\`: read-only tests, as the runbook writes them.`,
     `- ${scripts.length} run a step's script (or the part of it between module tasks): ${scripts.length ? 'for each, the first line no module does exactly:' : ''}`,
     ...scripts.map((c) => `  - \`${c.step}\`: ${c.why}`),
-    `- ${cs.length} call the CloudStack API through \`cs\` (python3-cs): reads, lookups that guard a call, and calls no module makes (below).`,
+    `- ${cs} call the CloudStack API through \`cs\` (python3-cs): reads, lookups that guard a call, and calls no module makes (below).`,
   ];
   return lines.join('\n');
 }

@@ -3,6 +3,7 @@
 // ansible-lint), for the test runbook and for the bundled runbook.
 import { execa } from 'execa';
 import {
+  readdirSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -412,6 +413,25 @@ describe('the Ansible export', () => {
       /^warning: group_vars\/all\/secrets\.yml was kept from an earlier export and differs/,
     );
   }, 300_000);
+
+  it("README's count of command tasks is the number in the roles, every kind accounted for", async () => {
+    const out = await ansibleProject('count', undefined);
+    const roles = join(out, 'roles');
+    const inRoles = readdirSync(roles)
+      .map((r) => readFileSync(join(roles, r, 'tasks', 'main.yml'), 'utf8'))
+      .join('\n');
+    const commands = inRoles.match(/^\s+ansible\.builtin\.command:/gm)?.length ?? 0;
+    expect(inRoles).not.toMatch(/^\s+ansible\.builtin\.shell:/m);
+    const readme = readFileSync(join(out, 'README.md'), 'utf8');
+    const said = /This export has (\d+) `command` tasks and no `shell` task/.exec(readme);
+    expect(Number(said?.[1])).toBe(commands);
+    // The three kinds it lists add up to the total.
+    const kinds = [...readme.matchAll(/^- (\d+) (?:run a step|call the CloudStack API)/gm)].map(
+      (m) => Number(m[1]),
+    );
+    expect(kinds).toHaveLength(3);
+    expect(kinds.reduce((a, b) => a + b, 0)).toBe(commands);
+  }, 120_000);
 
   it('holds no path of the exporting machine: keys and known hosts are variables relative to the export', async () => {
     const site = siteFile('portable', 1);
