@@ -18,8 +18,6 @@ export interface ApiTaskUse {
   line: string;
   how: string;
   why?: string;
-  /** The `cs` command tasks it became: a read 1, a guarded call 2 (the lookup and the call), a module 0. */
-  csTasks: number;
 }
 
 const ANSWER = 'runbook_api_answer';
@@ -142,7 +140,6 @@ export function apiStepTasks(step: PlannedStep, plan: Plan): { tasks: Task[]; us
       step: step.id,
       line: calls[0].text,
       how: 'ansible.builtin.uri (the cloudstack_api role)',
-      csTasks: 0,
     });
     if (Object.keys(step.capture).length)
       tasks.push(captureTask(step, (p) => pathExpr('runbook_api_admin', p)));
@@ -161,14 +158,14 @@ export function apiStepTasks(step: PlannedStep, plan: Plan): { tasks: Task[]; us
         changed_when: false,
         check_mode: false,
       });
-      uses.push({ step: step.id, line: call.text, how: 'cs (a read)', csTasks: 1 });
+      uses.push({ step: step.id, line: call.text, how: 'cs (a read)' });
       capture = (p) => pathExpr(unwrapped(ANSWER), p);
       return;
     }
     const mapped = moduleCall(plan, step, call, last);
     if ('ok' in mapped) {
       tasks.push({ ...head, ...moduleTask(label, mapped.ok, plan, step.timeout) });
-      uses.push({ step: step.id, line: call.text, how: mapped.ok.module, csTasks: 0 });
+      uses.push({ step: step.id, line: call.text, how: mapped.ok.module });
       capture = (p) => pathExpr(ANSWER, p);
       return;
     }
@@ -177,7 +174,6 @@ export function apiStepTasks(step: PlannedStep, plan: Plan): { tasks: Task[]; us
       line: call.text,
       how: entry?.lookup ? 'cs, guarded by a lookup' : 'cs, as written',
       why: mapped.why,
-      csTasks: entry?.lookup ? 2 : 1,
     });
     const lookup = entry?.lookup;
     if (!lookup) {

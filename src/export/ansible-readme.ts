@@ -9,7 +9,7 @@ function commandSummary(roles: RoleOut[]): string {
   const all = roles.flatMap((r) => r.commands);
   const scripts = all.filter((c) => c.what === 'script');
   const tests = all.filter((c) => c.what !== 'script');
-  const cs = roles.flatMap((r) => r.api).reduce((n, u) => n + u.csTasks, 0);
+  const cs = roles.reduce((n, r) => n + r.apiCommands, 0);
   const lines = [
     `This export has ${all.length + cs} \`command\` tasks and no \`shell\` task:`,
     '',

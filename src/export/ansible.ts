@@ -90,12 +90,15 @@ export interface RoleOut {
   files: ExportFile[];
   commands: CommandUse[];
   api: ApiTaskUse[];
+  /** The `command` tasks the API steps became (`cs` calls: reads, lookups, calls), counted as emitted. */
+  apiCommands: number;
 }
 
 function roleFiles(chapter: Chapter, plan: Plan): RoleOut {
   const files = new RoleFiles();
   const commands: CommandUse[] = [];
   const api: ApiTaskUse[] = [];
+  let apiCommands = 0;
   const groups = groupsOf(chapter);
   const tasks: Task[] = [];
   const apiSteps = chapter.steps.filter((s) => s.on === 'api');
@@ -120,6 +123,7 @@ function roleFiles(chapter: Chapter, plan: Plan): RoleOut {
       const out = apiStepTasks(step, plan);
       block = out.tasks;
       api.push(...out.uses);
+      apiCommands += out.tasks.filter((t) => 'ansible.builtin.command' in t).length;
       Object.assign(extra, {
         delegate_to: 'localhost',
         run_once: true,
@@ -151,7 +155,7 @@ function roleFiles(chapter: Chapter, plan: Plan): RoleOut {
       mode: 0o644,
     })),
   ];
-  return { files: out, commands, api };
+  return { files: out, commands, api, apiCommands };
 }
 
 function playbook(plan: Plan, chapters: Chapter[]): string {
