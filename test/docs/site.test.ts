@@ -156,6 +156,31 @@ describe('built pages', () => {
     }
   });
 
+  it('shows sample output after the verify steps as output (captioned, no copy button), in every language', () => {
+    const blocks = (page: string) =>
+      [...page.matchAll(/<div class="expressive-code[^>]*>[\s\S]*?<\/figure><\/div>/g)].map(
+        (m) => m[0],
+      );
+    const english = blocks(html('/verify/')).filter((b) => b.includes('rb-output'));
+    // The host list as CloudStack answers it (shape of the recorded listHosts response) and the
+    // line the wait step prints when the cloud is up.
+    expect(english.map((b) => decodeHtml(b.replace(/<[^>]+>/g, '')))).toEqual([
+      expect.stringMatching(/"state": "Up"[\s\S]*"type": "Routing"/),
+      expect.stringContaining('the cloud is up: zone=Enabled'),
+    ]);
+    const captions = new Set<string>();
+    for (const prefix of ['', ...LANGUAGES.map((language) => `/${language.locale}`)]) {
+      const outputs = blocks(html(`${prefix}/verify/`)).filter((b) => b.includes('rb-output'));
+      expect(outputs, prefix).toHaveLength(english.length);
+      for (const block of outputs) {
+        expect(block, prefix).not.toMatch(/class="copy"|data-code=/);
+        captions.add(/data-rb-caption="([^"]*)"/.exec(block)?.[1] ?? '');
+      }
+    }
+    // One caption per language, none of them empty: the translated pages do not show the English.
+    expect([...captions].filter(Boolean)).toHaveLength(LANGUAGES.length + 1);
+  });
+
   it('names the release in the header, has a 404 page and a sitemap listing the chapters', () => {
     expect(html('/')).toContain(`CloudStack ${siteConfig.cloudstackVersion} · runbook ${version}`);
     expect(existsSync(`${DOCS_DIST}/404.html`)).toBe(true);
@@ -233,7 +258,10 @@ describe('translated PDFs', () => {
     // when a test runs, not when the file is collected: on a fresh clone they don't exist yet.
     const translatedRunbook = () => {
       const { runbook } = loadRunbook(`${BUNDLED_RUNBOOK}/${language.locale}`);
-      expect(runbook.chapters.length, `translated chapters under ${language.locale}/`).toBeGreaterThan(1);
+      expect(
+        runbook.chapters.length,
+        `translated chapters under ${language.locale}/`,
+      ).toBeGreaterThan(1);
       return runbook;
     };
 
