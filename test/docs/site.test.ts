@@ -161,6 +161,11 @@ describe('built pages', () => {
       [...page.matchAll(/<div class="expressive-code[^>]*>[\s\S]*?<\/figure><\/div>/g)].map(
         (m) => m[0],
       );
+    // The API's first answer to an unsigned call: 401, as ApiServlet answers it (the simulator too).
+    const api = blocks(html('/management-server/')).filter((b) => b.includes('rb-output'));
+    expect(api.map((b) => decodeHtml(b.replace(/<[^>]+>/g, '')))).toEqual([
+      expect.stringContaining('the API answers (HTTP 401)'),
+    ]);
     const english = blocks(html('/verify/')).filter((b) => b.includes('rb-output'));
     // The host list as CloudStack answers it (shape of the recorded listHosts response) and the
     // line the wait step prints when the cloud is up.
