@@ -77,9 +77,13 @@ async function liveProcess(): Promise<number> {
 
 /** A killed process its parent has not reaped: the parent exec'd `sleep`, which never waits. */
 async function zombie(): Promise<number> {
-  const parent = spawn('bash', ['-c', 'sleep 30 & echo $!; kill -9 $!; exec sleep 60'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  // The child is killed only once bash has become `sleep 60`, which never reaps it: killed from
+  // inside bash, bash itself could reap it first and there would be no zombie to look at.
+  const parent = spawn('bash', ['-c', 'sleep 30 & echo $!; exec sleep 60'], { stdio: ['ignore', 'pipe', 'ignore'] });
   children.push(parent);
   const pid = await new Promise<number>((resolve) => parent.stdout!.once('data', (d: Buffer) => resolve(Number(d.toString().trim()))));
+  await waitFor(() => read(`/proc/${parent.pid}/comm`) === 'sleep');
+  process.kill(pid, 'SIGKILL');
   await waitFor(() => stat(pid).state === 'Z');
   return pid;
 }
