@@ -6,6 +6,8 @@ import { isObject, type Json, type JsonObject } from './response.ts';
 
 export interface VerifyCheck {
   check: string;
+  /** The table's first column: the kind of object, short so a row fits an 80-column terminal. */
+  what: string;
   object: string;
   state: string;
   ok: boolean;
@@ -36,6 +38,7 @@ export async function verifyCloud(
   if (zones.length === 0) {
     checks.push({
       check: 'zone',
+      what: 'zone',
       object: opts.zoneName ?? '(any)',
       state: 'missing',
       ok: false,
@@ -48,6 +51,7 @@ export async function verifyCloud(
     const enabled = s(zone.allocationstate) === 'Enabled';
     checks.push({
       check: 'zone enabled',
+      what: 'zone',
       object: zoneName,
       state: s(zone.allocationstate),
       ok: enabled,
@@ -60,6 +64,7 @@ export async function verifyCloud(
     if (hosts.length === 0)
       checks.push({
         check: 'host Up',
+        what: 'KVM host',
         object: `no KVM host in ${zoneName}`,
         state: 'missing',
         ok: false,
@@ -69,6 +74,7 @@ export async function verifyCloud(
       const up = s(host.state) === 'Up';
       checks.push({
         check: 'host Up',
+        what: 'KVM host',
         object: `${s(host.name)} (${s(host.ipaddress)})`,
         state: s(host.state),
         ok: up,
@@ -82,6 +88,7 @@ export async function verifyCloud(
     if (pools.length === 0)
       checks.push({
         check: 'primary storage Up',
+        what: 'primary storage',
         object: `none in ${zoneName}`,
         state: 'missing',
         ok: false,
@@ -91,6 +98,7 @@ export async function verifyCloud(
       const up = s(pool.state) === 'Up';
       checks.push({
         check: 'primary storage Up',
+        what: 'primary storage',
         object: `${s(pool.name)} (${s(pool.ipaddress)}:${s(pool.path)})`,
         state: s(pool.state),
         ok: up,
@@ -105,12 +113,14 @@ export async function verifyCloud(
       stores.length > 0
         ? {
             check: 'secondary storage',
+            what: 'secondary storage',
             object: stores.map((x) => s(x.url ?? x.name)).join(', '),
             state: 'present',
             ok: true,
           }
         : {
             check: 'secondary storage',
+            what: 'secondary storage',
             object: `none in ${zoneName}`,
             state: 'missing',
             ok: false,
@@ -125,6 +135,7 @@ export async function verifyCloud(
       if (found.length === 0) {
         checks.push({
           check: `${label} Running`,
+          what: label,
           object: `none yet in ${zoneName}`,
           state: 'missing',
           ok: false,
@@ -139,6 +150,7 @@ export async function verifyCloud(
         const agentUp = agentState === 'Up';
         checks.push({
           check: `${label} Running`,
+          what: label,
           object: s(vm.name),
           state: s(vm.state),
           ok: running,
@@ -148,6 +160,7 @@ export async function verifyCloud(
         });
         checks.push({
           check: `${label} agent Up`,
+          what: '  its agent',
           object: s(vm.name),
           state: agentState,
           ok: agentUp,
@@ -164,8 +177,8 @@ export async function verifyCloud(
 /** The report as a text table, problems and hints underneath. */
 export function formatReport(report: VerifyReport): string {
   const rows = [
-    ['CHECK', 'OBJECT', 'STATE', 'RESULT'],
-    ...report.checks.map((c) => [c.check, c.object, c.state, c.ok ? 'ok' : 'NOT OK']),
+    ['WHAT', 'NAME', 'STATE', 'RESULT'],
+    ...report.checks.map((c) => [c.what, c.object, c.state, c.ok ? 'ok' : 'NOT OK']),
   ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   const lines = rows.map((r) =>

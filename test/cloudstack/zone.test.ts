@@ -147,7 +147,7 @@ describe('zone chapter against the simulator', () => {
       });
       expect(code).toBe(1);
       const text = out.join('');
-      expect(text).toMatch(/host Up\s+172\.16\.10\.4 \(172\.16\.10\.4\)\s+Down\s+NOT OK/);
+      expect(text).toMatch(/KVM host\s+172\.16\.10\.4 \(172\.16\.10\.4\)\s+Down\s+NOT OK/);
       expect(text).toContain('1 check not ok');
       expect(text).toContain('systemctl status cloudstack-agent');
       expect(text).toContain('[simulated]');

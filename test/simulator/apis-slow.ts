@@ -46,7 +46,7 @@ function agentCalledIn(
   if (existing) return existing;
   const { zone, pod, cluster } = where;
   return ctx.cloud.add('host', {
-    name: address,
+    name: ctx.cloud.hostnames.get(address) ?? address,
     type: 'Routing',
     ipaddress: address,
     hypervisor: ctx.params.hypervisor,

@@ -54,6 +54,12 @@ export class Cloud {
   readonly hostsDown = new Set<string>();
   /** Addresses whose agent never calls in after addHost set it up: failure injection. */
   readonly silentAgents = new Set<string>();
+  /**
+   * What `hostname` prints on the machine at each address. A KVM host's name in listHosts is
+   * what its agent reports (Agent.setupStartupCommand names the StartupCommand after the
+   * machine's `hostname`); a simulator knows no machine, so an address not here is its own name.
+   */
+  readonly hostnames = new Map<string, string>();
   /** The management package lacks its KVM system VM template: failure injection (apis-templates.ts). */
   systemVmTemplateMissing = false;
   /** What the simulated management server writes to its log (failures upstream only logs). */

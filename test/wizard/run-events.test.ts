@@ -263,8 +263,8 @@ describe('wizard run, failure and done screens (recorded executor events)', () =
     const info: DoneInfo = {
       uiUrl: 'http://172.16.10.2:8080/client', adminUser: 'admin', adminPassword: 'Generated-Pass-123', stateFile: '/site/.runbook/state.json',
       verify: { ok: false, simulated: true, checks: [
-        { check: 'zone enabled', object: 'Zone1', state: 'Enabled', ok: true },
-        { check: 'host Up', object: 'kvm1 (172.16.10.3)', state: 'Down', ok: false, hint: 'look at the agent' },
+        { check: 'zone enabled', what: 'zone', object: 'Zone1', state: 'Enabled', ok: true },
+        { check: 'host Up', what: 'KVM host', object: 'kvm1 (172.16.10.3)', state: 'Down', ok: false, hint: 'look at the agent' },
       ] },
     };
     const wizard = startWizard({ siteFile: siteFile(), runbookDir: FIXTURE_RUNBOOK, services: fakeEngine(engine.install, info) });
@@ -329,7 +329,7 @@ describe('wizard run, failure and done screens (recorded executor events)', () =
       const info: DoneInfo = {
         uiUrl: 'http://172.16.10.2:8080/client', adminUser: 'admin', adminPassword: 'Generated-Pass-123',
         stateFile: '/home/operator/clouds/production-site-one/.runbook/state.json',
-        verify: { ok: true, simulated: false, checks: checks.map((check, i) => ({ check, object: `object-${i}`, state: check === failing ? 'Down' : 'Up', ok: check !== failing })) },
+        verify: { ok: true, simulated: false, checks: checks.map((check, i) => ({ check, what: check, object: `object-${i}`, state: check === failing ? 'Down' : 'Up', ok: check !== failing })) },
       };
       const file = join(mkdtempSync(join(tmpdir(), 'rb-wizard-events-deep-folder-for-a-long-path-')), 'site.yaml');
       writeFileSync(file, 'name: events\nmanagement: { address: 172.16.10.2, hostname: mgmt }\nhosts:\n  - { address: 172.16.10.3, hostname: kvm1 }\n');
