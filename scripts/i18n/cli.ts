@@ -58,7 +58,7 @@ function main(): number {
     case 'todo': {
       const [lang, only] = rest;
       if (!lang) {
-        console.error('usage: node scripts/i18n/cli.ts todo <lang> [catalog]');
+        console.error('usage: npm run i18n:todo -- <lang> [catalog]');
         return 2;
       }
       for (const item of todo(lang, only)) console.log(item);
