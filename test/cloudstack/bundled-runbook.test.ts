@@ -1,9 +1,14 @@
 // The runbook that ships (docs/src/content/docs): its api steps run against the simulator,
 // and a second run changes nothing. Guards the zone chapter's cmk lines and this client
 // against each other.
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../simulator/server.ts';
-import { MemoryCredentials, bundledPlan, runApiSteps } from './harness.ts';
+import { CloudStackClient } from '../../src/cloudstack/client.ts';
+import { formatReport, verifyCloud } from '../../src/cloudstack/verify.ts';
+import { siteSchema } from '../../src/site-file/schema.ts';
+import { siteVariables } from '../../src/site-file/variables.ts';
+import { MemoryCredentials, bundledPlan, eventually, runApiSteps } from './harness.ts';
 
 describe('the bundled runbook’s api steps against the simulator', () => {
   let sim: Simulator;
@@ -107,3 +112,52 @@ describe('the bundled runbook when the system VM template fails to register', ()
     expect(sim.cloud.objects.systemvm).toEqual([]);
   });
 });
+
+describe('the verify chapter’s sample of `runbook verify`', () => {
+  let sim: Simulator;
+  // The default site: one machine, the management server, is the cloud's KVM host.
+  const site = siteSchema.parse({});
+  const variables = siteVariables(site);
+
+  beforeAll(async () => {
+    sim = await startSimulator({
+      delays: { jobMs: 20, hostUpMs: 100, systemVmStartMs: 200, agentUpMs: 100 },
+    });
+    sim.cloud.hostnames.set(site.management.address, site.management.hostname);
+  });
+  afterAll(async () => sim?.close());
+
+  it('is what it prints for the cloud the bundled runbook builds on the default site', async () => {
+    const creds = new MemoryCredentials();
+    const run = await runApiSteps(bundledPlan([]), sim.endpoint, creds);
+    expect(run.results.filter((r) => r.result.status === 'failed')).toEqual([]);
+    const client = new CloudStackClient({ endpoint: sim.endpoint, keys: creds.keys });
+    const report = await eventually(
+      () => verifyCloud(client, { zoneName: site.zone.name }),
+      (r) => r.ok,
+    );
+    // The page shows a real cloud's answer: the same table without the simulator's label line
+    // (the zone chapter test holds that a simulated report carries it).
+    const printed = formatReport({ ...report, simulated: false });
+    const sample = sampleAfter(readFileSync(VERIFY_PAGE, 'utf8'), 'runbook verify');
+    expect(sample.replace(/\$\{([A-Z0-9_]+)\}/g, (_, name: string) => variables[name]!)).toBe(
+      printed,
+    );
+    // a row fits an 80-column terminal (the installer ISO's console is one)
+    expect(printed.split('\n').filter((line) => line.length > 80)).toEqual([]);
+    // personalised: the page names the site's values, not the defaults written out
+    expect(sample).toContain('${MGMT_HOSTNAME} (${MGMT_IP})');
+  });
+});
+
+const VERIFY_PAGE = new URL('../../docs/src/content/docs/verify.mdx', import.meta.url).pathname;
+
+/** The ```text output block that follows the by-hand block running `command`. */
+function sampleAfter(page: string, command: string): string {
+  const blocks = [...page.matchAll(/^```(\w+)([^\n]*)\n([\s\S]*?)^```$/gm)];
+  const at = blocks.findIndex((b) => /\bnorun\b/.test(b[2]!) && b[3]!.includes(command));
+  const next = blocks[at + 1];
+  if (at < 0 || !next || !/\boutput\b/.test(next[2]!))
+    throw new Error(`no output block after the by-hand \`${command}\` in ${VERIFY_PAGE}`);
+  return next[3]!;
+}

@@ -156,20 +156,28 @@ describe('built pages', () => {
     }
   });
 
-  it('shows sample output after the verify steps as output (captioned, no copy button), in every language', () => {
+  it('shows sample output after the key steps (databases, API, verify) as output (captioned, no copy button), in every language', () => {
     const blocks = (page: string) =>
       [...page.matchAll(/<div class="expressive-code[^>]*>[\s\S]*?<\/figure><\/div>/g)].map(
         (m) => m[0],
       );
-    // The API's first answer to an unsigned call: 401, as ApiServlet answers it (the simulator too).
-    const api = blocks(html('/management-server/')).filter((b) => b.includes('rb-output'));
-    expect(api.map((b) => decodeHtml(b.replace(/<[^>]+>/g, '')))).toEqual([
+    // The last lines cloudstack-setup-databases prints (DBDeployer.run in upstream's script), and
+    // the API's first answer to an unsigned call: 401, as ApiServlet answers it (the simulator too).
+    const management = blocks(html('/management-server/')).filter((b) => b.includes('rb-output'));
+    expect(management.map((b) => decodeHtml(b.replace(/<[^>]+>/g, '')))).toEqual([
+      expect.stringContaining(
+        'CloudStack has successfully initialized database, you can check your database configuration in /etc/cloudstack/management/db.properties',
+      ),
       expect.stringContaining('the API answers (HTTP 401)'),
     ]);
     const english = blocks(html('/verify/')).filter((b) => b.includes('rb-output'));
-    // The host list as CloudStack answers it (shape of the recorded listHosts response) and the
-    // line the wait step prints when the cloud is up.
+    // `runbook verify`'s table for the default site (test/cloudstack/bundled-runbook.test.ts holds
+    // it to what the command prints), the host list as CloudStack answers it (shape of the
+    // recorded listHosts response) and the line the wait step prints when the cloud is up.
     expect(english.map((b) => decodeHtml(b.replace(/<[^>]+>/g, '')))).toEqual([
+      expect.stringMatching(
+        /KVM host +cloudstack-mgmt \(172\.16\.10\.2\) +Up +ok[\s\S]*all checks passed/,
+      ),
       expect.stringMatching(/"state": "Up"[\s\S]*"type": "Routing"/),
       expect.stringContaining('the cloud is up: zone=Enabled'),
     ]);
@@ -549,6 +557,32 @@ describe('in the browser', () => {
         await context.close();
       }
     });
+
+  it('shows `runbook verify`’s sample as a table at desktop width: one line per row, names from the form', async () => {
+    const { page, context, errors } = await open('/verify/', 'desktop');
+    const table = page.locator('.rb-output', { hasText: 'all checks passed' });
+    // Each row of the 80-column table is one visual line: no row wraps onto a second.
+    const before = (await page.evaluate(`(() => {
+      const figure = [...document.querySelectorAll('.rb-output')].find((f) => f.textContent.includes('all checks passed'));
+      return [...figure.querySelectorAll('.ec-line')].map((line) => ({
+        text: line.textContent,
+        lines: Math.round(line.getBoundingClientRect().height / parseFloat(getComputedStyle(line).lineHeight)),
+      }));
+    })()`)) as { text: string; lines: number }[];
+    expect(before.filter((row) => row.text.trim()).length).toBeGreaterThan(8);
+    expect(before.filter((row) => row.lines !== 1)).toEqual([]);
+    expect(before.map((row) => row.text).join('\n')).toMatch(
+      /KVM host +cloudstack-mgmt \(172\.16\.10\.2\)/,
+    );
+    await page.locator('[data-rb-open]').click();
+    await page.locator('input[name="management.hostname"]').fill('mgmt7');
+    await page.locator('[data-rb-form] button[type="submit"]').click();
+    await expect(table.textContent()).resolves.toMatch(/KVM host +mgmt7 \(172\.16\.10\.2\)/);
+    await table.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${screenshots}/verify-sample-desktop.png` });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
 
   it('the network diagram follows the address form', async () => {
     const { page, context, errors } = await open('/overview/', 'desktop');
