@@ -169,7 +169,16 @@ function displayBlock(node: MdNode, context: BookContext): string | undefined {
   if (!kind) return undefined;
   const caption = context.ui(kind === 'output' ? 'runbook.code.output' : 'runbook.code.byHand');
   const lang = kind === 'norun' && (node.lang === 'sh' || node.lang === 'bash') ? 'bash' : '';
-  return `${caption}:\n\n${fenced(node.value ?? '', lang, kind)}`;
+  // Output is shown as the documented (default) site prints it, so a table keeps its columns;
+  // commands keep their ${NAME}s, which the book's variable table explains.
+  const text =
+    kind === 'output'
+      ? (node.value ?? '').replace(
+          /\$\{([A-Z][A-Z0-9_]*)\}/g,
+          (whole, name: string) => context.variables[name] ?? whole,
+        )
+      : (node.value ?? '');
+  return `${caption}:\n\n${fenced(text, lang, kind)}`;
 }
 
 /**

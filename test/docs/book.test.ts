@@ -55,6 +55,12 @@ describe('bookMarkdown', () => {
     );
   });
 
+  it('shows sample output as the documented site prints it (commands keep their variables)', () => {
+    // A table of output keeps its columns only with the values in it.
+    expect(book).toContain('shown by 172.16.10.2, not by ${NOT_A_VARIABLE}');
+    expect(book).not.toContain('shown by ${MGMT_IP}');
+  });
+
   it('keeps consecutive API calls together as the reader pastes them into cmk', () => {
     inOrder(
       '### Create the zone {#zone-create}',
