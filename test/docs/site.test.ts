@@ -562,22 +562,35 @@ describe('in the browser', () => {
     const { page, context, errors } = await open('/verify/', 'desktop');
     const table = page.locator('.rb-output', { hasText: 'all checks passed' });
     // Each row of the 80-column table is one visual line: no row wraps onto a second.
-    const before = (await page.evaluate(`(() => {
-      const figure = [...document.querySelectorAll('.rb-output')].find((f) => f.textContent.includes('all checks passed'));
-      return [...figure.querySelectorAll('.ec-line')].map((line) => ({
-        text: line.textContent,
-        lines: Math.round(line.getBoundingClientRect().height / parseFloat(getComputedStyle(line).lineHeight)),
-      }));
-    })()`)) as { text: string; lines: number }[];
+    const rows = async () =>
+      (await page.evaluate(`(() => {
+        const figure = [...document.querySelectorAll('.rb-output')].find((f) => f.textContent.includes('all checks passed'));
+        return [...figure.querySelectorAll('.ec-line')].map((line) => ({
+          text: line.textContent,
+          lines: Math.round(line.getBoundingClientRect().height / parseFloat(getComputedStyle(line).lineHeight)),
+        }));
+      })()`)) as { text: string; lines: number }[];
+    // Where each row's STATE value starts: the column of the header's STATE.
+    const stateColumns = (texts: string[]) =>
+      texts
+        .filter((text) => /\S {2,}\S+ {2,}(ok|NOT OK)$/.test(text))
+        .map((text) => text.search(/\S+ {2,}(ok|NOT OK)$/));
+    const before = await rows();
     expect(before.filter((row) => row.text.trim()).length).toBeGreaterThan(8);
     expect(before.filter((row) => row.lines !== 1)).toEqual([]);
-    expect(before.map((row) => row.text).join('\n')).toMatch(
-      /KVM host +cloudstack-mgmt \(172\.16\.10\.2\)/,
-    );
+    const texts = before.map((row) => row.text);
+    expect(texts.join('\n')).toMatch(/KVM host +cloudstack-mgmt \(172\.16\.10\.2\)/);
+    const state = texts[0]!.indexOf('STATE');
+    expect(new Set(stateColumns(texts))).toEqual(new Set([state]));
+    // A longer and a shorter name from the form: the columns stay where they were.
     await page.locator('[data-rb-open]').click();
     await page.locator('input[name="management.hostname"]').fill('mgmt7');
+    await page.locator('input[name="zone.name"]').fill('Amsterdam-North-1');
     await page.locator('[data-rb-form] button[type="submit"]').click();
-    await expect(table.textContent()).resolves.toMatch(/KVM host +mgmt7 \(172\.16\.10\.2\)/);
+    const after = (await rows()).map((row) => row.text);
+    expect(after.join('\n')).toMatch(/KVM host +mgmt7 \(172\.16\.10\.2\)/);
+    expect(after.join('\n')).toContain('Amsterdam-North-1');
+    expect(new Set(stateColumns(after))).toEqual(new Set([state]));
     await table.scrollIntoViewIfNeeded();
     await page.screenshot({ path: `${screenshots}/verify-sample-desktop.png` });
     expect(errors).toEqual([]);

@@ -5,8 +5,13 @@
 import { siteSchema } from '../../../src/site-file/schema.ts';
 import { siteVariables } from '../../../src/site-file/variables.ts';
 import { ADDRESS_FIELDS, siteFromFields } from '../lib/address-fields.ts';
-import { networkDiagramSvg, type DiagramLabels, type DiagramLayout } from '../lib/network-diagram.ts';
+import {
+  networkDiagramSvg,
+  type DiagramLabels,
+  type DiagramLayout,
+} from '../lib/network-diagram.ts';
 import { fillLabel } from '../lib/placeholders.ts';
+import { realignOutput, rememberWidth } from './output-columns.ts';
 
 const STORAGE_KEY = 'cloudstack-runbook:addresses';
 const VARIABLE_REFERENCE = /\$\{([A-Z][A-Z0-9_]*)\}/g;
@@ -58,8 +63,7 @@ function variablesFor(values: Record<string, string>): {
   const empty = Object.entries(variables).find(
     ([name, value]) => value === '' && defaults[name] !== '',
   );
-  if (empty)
-    return { variables: defaults, error: text('empty', { name: empty[0] }) };
+  if (empty) return { variables: defaults, error: text('empty', { name: empty[0] }) };
   return { variables };
 }
 
@@ -71,10 +75,12 @@ function apply(stored: Stored): string | undefined {
   const { variables, error } = variablesFor(stored.values);
   for (const marker of document.querySelectorAll<HTMLElement>('.rb-var--site[data-var]')) {
     const name = marker.dataset.var!;
+    rememberWidth(marker);
     marker.textContent = stored.showVariables
       ? `\${${name}}`
       : (variables[name] ?? marker.textContent);
   }
+  realignOutput();
   // Expressive Code's copy buttons copy `data-code` (newlines as U+007F). Keep the raw text once.
   for (const button of document.querySelectorAll<HTMLButtonElement>(
     '.expressive-code .copy button',
@@ -107,7 +113,11 @@ function drawDiagrams(variables: Record<string, string>): void {
   for (const figure of document.querySelectorAll<HTMLElement>('[data-rb-diagram]')) {
     const labels = JSON.parse(figure.dataset.rbLabels ?? '{}') as DiagramLabels;
     for (const holder of figure.querySelectorAll<HTMLElement>('[data-rb-layout]'))
-      holder.innerHTML = networkDiagramSvg(variables, labels, holder.dataset.rbLayout as DiagramLayout);
+      holder.innerHTML = networkDiagramSvg(
+        variables,
+        labels,
+        holder.dataset.rbLayout as DiagramLayout,
+      );
   }
 }
 
