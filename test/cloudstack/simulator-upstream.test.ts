@@ -52,7 +52,13 @@ describe('the simulator in upstream timing', () => {
     const started = Date.now();
     const adding = client.call('addHost', host('172.16.10.3'));
     const d = sim.cloud.delays;
-    await new Promise((r) => setTimeout(r, d.hostSetupMs + d.hostUpMs * 0.7));
+    // Watched for, not slept for: under load the call reaches the simulator late.
+    const deadline = Date.now() + 10 * (d.hostSetupMs + d.hostUpMs);
+    while (
+      !sim.cloud.objects.host.some((h) => h.ipaddress === '172.16.10.3') &&
+      Date.now() < deadline
+    )
+      await new Promise((r) => setTimeout(r, 5));
     expect(await client.call('listHosts', { type: 'Routing' })).toMatchObject([
       { ipaddress: '172.16.10.3', state: 'Connecting' },
     ]);
