@@ -2,7 +2,14 @@
 // does: from another folder, by name, through the PATH; silent; and `npx runbook` outside the
 // repository runs it instead of fetching a package of that name from the registry. The script
 // writes into a folder of the test's (RUNBOOK_BIN_DIR, npm's prefix), never the machine's own.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -100,5 +107,23 @@ describe('README', () => {
     for (const call of calls) expect(call, call).toMatch(/^(sudo )?runbook /);
     expect(readme).not.toMatch(/npx runbook|installer\/bin\/runbook\.js/);
     expect(readme).toContain('npm run setup && runbook\n');
+  });
+
+  it('the documentation pages and their translations name it the same way, never npx', () => {
+    const pages = join(REPO, 'docs', 'src', 'content', 'docs');
+    const sources = [
+      ...readdirSync(pages)
+        .filter((f) => f.endsWith('.mdx'))
+        .map((f) => join(pages, f)),
+      ...['ja', 'zh-CN'].flatMap((lang) =>
+        readdirSync(join(REPO, 'locales', lang)).map((f) => join(REPO, 'locales', lang, f)),
+      ),
+    ];
+    expect(sources.length).toBeGreaterThan(20);
+    // PO files wrap long strings: a call may be split as "npx " / "runbook" over two lines.
+    const offenders = sources.filter((file) =>
+      /npx(?: | "\n")runbook/.test(readFileSync(file, 'utf8')),
+    );
+    expect(offenders).toEqual([]);
   });
 });
