@@ -14,6 +14,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parse, stringify } from 'yaml';
 import { startSimulator, type Simulator } from '../simulator/server.ts';
+import { siteSchema } from '../../src/site-file/schema.ts';
 import { runInstall, runVerify, type InstallRun } from './run-install.ts';
 
 export interface SimulatedApiRun {
@@ -63,6 +64,10 @@ export async function runApiChapterAgainstSimulator(
   try {
     if (!shared) rmSync(dir, { recursive: true, force: true });
     const file = simulatedSite(labSite, dir, sim.endpoint);
+    // The hostname step named each machine as the site does, and a real agent reports that name.
+    const site = siteSchema.parse(parse(readFileSync(labSite, 'utf8')));
+    for (const machine of [site.management, ...site.hosts])
+      sim.cloud.hostnames.set(machine.address, machine.hostname);
     const before = sim.requests.length;
     const install = await runInstall(file, ['--from', FIRST_API_STEP], 30 * 60_000);
     // The simulated system VMs take a moment to report Up after the zone is enabled.

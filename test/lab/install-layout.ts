@@ -225,6 +225,15 @@ export function describeLayoutInstall(name: LayoutName): void {
           run.zoneState === 'Enabled' && run.hostAddresses.join() === kvmAddresses.join(),
           `zone ${run.zoneState}, hosts ${run.hostAddresses.join(', ')}`,
         );
+        const hostRows = plan.machines
+          .filter((m) => m.role !== 'management')
+          .map((m) => `${m.name} (${m.address})`);
+        const unnamed = hostRows.filter((row) => !run.verify.text.includes(row));
+        report.check(
+          `${name}: runbook verify names each KVM host as its agent reports it: ${hostRows.join(', ')}`,
+          unnamed.length === 0,
+          unnamed.length > 0 ? `missing: ${unnamed.join(', ')}` : '',
+        );
         report.check(
           `${name}: runbook verify passes against the simulator`,
           run.verify.code === 0,
@@ -237,6 +246,7 @@ export function describeLayoutInstall(name: LayoutName): void {
         expect(run.hostAddresses).toEqual(kvmAddresses);
         expect(run.install.code).toBe(0);
         expect(run.verify.code, run.verify.text).toBe(0);
+        expect(unnamed, run.verify.text).toEqual([]);
       },
       30 * 60_000,
     );
