@@ -13,6 +13,7 @@ import { displayOnly, parseCodeMeta } from '../runbook/code-meta.ts';
 import { fillPlaceholders } from '../i18n/ui-strings.ts';
 import { bookDirective, type FigureContext } from './book-figures.ts';
 import { siteVariablesUsed } from '../../docs/src/lib/shell-variables.ts';
+import { substitute } from '../runbook/variable-refs.ts';
 
 /**
  * The site's labels in the book's language (src/i18n/ui-strings.ts uiTranslator). Called `ui`, not
@@ -172,12 +173,7 @@ function displayBlock(node: MdNode, context: BookContext): string | undefined {
   // Output is shown as the documented (default) site prints it, so a table keeps its columns;
   // commands keep their ${NAME}s, which the book's variable table explains.
   const text =
-    kind === 'output'
-      ? (node.value ?? '').replace(
-          /\$\{([A-Z][A-Z0-9_]*)\}/g,
-          (whole, name: string) => context.variables[name] ?? whole,
-        )
-      : (node.value ?? '');
+    kind === 'output' ? substitute(node.value ?? '', context.variables) : (node.value ?? '');
   return `${caption}:\n\n${fenced(text, lang, kind)}`;
 }
 
