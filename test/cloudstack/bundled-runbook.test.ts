@@ -8,6 +8,7 @@ import { CloudStackClient } from '../../src/cloudstack/client.ts';
 import { formatReport, verifyCloud } from '../../src/cloudstack/verify.ts';
 import { siteSchema } from '../../src/site-file/schema.ts';
 import { siteVariables } from '../../src/site-file/variables.ts';
+import { substitute } from '../../src/runbook/variable-refs.ts';
 import { MemoryCredentials, bundledPlan, eventually, runApiSteps } from './harness.ts';
 
 describe('the bundled runbook’s api steps against the simulator', () => {
@@ -140,9 +141,7 @@ describe('the verify chapter’s sample of `runbook verify`', () => {
     // (the zone chapter test holds that a simulated report carries it).
     const printed = formatReport({ ...report, simulated: false });
     const sample = sampleAfter(readFileSync(VERIFY_PAGE, 'utf8'), 'runbook verify');
-    expect(sample.replace(/\$\{([A-Z0-9_]+)\}/g, (_, name: string) => variables[name]!)).toBe(
-      printed,
-    );
+    expect(substitute(sample, variables)).toBe(printed);
     // a row fits an 80-column terminal (the installer ISO's console is one)
     expect(printed.split('\n').filter((line) => line.length > 80)).toEqual([]);
     // personalised: the page names the site's values, not the defaults written out

@@ -4,6 +4,7 @@ import { loadRunbook } from '../../src/runbook/load.ts';
 import { buildPlan } from '../../src/plan/build.ts';
 import { siteSchema } from '../../src/site-file/schema.ts';
 import type { Plan, PlannedStep } from '../../src/plan/model.ts';
+import type { Cloud, Obj } from '../simulator/model.ts';
 import type { ApiKeys } from '../../src/cloudstack/client.ts';
 import type { CredentialStore } from '../../src/cloudstack/first-contact.ts';
 import {
@@ -128,4 +129,17 @@ export async function eventually<T>(
     if (ok(v) || Date.now() > end) return v;
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * The Routing host at `address` once the simulator lists it (its agent called in after an
+ * addHost), watched for every 5 ms: under load a call reaches the simulator late, so a fixed
+ * sleep from the call may look too early, and the Connecting window is short.
+ */
+export async function hostListed(cloud: Cloud, address: string): Promise<Obj | undefined> {
+  const d = cloud.delays;
+  const deadline = Date.now() + 10 * (d.hostSetupMs + d.hostUpMs);
+  const find = () => cloud.objects.host.find((h) => h.ipaddress === address);
+  while (!find() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+  return find();
 }

@@ -9,7 +9,7 @@ import { requestTimeoutMs } from '../../src/cloudstack/api-timing.ts';
 import { run as apiCommand } from '../../installer/commands/api.ts';
 import { startSimulator, type Simulator } from '../simulator/server.ts';
 import { addHostAnswerMs, scaledTiming } from '../simulator/timing.ts';
-import { MemoryCredentials, fixturePlan, runApiSteps } from './harness.ts';
+import { MemoryCredentials, fixturePlan, hostListed, runApiSteps } from './harness.ts';
 
 const SCALE = 0.004; // addHost answers after 1.2 s, where the old client gave up after 0.24 s
 
@@ -52,13 +52,7 @@ describe('the simulator in upstream timing', () => {
     const started = Date.now();
     const adding = client.call('addHost', host('172.16.10.3'));
     const d = sim.cloud.delays;
-    // Watched for, not slept for: under load the call reaches the simulator late.
-    const deadline = Date.now() + 10 * (d.hostSetupMs + d.hostUpMs);
-    while (
-      !sim.cloud.objects.host.some((h) => h.ipaddress === '172.16.10.3') &&
-      Date.now() < deadline
-    )
-      await new Promise((r) => setTimeout(r, 5));
+    await hostListed(sim.cloud, '172.16.10.3');
     expect(await client.call('listHosts', { type: 'Routing' })).toMatchObject([
       { ipaddress: '172.16.10.3', state: 'Connecting' },
     ]);

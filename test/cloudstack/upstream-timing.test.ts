@@ -7,7 +7,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { isReadOnly } from '../../src/cloudstack/api-timing.ts';
 import { startSimulator, type Simulator } from '../simulator/server.ts';
 import { TEST_SCALE, UPSTREAM_TIMING, addHostAnswerMs } from '../simulator/timing.ts';
-import { MemoryCredentials, bundledPlan, runApiSteps, scaledClient, stepById } from './harness.ts';
+import {
+  MemoryCredentials,
+  bundledPlan,
+  hostListed,
+  runApiSteps,
+  scaledClient,
+  stepById,
+} from './harness.ts';
 
 const SCALE = TEST_SCALE;
 const plan = bundledPlan();
@@ -235,13 +242,8 @@ describe('upstream says it already exists', () => {
     });
     // Under a failed assertion below the simulator closes under it; its rejection is then expected.
     first.catch(() => undefined);
-    // ... and its agent has called in: the host is listed, Connecting. Watched for, not slept
-    // for: under load the call reaches the simulator late, and the agent calls in after it.
-    const d = s.cloud.delays;
-    const deadline = Date.now() + 10 * (d.hostSetupMs + d.hostUpMs);
-    const listed = () => s.cloud.objects.host.find((h) => h.ipaddress === '172.16.10.3');
-    while (!listed() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
-    expect(listed()?.state).toBe('Connecting');
+    // ... and its agent has called in: the host is listed, Connecting.
+    expect((await hostListed(s.cloud, '172.16.10.3'))?.state).toBe('Connecting');
     const run = await runApiSteps(
       plan,
       s.endpoint,

@@ -4,6 +4,7 @@
 // redraws the network diagram. Its sentences come translated from the bar's data-rb-text-*.
 import { siteSchema } from '../../../src/site-file/schema.ts';
 import { siteVariables } from '../../../src/site-file/variables.ts';
+import { substitute } from '../../../src/runbook/variable-refs.ts';
 import { ADDRESS_FIELDS, siteFromFields } from '../lib/address-fields.ts';
 import {
   networkDiagramSvg,
@@ -14,7 +15,6 @@ import { fillLabel } from '../lib/placeholders.ts';
 import { realignOutput, rememberWidth } from './output-columns.ts';
 
 const STORAGE_KEY = 'cloudstack-runbook:addresses';
-const VARIABLE_REFERENCE = /\$\{([A-Z][A-Z0-9_]*)\}/g;
 
 interface Stored {
   values: Record<string, string>;
@@ -65,10 +65,6 @@ function variablesFor(values: Record<string, string>): {
   );
   if (empty) return { variables: defaults, error: text('empty', { name: empty[0] }) };
   return { variables };
-}
-
-function substitute(text: string, variables: Record<string, string>): string {
-  return text.replace(VARIABLE_REFERENCE, (whole, name: string) => variables[name] ?? whole);
 }
 
 function apply(stored: Stored): string | undefined {
